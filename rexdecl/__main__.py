@@ -1,0 +1,3 @@
+from rexdecl.cli import main
+
+main()

@@ -1,0 +1,199 @@
+"""The command line: parses options, calls the library, prints, maps errors to exit codes.
+
+Exit statuses: 0 success (documents written / no error), 1 errors found in a shipment,
+2 unusable input or usage, 3 internal error (a bug: please report it), 130 interrupted.
+The command tree is built after the interface language is known, so help texts are
+translated too (``--lang``, ``REXDECL_LANG``, system locale).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from rexdecl import __version__
+from rexdecl.errors import EXIT_USAGE, RexdeclError, UnreadableInput
+from rexdecl.i18n import _, detect_language, set_language
+
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _language_from_args(args: Sequence[str]) -> str | None:
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def echo_error(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def report_errors(function: F) -> F:
+    """Turn library errors into a message and exit status; never show a traceback."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        context = click.get_current_context()
+        show_traceback = bool(context.find_root().params.get("traceback"))
+        try:
+            return function(*args, **kwargs)
+        except RexdeclError as error:
+            if show_traceback:
+                traceback.print_exc()
+            if isinstance(error, UnreadableInput):
+                echo_error(_("rexdecl: the input cannot be used:"))
+                for problem in error.problems:
+                    echo_error(f"  - {problem}")
+            else:
+                echo_error(_("rexdecl: {message}").format(message=error.message))
+            if error.hint:
+                echo_error(_("hint: {hint}").format(hint=error.hint))
+            context.exit(error.exit_code)
+        except KeyboardInterrupt:
+            echo_error(_("rexdecl: interrupted; no partial file was left"))
+            context.exit(EXIT_INTERRUPTED)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as error:  # a bug: say so plainly, keep the traceback for developers
+            if show_traceback:
+                traceback.print_exc()
+            echo_error(_("rexdecl: internal error ({kind}: {detail}). This is a bug in rexdecl; please "
+                         "report it with the input file. Run with --traceback for details.").format(
+                             kind=type(error).__name__, detail=str(error)[:200]))
+            context.exit(EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    from rexdecl.parsing import CellValueError, parse_date
+
+    try:
+        return parse_date(value)
+    except CellValueError as error:
+        raise click.BadParameter(_("found {found}; expected {expected}").format(
+            found=error.found, expected=error.expected), param_hint="--as-of") from None
+
+
+def _as_of_option(function: F) -> F:
+    return click.option("--as-of", "as_of", metavar="DATE",
+                        help=_("Run date used by the date rules (default: today), e.g. 2026-11-22."))(function)
+
+
+def _registration_option(function: F) -> F:
+    return click.option(
+        "--registration", "registration", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+        help=_("Registration file (TOML with [[exporter]] entries, or .xlsx with an Exporter sheet). "
+               "Default: the workbook's Exporter sheet, else registration.toml beside the workbook."))(function)
+
+
+def _language_option(function: F) -> F:
+    return click.option("--statement-language", "statement_language", type=click.Choice(["en", "fr", "es"]),
+                        help=_("Language of the statement on origin (overrides the workbook)."))(function)
+
+
+def make_cli() -> click.Group:
+    """The command tree, with help texts in the current interface language."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+                 help=_("rexdecl prepares and checks statements on origin (EU GSP, REX system) and prints them "
+                        "on commercial invoices and packing lists."))
+    @click.version_option(__version__, "--version", message="rexdecl %(version)s")
+    @click.option("--lang", "lang", type=click.Choice(["en", "id"]),
+                  help=_("Language of messages: en or id (Bahasa Indonesia). Default: REXDECL_LANG or the system locale."))
+    @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (developers).")
+    def cli(lang: str | None, traceback: bool) -> None:  # noqa: ARG001 - read through the context
+        set_language(detect_language(lang))
+
+    @cli.command("check", help=_("Check a shipment workbook against the GSP rules; write nothing."))
+    @click.argument("workbook", type=click.Path(path_type=Path))
+    @_registration_option
+    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                  help=_("Output format."))
+    @_as_of_option
+    @_language_option
+    @click.option("--no-statement", is_flag=True, help=_("Check for documents without a statement on origin."))
+    @click.option("--verbose", "-v", is_flag=True, help=_("List every information finding."))
+    @report_errors
+    def check_command(workbook: Path, registration: Path | None, output_format: str, as_of: str | None,
+                      statement_language: str | None, no_statement: bool, verbose: bool) -> None:
+        from rexdecl.checking import check_workbook
+        from rexdecl.report import format_text
+        from rexdecl.rules import CheckOptions
+
+        options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language,
+                               no_statement=no_statement)
+        checked = check_workbook(workbook, options, registration)
+        if output_format == "json":
+            click.echo(checked.report.to_json())
+        else:
+            click.echo(format_text(checked.report, colour=sys.stdout.isatty(), verbose=verbose))
+        click.get_current_context().exit(checked.report.exit_code)
+
+    @cli.command("template", help=_("Write a blank shipment workbook (headers, an example row, drop-down lists)."))
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--force", is_flag=True, help=_("Replace an existing file."))
+    @report_errors
+    def template_command(path: Path, force: bool) -> None:
+        from rexdecl.template import write_template
+
+        write_template(path, force)
+        click.echo(_("wrote {path}").format(path=path))
+
+    @cli.command("rules", help=_("List the rule catalogue: code, severity, meaning, legal reference."))
+    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                  help=_("Output format."))
+    @report_errors
+    def rules_command(output_format: str) -> None:
+        from rexdecl.catalogue import catalogue_rows, format_catalogue
+
+        if output_format == "json":
+            import json
+
+            click.echo(json.dumps(catalogue_rows(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(format_catalogue())
+
+    for register in _EXTENSIONS:
+        register(cli)
+    return cli
+
+
+# Further commands (generate, batch, lint, ...) register themselves here.
+_EXTENSIONS: list[Callable[[click.Group], None]] = []
+
+
+def prepare(args: Sequence[str]) -> click.Group:
+    """Set the interface language from ``args``/environment and build the command tree."""
+    set_language(detect_language(_language_from_args(args)))
+    return make_cli()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        prepare(args).main(args=args, prog_name="rexdecl")
+    except KeyboardInterrupt:
+        echo_error(_("rexdecl: interrupted; no partial file was left"))
+        sys.exit(EXIT_INTERRUPTED)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

@@ -1,0 +1,160 @@
+"""The input contract (``workbook-format.md``, input format v1) as data: sheets, fields,
+columns, their Indonesian aliases, kinds and whether they are required.
+
+The reader, the blank template and the MISSING-FIELD rule all read these tables, so a
+field is added in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "date", "number", "code", "country", "integer", "hs", "chapters"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: Kind = "text"
+    # "yes": always required; "unless-registration": required unless the registration
+    # supplies it; "": optional.
+    required: str = ""
+    example: object = None
+    meaning: str = ""
+
+
+def normalise_name(name: str) -> str:
+    """Header/field matching key: case-insensitive, ignoring spaces, ``_``, ``-`` and ``.``."""
+    return "".join(ch for ch in name.casefold() if not ch.isspace() and ch not in "_-.:")
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    aliases: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+    layout: Literal["field-value", "table"]
+    required: bool
+
+    def lookup(self) -> dict[str, FieldSpec]:
+        table: dict[str, FieldSpec] = {}
+        for spec in self.fields:
+            for key in (spec.name, *spec.aliases):
+                table[normalise_name(key)] = spec
+        return table
+
+    def matches(self, title: str) -> bool:
+        key = normalise_name(title)
+        return key in {normalise_name(n) for n in (self.name, *self.aliases)}
+
+
+SHIPMENT = SheetSpec(
+    "Shipment",
+    ("Pengiriman",),
+    (
+        FieldSpec("invoice_number", ("no_invoice",), "text", "yes", "INV/2026/001", "commercial invoice number"),
+        FieldSpec("invoice_date", ("tanggal_invoice",), "date", "yes", "2026-11-20", "date of issue = date of the statement"),
+        FieldSpec("exporter_rex", ("no_rex",), "code", "", "IDREX0000000000000000000", "REX number (required above EUR 6,000 of originating products)"),
+        FieldSpec("exporter_name", ("nama_eksportir",), "text", "unless-registration", "PT Contoh Ekspor", "exporter's name"),
+        FieldSpec("exporter_address", ("alamat_eksportir",), "text", "unless-registration", "Jl. Contoh No. 1, Pekalongan 51111", "exporter's full address"),
+        FieldSpec("exporter_country", ("negara_eksportir",), "country", "unless-registration", "ID", "ISO alpha-2; default origin of every line"),
+        FieldSpec("consignee_name", ("nama_penerima",), "text", "yes", "Example Imports GmbH", "consignee's name"),
+        FieldSpec("consignee_address", ("alamat_penerima",), "text", "yes", "Musterstrasse 1, 10115 Berlin", "consignee's full address"),
+        FieldSpec("consignee_country", ("negara_penerima",), "country", "yes", "DE", "ISO alpha-2"),
+        FieldSpec("destination_country", ("negara_tujuan",), "country", "", "DE", "ISO alpha-2; default consignee_country"),
+        FieldSpec("scheme", ("skema",), "code", "", "eu-gsp", "eu-gsp, uk-dcts, no-gsp or ch-gsp; default from the destination"),
+        FieldSpec("customs_id", ("no_identitas_pabean",), "text", "", "", "uk-dcts: customs identification number"),
+        FieldSpec("currency", ("mata_uang",), "code", "yes", "EUR", "ISO 4217"),
+        FieldSpec("eur_rate", ("kurs_eur",), "number", "", "", "units of the invoice currency per 1 EUR"),
+        FieldSpec("chf_rate", ("kurs_chf",), "number", "", "", "units of the invoice currency per 1 CHF"),
+        FieldSpec("number_format", ("format_angka",), "code", "", "en", "id (1.234,56) or en (1,234.56)"),
+        FieldSpec("consignment_ref", ("no_bl",), "text", "", "", "bill of lading / air waybill number"),
+        FieldSpec("statement_language", ("bahasa_pernyataan",), "code", "", "en", "en, fr or es"),
+        FieldSpec("incoterm", (), "text", "", "FOB", "printed on the invoice"),
+        FieldSpec("delivery_place", (), "text", "", "Semarang", "printed"),
+        FieldSpec("payment_terms", (), "text", "", "T/T 30 days", "printed"),
+        FieldSpec("buyer_order", (), "text", "", "", "printed"),
+        FieldSpec("lc_number", (), "text", "", "", "printed"),
+        FieldSpec("port_of_loading", (), "text", "", "Tanjung Emas, Semarang", "printed"),
+        FieldSpec("port_of_discharge", (), "text", "", "Hamburg", "printed"),
+        FieldSpec("vessel", ("kapal",), "text", "", "", "printed"),
+        FieldSpec("export_date", ("tanggal_ekspor",), "date", "", "", "shipment / bill of lading date"),
+        FieldSpec("expected_import_date", ("perkiraan_tiba",), "date", "", "", "expected release in the destination"),
+        FieldSpec("peb_number", (), "text", "", "", "Indonesian export declaration (PEB)"),
+        FieldSpec("peb_date", (), "date", "", "", "PEB date"),
+        FieldSpec("eska_code", ("kode_autentik",), "text", "", "", "e-SKA authentic code of the DAB"),
+        FieldSpec("invoice_total", ("total_invoice",), "number", "", "", "must equal the sum of the line amounts"),
+        FieldSpec("notes", ("catatan",), "text", "", "", "printed on the invoice"),
+    ),
+    "field-value",
+    True,
+)
+
+ITEMS = SheetSpec(
+    "Items",
+    ("Barang",),
+    (
+        FieldSpec("line", ("no",), "integer", "", 1, "line number; default row order"),
+        FieldSpec("description", ("uraian_barang",), "text", "yes", "Batik sarong, hand-drawn, cotton", ""),
+        FieldSpec("hs_code", ("kode_hs", "pos_tarif"), "hs", "yes", "6214.90", "6-10 digits"),
+        FieldSpec("quantity", ("jumlah",), "number", "yes", 100, ""),
+        FieldSpec("unit", ("satuan",), "text", "yes", "PCS", ""),
+        FieldSpec("unit_price", ("harga_satuan",), "number", "yes", "12.50", ""),
+        FieldSpec("amount", ("nilai",), "number", "", 1250, "default quantity x unit_price"),
+        FieldSpec("origin_country", ("negara_asal",), "country", "", "ID", "default the exporter's country"),
+        FieldSpec("origin_criterion", ("kriteria_asal",), "text", "yes", "W 6214", "P, W, W 6214, a cumulation mention or no"),
+        FieldSpec("origin_note", ("catatan_asal",), "text", "", "", "how the line meets its rule (kept, not printed)"),
+        FieldSpec("ex_works_value", ("nilai_exw",), "number", "", "", "ex-works price of the line"),
+        FieldSpec("packages", ("koli",), "number", "", 2, "packing list"),
+        FieldSpec("package_type", ("jenis_kemasan",), "text", "", "CARTON", "packing list"),
+        FieldSpec("marks", ("merek",), "text", "", "EXP-1", "packing list"),
+        FieldSpec("net_kg", ("berat_bersih",), "number", "", 30, "packing list"),
+        FieldSpec("gross_kg", ("berat_kotor",), "number", "", 32, "packing list"),
+        FieldSpec("cbm", ("volume",), "number", "", "0.12", "packing list"),
+    ),
+    "table",
+    True,
+)
+
+MATERIALS = SheetSpec(
+    "Materials",
+    ("Bahan",),
+    (
+        FieldSpec("line", ("no",), "integer", "yes", 1, "the Items line the material goes into"),
+        FieldSpec("description", ("uraian",), "text", "yes", "Cotton grey cloth", ""),
+        FieldSpec("hs_code", ("kode_hs",), "hs", "yes", "5208", "4-10 digits"),
+        FieldSpec("origin", ("asal",), "country", "yes", "CN", "ISO alpha-2 or unknown"),
+        FieldSpec("value", ("nilai",), "number", "yes", 400, "in the invoice currency"),
+    ),
+    "table",
+    False,
+)
+
+# Indonesian aliases of the registration fields are our own choice [I]: the format names
+# the fields only in English.
+EXPORTER = SheetSpec(
+    "Exporter",
+    ("Eksportir",),
+    (
+        FieldSpec("rex_number", ("no_rex",), "code", "yes", "IDREX0000000000000000000", "as registered, no spaces"),
+        FieldSpec("name", ("nama",), "text", "yes", "PT Contoh Ekspor", ""),
+        FieldSpec("address", ("alamat",), "text", "", "Jl. Contoh No. 1, Pekalongan 51111", ""),
+        FieldSpec("country", ("negara",), "country", "", "ID", ""),
+        FieldSpec("registered_on", ("tanggal_registrasi",), "date", "", "2020-02-03", "date from which the registration is valid"),
+        FieldSpec("revoked_on", ("tanggal_pencabutan",), "date", "", "", "optional"),
+        FieldSpec("npwp", (), "text", "", "", "optional, printed on the invoice"),
+        FieldSpec("activity", ("kegiatan",), "code", "", "producer", "producer or trader"),
+        FieldSpec("hs_chapters", ("bab_hs",), "chapters", "", "", "goods declared at registration"),
+        FieldSpec("contact", ("kontak",), "text", "", "", "optional"),
+    ),
+    "field-value",
+    False,
+)
+
+SHEETS = (SHIPMENT, ITEMS, MATERIALS, EXPORTER)
+
+# First cell of a template's example row (ignored when read) and the two-column header row.
+EXAMPLE_MARKERS = ("example", "contoh", "e.g.")
+FIELD_VALUE_HEADERS = {("field", "value"), ("isian", "nilai")}

@@ -1,0 +1,1 @@
+"""Message catalogues (gettext): ``id/LC_MESSAGES/rexdecl.po`` and its compiled ``.mo``."""

@@ -1,0 +1,198 @@
+"""The immutable model of one shipment, as the reader hands it to the rules.
+
+Every value keeps where it came from (file, sheet, cell), so a finding can point at it.
+The model knows nothing about cells or Excel: only the reader does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a value was read: file, and when known sheet and cell (``C7``) or row."""
+
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+    # A place that is neither sheet nor cell: a row ("row 7"), a TOML entry and key.
+    part: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.cell:
+            parts.append(f"cell {self.cell}")
+        if self.part:
+            parts.append(self.part)
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "part": self.part}
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a rule: stable code, severity, plain message, place, legal basis."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    reference: str
+    # The workbook field or column concerned, when one is (e.g. "origin_criterion").
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "reference": self.reference,
+            "field": self.field,
+        }
+
+
+def _frozen(mapping: Mapping[str, Location] | None) -> Mapping[str, Location]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One exporter entry of the registration data (REX register extract kept by the user)."""
+
+    rex_number: str
+    name: str | None
+    address: str | None
+    country: str | None
+    registered_on: dt.date | None
+    revoked_on: dt.date | None = None
+    npwp: str | None = None
+    activity: str | None = None
+    hs_chapters: tuple[int, ...] = ()
+    contact: str | None = None
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One invoice line (a row of the Items sheet)."""
+
+    line: int
+    description: str | None
+    hs_code: str | None
+    quantity: Decimal | None
+    unit: str | None
+    unit_price: Decimal | None
+    amount: Decimal | None = None
+    origin_country: str | None = None
+    origin_criterion: str | None = None
+    origin_note: str | None = None
+    ex_works_value: Decimal | None = None
+    packages: Decimal | None = None
+    package_type: str | None = None
+    marks: str | None = None
+    net_kg: Decimal | None = None
+    gross_kg: Decimal | None = None
+    cbm: Decimal | None = None
+    row: Location = Location("")
+    cells: Mapping[str, Location] = field(default_factory=lambda: _frozen(None))
+
+    def where(self, column: str) -> Location:
+        """The cell of ``column`` on this line, or the row when the column is absent."""
+        return self.cells.get(column, self.row)
+
+
+@dataclass(frozen=True)
+class Material:
+    """One row of the optional bill of materials."""
+
+    line: int | None
+    description: str | None
+    hs_code: str | None
+    origin: str | None
+    value: Decimal | None
+    row: Location = Location("")
+    cells: Mapping[str, Location] = field(default_factory=lambda: _frozen(None))
+
+    def where(self, column: str) -> Location:
+        return self.cells.get(column, self.row)
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """The Shipment sheet: one commercial invoice. Absent values are ``None``."""
+
+    invoice_number: str | None = None
+    invoice_date: dt.date | None = None
+    exporter_rex: str | None = None
+    exporter_name: str | None = None
+    exporter_address: str | None = None
+    exporter_country: str | None = None
+    consignee_name: str | None = None
+    consignee_address: str | None = None
+    consignee_country: str | None = None
+    destination_country: str | None = None
+    scheme: str | None = None
+    customs_id: str | None = None
+    currency: str | None = None
+    eur_rate: Decimal | None = None
+    chf_rate: Decimal | None = None
+    number_format: str | None = None
+    consignment_ref: str | None = None
+    statement_language: str | None = None
+    incoterm: str | None = None
+    delivery_place: str | None = None
+    payment_terms: str | None = None
+    buyer_order: str | None = None
+    lc_number: str | None = None
+    port_of_loading: str | None = None
+    port_of_discharge: str | None = None
+    vessel: str | None = None
+    export_date: dt.date | None = None
+    expected_import_date: dt.date | None = None
+    peb_number: str | None = None
+    peb_date: dt.date | None = None
+    eska_code: str | None = None
+    invoice_total: Decimal | None = None
+    notes: str | None = None
+    cells: Mapping[str, Location] = field(default_factory=lambda: _frozen(None))
+    sheet_location: Location = Location("")
+
+    def where(self, name: str) -> Location:
+        """The cell holding field ``name``, or the sheet when the field is absent."""
+        return self.cells.get(name, self.sheet_location)
+
+
+@dataclass(frozen=True)
+class UnknownHeader:
+    """A field or column the format does not know (reported as UNKNOWN-FIELD)."""
+
+    name: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class ShipmentInput:
+    """Everything the reader took from one workbook."""
+
+    path: str
+    shipment: Shipment
+    items: tuple[Item, ...]
+    materials: tuple[Material, ...] | None
+    exporter_sheet: tuple[Registration, ...] | None = None
+    unknown: tuple[UnknownHeader, ...] = ()

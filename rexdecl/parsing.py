@@ -1,0 +1,240 @@
+"""Turning what people type into cells into dates, numbers and clean text.
+
+Pure functions, no knowledge of workbooks: the reader calls them and attaches the cell to
+any ``CellValueError``. Forms accepted are those of the input contract
+(``workbook-format.md``): ISO dates read as ISO, other numeric dates day first, English and
+Indonesian month names; numbers in ``1,234.56`` or ``1.234,56`` style, ambiguity refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from rexdecl.i18n import _
+
+
+class CellValueError(ValueError):
+    """A cell value that cannot be read; ``found`` and ``expected`` are user-facing."""
+
+    def __init__(self, found: str, expected: str) -> None:
+        super().__init__(f"{found}; expected {expected}")
+        self.found = found
+        self.expected = expected
+
+
+# Characters that are invisible or white but are not ASCII space: trimmed at both ends of
+# every text, and an error inside REX numbers and HS codes (never silently removed there).
+INVISIBLE = frozenset(
+    "\u00a0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u202f\u205f"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u3000\ufeff\u00ad"
+)
+
+
+def is_invisible(char: str) -> bool:
+    return char in INVISIBLE or (char.isspace()) or unicodedata.category(char) == "Cf"
+
+
+def clean_text(value: str) -> str:
+    """Trim Unicode whitespace and invisible characters at both ends."""
+    start, end = 0, len(value)
+    while start < end and is_invisible(value[start]):
+        start += 1
+    while end > start and is_invisible(value[end - 1]):
+        end -= 1
+    return value[start:end]
+
+
+def describe_char(char: str) -> str:
+    """``U+00A0 NO-BREAK SPACE``: how a message names an invisible character."""
+    name = unicodedata.name(char, "UNNAMED CHARACTER")
+    return f"U+{ord(char):04X} {name}"
+
+
+def hidden_characters(value: str) -> list[str]:
+    """The invisible or non-ASCII-space white characters inside ``value``."""
+    return [c for c in value if c != " " and is_invisible(c)]
+
+
+# --- dates -----------------------------------------------------------------------------
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        ("january", "jan", "januari"),
+        ("february", "feb", "februari", "pebruari", "peb"),
+        ("march", "mar", "maret"),
+        ("april", "apr"),
+        ("may", "mei"),
+        ("june", "jun", "juni"),
+        ("july", "jul", "juli"),
+        ("august", "aug", "agustus", "agu", "agt", "ags", "agus"),
+        ("september", "sep", "sept"),
+        ("october", "oct", "oktober", "okt"),
+        ("november", "nov", "nopember", "nop"),
+        ("december", "dec", "desember", "des"),
+    ],
+    start=1,
+):
+    for _name in _names:
+        MONTHS[_name] = _number
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
+_NAMED = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-,]+(\d{4})$")
+_DATE_FORMS = "2026-11-22, 22/11/2026, 22-11-2026, 22 November 2026, 22 Nov 2026 or 22 Nopember 2026"
+
+# Excel serial numbers of 1 Jan 1990 and 31 Dec 2099: a bare number in a date field inside
+# this range is a date whose cell format was lost; anything else is not a plausible date.
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73050
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _make_date(year: int, month: int, day: int, found: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellValueError(
+            _("'{found}', which is not a date in the calendar").format(found=found),
+            _("a real date such as {forms}").format(forms=_DATE_FORMS),
+        ) from None
+
+
+def parse_date(value: object) -> dt.date:
+    """A date from an Excel date, an Excel serial number or text in an accepted form."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise CellValueError(repr(value), _("a date such as {forms}").format(forms=_DATE_FORMS))
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+        if number == number.to_integral_value() and _SERIAL_MIN <= number <= _SERIAL_MAX:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+        raise CellValueError(
+            _("the number {number}").format(number=value),
+            _("a date such as {forms}").format(forms=_DATE_FORMS),
+        )
+    if not isinstance(value, str):
+        raise CellValueError(repr(value), _("a date such as {forms}").format(forms=_DATE_FORMS))
+    text = " ".join(clean_text(value).split())
+    if match := _ISO.match(text):
+        return _make_date(int(match[1]), int(match[2]), int(match[3]), text)
+    if match := _DAY_FIRST.match(text):
+        return _make_date(int(match[4]), int(match[3]), int(match[1]), text)
+    if match := _NAMED.match(text):
+        month = MONTHS.get(match[2].lower())
+        if month is not None:
+            return _make_date(int(match[3]), month, int(match[1]), text)
+    raise CellValueError(
+        _("'{found}'").format(found=text[:80]), _("a date such as {forms}").format(forms=_DATE_FORMS)
+    )
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+_NUMBER_TEXT = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
+NUMBER_STYLES = ("id", "en")
+
+
+def parse_number(value: object, number_format: str | None = None) -> Decimal:
+    """An exact decimal from a real number or text in ``1,234.56`` / ``1.234,56`` style.
+
+    ``number_format`` (``id`` or ``en``) settles text such as ``17.500`` that both styles
+    could mean; without it such text is refused.
+    """
+    if isinstance(value, bool):
+        raise CellValueError(repr(value), _("a number"))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellValueError(repr(value), _("a finite number"))
+        return Decimal(str(value))
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        raise CellValueError(repr(value), _("a number"))
+    text = clean_text(value).replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if not _NUMBER_TEXT.match(text):
+        raise CellValueError(
+            _("'{found}'").format(found=clean_text(value)[:80]),
+            _("a number such as 1234.56, 1,234.56 or 1.234,56 (no currency sign or unit)"),
+        )
+    sign = ""
+    if text[0] in "+-":
+        sign, text = ("-" if text[0] == "-" else ""), text[1:]
+    decimal_sep = _decimal_separator(text, number_format, value)
+    if decimal_sep is None:
+        digits = text.replace(",", "").replace(".", "")
+    else:
+        grouping = "," if decimal_sep == "." else "."
+        integer, _sep, fraction = text.rpartition(decimal_sep)
+        if decimal_sep in integer or grouping in fraction:
+            raise CellValueError(f"'{clean_text(value)}'", _("a number written in one style"))
+        digits = integer.replace(grouping, "") + "." + fraction
+    try:
+        return Decimal(sign + digits)
+    except InvalidOperation:
+        raise CellValueError(f"'{clean_text(value)}'", _("a number")) from None
+
+
+def _decimal_separator(text: str, number_format: str | None, original: str) -> str | None:
+    """Which of ``.``/``,`` is the decimal separator in ``text``, or None for an integer."""
+    dots, commas = text.count("."), text.count(",")
+    if dots and commas:
+        return "." if text.rfind(".") > text.rfind(",") else ","
+    if not dots and not commas:
+        return None
+    sep = "." if dots else ","
+    if dots + commas > 1:
+        return None  # a separator that occurs more than once groups thousands
+    fraction = text.split(sep)[1]
+    if len(fraction) == 3:
+        if number_format == "id":
+            return "," if sep == "," else None
+        if number_format == "en":
+            return "." if sep == "." else None
+        raise CellValueError(
+            _("'{found}', which reads as {a} or {b}").format(
+                found=clean_text(original), a=_alt(text, sep, True), b=_alt(text, sep, False)
+            ),
+            _("the number written unambiguously (e.g. 17500 or 17.50), or the Shipment field "
+              "number_format set to id (1.234,56) or en (1,234.56)"),
+        )
+    return sep
+
+
+def _alt(text: str, sep: str, grouping: bool) -> str:
+    return text.replace(sep, "") if grouping else text.replace(sep, ".")
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """``value`` rounded half-up to ``places`` decimals (the currency's minor unit)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- codes ------------------------------------------------------------------------------
+
+
+def hs_from_number(value: int | float | Decimal) -> str:
+    """Digits of an HS code Excel stored as a number.
+
+    A 5-, 7- or 9-digit whole number lost its leading zero (``90111`` -> ``090111``); a
+    number with a fraction is heading.subheading (``9403.6`` -> ``940360``,
+    ``901.11`` -> ``090111``).
+    """
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        digits = str(int(number))
+        return "0" + digits if len(digits) in (5, 7, 9) else digits
+    integer, _dot, fraction = format(number.normalize(), "f").partition(".")
+    integer = integer.zfill(4)
+    fraction = fraction.ljust(2, "0") if len(fraction) < 2 else fraction
+    if len(fraction) % 2:
+        fraction += "0"
+    return integer + fraction

@@ -1,0 +1,180 @@
+"""The exporter's REX registration: read from TOML, an .xlsx Exporter sheet, or found beside
+the workbook, and the entry that a shipment's REX number selects.
+
+Which registration is used: ``--registration FILE``, else the workbook's Exporter sheet,
+else ``registration.toml`` beside the workbook, else none (an unregistered exporter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rexdecl import limits
+from rexdecl.errors import Problem, UnreadableInput
+from rexdecl.i18n import _
+from rexdecl.model import Location, Registration, ShipmentInput
+from rexdecl.parsing import CellValueError, clean_text, parse_date
+
+DEFAULT_FILE_NAME = "registration.toml"
+_KNOWN_KEYS = {
+    "rex_number", "name", "address", "country", "registered_on", "revoked_on", "npwp",
+    "activity", "hs_chapters", "contact",
+}
+
+
+@dataclass(frozen=True)
+class RegistrationData:
+    """All registration entries available to a run, and where they came from."""
+
+    entries: tuple[Registration, ...]
+    source: str | None  # a file path, "Exporter sheet", or None when there is none
+
+    def find(self, rex_number: str) -> Registration | None:
+        for entry in self.entries:
+            if entry.rex_number == rex_number:
+                return entry
+        return None
+
+
+NO_REGISTRATION = RegistrationData((), None)
+
+
+def read_registration_file(path: str | Path) -> RegistrationData:
+    """Entries of a registration file (TOML with ``[[exporter]]`` tables, or .xlsx)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableInput([Problem(Location(str(path)), _(
+            "registration file not found; expected a TOML file with [[exporter]] entries or an "
+            ".xlsx workbook with an Exporter sheet"))])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from rexdecl.workbook import read_registration_workbook
+
+        return RegistrationData(read_registration_workbook(path), str(path))
+    if path.stat().st_size > limits.MAX_REGISTRATION_BYTES:
+        raise UnreadableInput([Problem(Location(str(path)), _(
+            "the registration file is larger than {limit} MB; expected a TOML file of exporter "
+            "entries").format(limit=limits.MAX_REGISTRATION_BYTES // (1024 * 1024)))])
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UnreadableInput([Problem(Location(str(path)), _(
+            "the file is not UTF-8 text; expected a TOML registration file"))]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UnreadableInput([Problem(Location(str(path)), _(
+            "not valid TOML ({detail}); expected [[exporter]] entries as in the README").format(
+                detail=str(exc)))]) from None
+    return RegistrationData(parse_registration_toml(data, str(path)), str(path))
+
+
+def parse_registration_toml(data: dict[str, Any], display: str) -> tuple[Registration, ...]:
+    problems: list[Problem] = []
+    raw_entries = data.get("exporter")
+    if not isinstance(raw_entries, list) or not raw_entries:
+        raise UnreadableInput([Problem(Location(display), _(
+            "no [[exporter]] entry; expected one [[exporter]] table per registered exporter"))])
+    entries: list[Registration] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_entries, start=1):
+        where = Location(display, part=f"[[exporter]] #{index}")
+        if not isinstance(raw, dict):
+            problems.append(Problem(where, _("expected a table of fields")))
+            continue
+        for key in raw:
+            if key not in _KNOWN_KEYS:
+                problems.append(Problem(Location(display, part=f"[[exporter]] #{index}, {key}"), _(
+                    "unknown field '{key}'; expected one of {known}").format(
+                        key=key, known=", ".join(sorted(_KNOWN_KEYS)))))
+        entry = _entry(raw, display, index, problems)
+        if entry is None:
+            continue
+        if entry.rex_number in seen:
+            problems.append(Problem(where, _(
+                "REX number {rex} is also in entry #{other}; expected each REX number once").format(
+                    rex=entry.rex_number, other=seen[entry.rex_number])))
+        seen[entry.rex_number] = index
+        entries.append(entry)
+    if problems:
+        raise UnreadableInput(problems)
+    return tuple(entries)
+
+
+def _entry(raw: dict[str, Any], display: str, index: int, problems: list[Problem]) -> Registration | None:
+    def where(key: str) -> Location:
+        return Location(display, part=f"[[exporter]] #{index}, {key}")
+
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            problems.append(Problem(where(key), _("found {found}; expected text").format(found=repr(value))))
+            return None
+        return clean_text(value) or None
+
+    def date(key: str) -> dt.date | None:
+        value = raw.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(value)
+        except CellValueError as error:
+            problems.append(Problem(where(key), _("found {found}; expected {expected}").format(
+                found=error.found, expected=error.expected)))
+            return None
+
+    rex = text("rex_number")
+    if not rex:
+        problems.append(Problem(where("rex_number"), _("missing; expected the REX number as registered")))
+        return None
+    chapters_raw = raw.get("hs_chapters", [])
+    chapters: tuple[int, ...] = ()
+    if isinstance(chapters_raw, list) and all(isinstance(c, int) for c in chapters_raw):
+        chapters = tuple(chapters_raw)
+    else:
+        problems.append(Problem(where("hs_chapters"), _(
+            "found {found}; expected a list of chapter numbers such as [52, 62]").format(found=repr(chapters_raw))))
+    country = text("country")
+    activity = text("activity")
+    return Registration(
+        rex_number=rex,
+        name=text("name"),
+        address=text("address"),
+        country=country.upper() if country else None,
+        registered_on=date("registered_on"),
+        revoked_on=date("revoked_on"),
+        npwp=text("npwp"),
+        activity=activity.lower() if activity else None,
+        hs_chapters=chapters,
+        contact=text("contact"),
+        location=Location(display, part=f"[[exporter]] #{index}"),
+    )
+
+
+def resolve_registration(shipment_input: ShipmentInput, registration_file: str | Path | None) -> RegistrationData:
+    """The registration data for a shipment, by the order of precedence of the format."""
+    if registration_file is not None:
+        return read_registration_file(registration_file)
+    if shipment_input.exporter_sheet:
+        return RegistrationData(shipment_input.exporter_sheet, _("Exporter sheet"))
+    beside = Path(shipment_input.path).parent / DEFAULT_FILE_NAME
+    if beside.is_file():
+        return read_registration_file(beside)
+    return NO_REGISTRATION
+
+
+def merge(sources: Sequence[RegistrationData]) -> RegistrationData:
+    entries: list[Registration] = []
+    for source in sources:
+        entries.extend(source.entries)
+    return RegistrationData(tuple(entries), "; ".join(s.source for s in sources if s.source))

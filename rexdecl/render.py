@@ -1,0 +1,370 @@
+"""Render a :class:`~rexdecl.views.DocumentView` to HTML (Jinja) and to PDF/A-3 (WeasyPrint).
+
+Nothing outside the bundled templates folder (templates, stylesheet, fonts) and a logo the
+user named is ever read: every URL WeasyPrint asks for goes through a confined fetcher, and
+a refused or unusable resource stops the render with :class:`~rexdecl.errors.RenderError`
+instead of a PDF with a hole in it. Font lookup is confined to the bundled fonts.
+
+WeasyPrint is imported lazily (first :class:`Renderer`): ``import rexdecl.render`` and
+:func:`render_html` do not need Pango. One font configuration and one parsed stylesheet
+serve every document of the process. Not thread-safe: render from one thread.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import dataclasses
+import datetime as dt
+import functools
+import io
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+from xml.sax.saxutils import escape
+
+import jinja2
+
+from rexdecl import __version__
+from rexdecl.errors import RenderError, RenderingUnavailable
+from rexdecl.views import DocumentView
+
+__all__ = ["Renderer", "environment", "render_html", "resolve_asset", "templates_dir"]
+
+logger = logging.getLogger("rexdecl")
+
+TEMPLATE_NAMES = {"invoice": "invoice.html.j2", "packing-list": "packing-list.html.j2"}
+STYLESHEET = "style.css"
+FONTS_FOLDER = "fonts"
+PDF_VARIANT = "pdf/a-3b"
+# ISO 32000-2, 7.11.3: "Data" = information used to derive the visual presentation.
+ATTACHMENT_RELATIONSHIP = "Data"
+ATTACHMENT_DESCRIPTION = "Shipment data (JSON) this document was produced from"
+GENERATOR = f"rexdecl {__version__}"
+
+_CONTENT_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".icc": "application/vnd.iccprofile",
+}
+
+_UNAVAILABLE = (
+    "PDF output needs the Pango and HarfBuzz system libraries, which could not be loaded: "
+    "install them (Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+    "libharfbuzz-subset0; macOS: brew install pango; Windows: the GTK3 runtime or MSYS2 "
+    "Pango as WeasyPrint's installation guide describes) and run again."
+)
+_UNAVAILABLE_HINT = (
+    "See https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
+)
+_REFUSED_HINT = (
+    "Only the bundled templates, stylesheet and fonts, and a logo named with its option, "
+    "can be used in a document."
+)
+
+# Fontconfig sees only the bundled fonts: the output must not depend on the machine.
+_FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>{fonts}</dir>
+  <cachedir>{cache}</cachedir>
+  <alias binding="same"><family>sans-serif</family><prefer><family>Liberation Sans</family><family>Noto Sans</family></prefer></alias>
+  <alias binding="same"><family>serif</family><prefer><family>Liberation Sans</family><family>Noto Sans</family></prefer></alias>
+  <alias binding="same"><family>monospace</family><prefer><family>Liberation Sans</family><family>Noto Sans</family></prefer></alias>
+</fontconfig>
+"""
+
+
+@functools.cache
+def templates_dir() -> Path:
+    """The real path of the folder holding the templates, stylesheet and fonts."""
+    try:
+        root = Path(str(files("rexdecl.templates")))
+    except ModuleNotFoundError:
+        # Source tree, not installed: the top-level templates/ folder is what the build
+        # installs as the package rexdecl.templates (see pyproject.toml), so use it directly.
+        root = Path(__file__).resolve().parent.parent / "templates"
+    root = root.resolve()
+    if not (root / STYLESHEET).is_file():
+        raise RenderError(
+            f"the document templates are missing: {root / STYLESHEET} not found",
+            hint="Reinstall rexdecl.",
+        )
+    return root
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment, built once: autoescaping for every template, strict undefined."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=True,  # select_autoescape() would not escape *.html.j2
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def render_html(view: DocumentView) -> str:
+    """The HTML of one document (no stylesheet link: the renderer applies it).
+
+    Does not need WeasyPrint.
+    """
+    try:
+        template = environment().get_template(TEMPLATE_NAMES[view.kind])
+        return template.render(view=view, generator=GENERATOR)
+    except KeyError:
+        raise RenderError(f"no template for documents of kind {view.kind!r}") from None
+    except jinja2.TemplateError as error:
+        raise RenderError(f"template error while rendering {view.kind}: {error}") from error
+
+
+def resolve_asset(url: str, allowed_files: Iterable[Path] = ()) -> Path:
+    """The file behind ``url`` if the renderer may read it, else raise :class:`RenderError`.
+
+    Allowed: ``file:`` URLs of regular files inside :func:`templates_dir` (compared by real
+    path, so neither ``..`` nor a symlink escapes) and of the files in ``allowed_files``
+    (real paths). Everything else -- other files, ``http(s)``, ``data:`` -- is refused.
+    """
+    refused = RenderError(f"refused to read {url!r} while rendering", hint=_REFUSED_HINT)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise refused from None
+    if parts.scheme.lower() != "file" or parts.netloc.lower() not in ("", "localhost"):
+        raise refused
+    try:
+        path = Path(url2pathname(parts.path)).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        raise refused from None
+    if path.is_file() and (path.is_relative_to(templates_dir()) or path in set(allowed_files)):
+        return path
+    raise refused
+
+
+def _document_date(view: DocumentView) -> dt.datetime:
+    try:
+        day = dt.date.fromisoformat(view.date_iso)
+    except ValueError:
+        raise RenderError(
+            f"invalid document date {view.date_iso!r} (expected YYYY-MM-DD)"
+        ) from None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _with_logo(view: DocumentView, logo_path: Path | None) -> tuple[DocumentView, frozenset[Path]]:
+    """Point the view's logo at ``logo_path`` and allow that one file to be read."""
+    if logo_path is None:
+        return view, frozenset()
+    try:
+        real = Path(logo_path).resolve(strict=True)
+    except OSError as error:
+        raise RenderError(f"logo {logo_path}: {error.strerror or error}") from None
+    if not real.is_file():
+        raise RenderError(f"logo {logo_path}: not a file")
+    return dataclasses.replace(view, logo_url=real.as_uri()), frozenset({real})
+
+
+@contextlib.contextmanager
+def _source_date_epoch(when: dt.datetime) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH to the document date for the render, unless already set."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+class _ErrorRecords(logging.Handler):
+    """Collects WeasyPrint's error records: it logs unusable resources and carries on."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _fail_on_logged_errors(what: str) -> Iterator[None]:
+    weasyprint_logger = logging.getLogger("weasyprint")
+    handler = _ErrorRecords()
+    weasyprint_logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        weasyprint_logger.removeHandler(handler)
+    if handler.records:
+        raise RenderError(f"{what} could not be rendered completely: {handler.records[0].getMessage()}")
+
+
+def _confine_fontconfig(fonts: Path) -> None:
+    """Point Fontconfig at a generated configuration listing only the bundled fonts.
+
+    Set for the whole process, before WeasyPrint (Pango, Fontconfig) loads its
+    configuration; the folder is removed at exit.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="rexdecl-fontconfig-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        _FONTS_CONF.format(fonts=escape(str(fonts)), cache=escape(str(folder / "cache"))),
+        encoding="utf-8",
+    )
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+
+
+class _Engine:
+    """WeasyPrint, its confined fetcher, one font configuration and one parsed stylesheet."""
+
+    def __init__(self) -> None:
+        root = templates_dir()
+        _confine_fontconfig(root / FONTS_FOLDER)
+        try:
+            # WeasyPrint prints a help text on stdout when a library is missing: keep
+            # stdout for the CLI's own output.
+            with contextlib.redirect_stdout(io.StringIO()):
+                import weasyprint
+                from weasyprint.text.fonts import FontConfiguration
+                from weasyprint.urls import (
+                    FatalURLFetchingError,
+                    URLFetcher,
+                    URLFetcherResponse,
+                )
+        except (OSError, ImportError) as error:
+            raise RenderingUnavailable(_UNAVAILABLE, hint=_UNAVAILABLE_HINT) from error
+
+        class Refused(FatalURLFetchingError):  # a BaseException: WeasyPrint lets it through
+            def __init__(self, error: RenderError) -> None:
+                super().__init__(error.message)
+                self.error = error
+
+        class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+            """Serves the templates folder and the allowed files; refuses the rest."""
+
+            def __init__(self, allowed_files: frozenset[Path] = frozenset()) -> None:
+                super().__init__(
+                    fail_on_errors=True, allowed_protocols=("file",), allow_redirects=False
+                )
+                self.allowed_files = allowed_files
+
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                try:
+                    path = resolve_asset(url, self.allowed_files)
+                    body = path.read_bytes()
+                except RenderError as error:
+                    raise Refused(error) from None
+                except OSError as error:
+                    raise Refused(RenderError(f"cannot read {url!r}: {error}")) from None
+                content_type = _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+                return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+        self.weasyprint = weasyprint
+        self.refused: type[BaseException] = Refused
+        self.fatal: type[BaseException] = FatalURLFetchingError
+        self.fetcher_class = ConfinedFetcher
+        self.base_url = root.as_uri() + "/"
+        self.font_config = FontConfiguration()
+        with self.guard("the stylesheet"):
+            self.stylesheet = weasyprint.CSS(
+                url=self.base_url + STYLESHEET,
+                url_fetcher=ConfinedFetcher(),
+                font_config=self.font_config,
+            )
+
+    @contextlib.contextmanager
+    def guard(self, what: str) -> Iterator[None]:
+        """Turn a refused resource or a resource WeasyPrint could not use into RenderError."""
+        try:
+            with _fail_on_logged_errors(what):
+                yield
+        except self.refused as refused:
+            raise refused.error from None  # type: ignore[attr-defined]
+        except self.fatal as fatal:
+            raise RenderError(f"{what} could not be rendered: {fatal}") from None
+
+
+@functools.cache
+def _engine() -> _Engine:
+    return _Engine()
+
+
+class Renderer:
+    """Renders documents to HTML and PDF; build one per process and reuse it.
+
+    Raises :class:`RenderingUnavailable` when WeasyPrint's system libraries are missing.
+    """
+
+    def __init__(self) -> None:
+        self._engine = _engine()
+
+    def html(self, view: DocumentView, logo_path: Path | None = None) -> str:
+        """The HTML of one document, with the logo (when given) as a ``file:`` URL."""
+        view, _ = _with_logo(view, logo_path)
+        return render_html(view)
+
+    def pdf(
+        self,
+        view: DocumentView,
+        attachment_json: bytes | None = None,
+        attachment_name: str = "shipment.json",
+        logo_path: Path | None = None,
+    ) -> bytes:
+        """One document as PDF/A-3b bytes, with ``attachment_json`` embedded (when given).
+
+        The same view and attachment give the same bytes, in any process: every date in
+        the file is the document date (``view.date_iso``).
+        """
+        engine = self._engine
+        when = _document_date(view)
+        view, allowed = _with_logo(view, logo_path)
+        source = render_html(view)
+        fetcher = engine.fetcher_class(allowed)
+        weasyprint = engine.weasyprint
+        what = f"{view.title.lower() or view.kind} {view.invoice_number}"
+        attachments = []
+        if attachment_json is not None:
+            attachments.append(
+                weasyprint.Attachment(
+                    string=attachment_json,
+                    name=attachment_name,
+                    description=ATTACHMENT_DESCRIPTION,
+                    created=when,
+                    modified=when,
+                    relationship=ATTACHMENT_RELATIONSHIP,
+                    url_fetcher=fetcher,
+                )
+            )
+        with _source_date_epoch(when), engine.guard(what):
+            document = weasyprint.HTML(
+                string=source, base_url=engine.base_url, url_fetcher=fetcher
+            ).render(
+                font_config=engine.font_config,
+                stylesheets=[engine.stylesheet],
+                pdf_variant=PDF_VARIANT,
+            )
+            data: bytes = document.write_pdf(
+                pdf_variant=PDF_VARIANT,
+                attachments=attachments,
+            )
+        logger.debug("rendered %s: %d pages, %d bytes", what, len(document.pages), len(data))
+        return data

@@ -1,0 +1,141 @@
+"""Facts every rule needs, derived once from the shipment, the registration and the options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rexdecl import legal
+from rexdecl.criteria import Criterion, parse_criterion
+from rexdecl.legal import Scheme
+from rexdecl.model import Finding, Item, Location, Registration, Severity, ShipmentInput
+from rexdecl.registration import RegistrationData
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the user chose for a run (command-line options)."""
+
+    as_of: dt.date
+    statement_language: str | None = None  # overrides the workbook's statement_language
+    no_statement: bool = False
+    # Other invoices of the same consignment (same consignment_ref), as (invoice number,
+    # originating value in the threshold currency); filled by batch.
+    consignment_others: tuple[tuple[str, Decimal], ...] = ()
+
+
+@dataclass(frozen=True)
+class Line:
+    """An Items row with its criterion parsed and origin resolved."""
+
+    item: Item
+    criterion: Criterion | None
+    origin: str | None
+    amount: Decimal | None  # given amount, else quantity x unit price
+
+    @property
+    def originating(self) -> bool:
+        # An unreadable or missing criterion is treated as claimed: never understate.
+        return self.criterion is None or self.criterion.originating
+
+
+@dataclass
+class Context:
+    input: ShipmentInput
+    registrations: RegistrationData
+    options: CheckOptions
+    entry: Registration | None
+    rex_number: str | None
+    exporter_name: str | None
+    exporter_address: str | None
+    exporter_country: str | None
+    destination: str | None
+    scheme_id: str
+    scheme: Scheme | None
+    language: str
+    lines: tuple[Line, ...]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def shipment(self):  # type: ignore[no-untyped-def]
+        return self.input.shipment
+
+    @property
+    def doc_date(self) -> dt.date | None:
+        return self.input.shipment.invoice_date
+
+    @property
+    def originating_lines(self) -> tuple[Line, ...]:
+        return tuple(line for line in self.lines if line.originating)
+
+    @property
+    def origin_country(self) -> str | None:
+        """The one country of origin of the originating lines (None when mixed or unknown)."""
+        countries = {line.origin for line in self.originating_lines if line.origin}
+        if len(countries) == 1:
+            return next(iter(countries))
+        if not countries:
+            return self.exporter_country
+        return None
+
+    def add(self, code: str, severity: Severity, message: str, location: Location, reference: str,
+            field: str | None = None) -> None:
+        self.findings.append(Finding(code, severity, message, location, reference, field))
+
+
+def cell_ref(location: Location) -> str:
+    """``Items!F7`` (Excel's own notation) or ``sheet Items, row 7`` for a message."""
+    if location.sheet and location.cell:
+        return f"{location.sheet}!{location.cell}"
+    if location.sheet and location.part:
+        return f"{location.sheet}, {location.part}"
+    if location.sheet:
+        return location.sheet
+    return location.part or location.file
+
+
+def digits_only(code: str | None) -> str:
+    """HS code without the dots and (ASCII) spaces allowed on input."""
+    return re.sub(r"[. ]", "", code or "")
+
+
+def build_context(shipment_input: ShipmentInput, registrations: RegistrationData, options: CheckOptions) -> Context:
+    shipment = shipment_input.shipment
+    rex_number = shipment.exporter_rex
+    entry = registrations.find(rex_number) if rex_number else None
+    if rex_number is None and registrations.source and len(registrations.entries) == 1 and (
+        shipment_input.exporter_sheet
+    ):
+        # The workbook carries its own exporter's registration: its REX number is the
+        # shipment's (documented decision; a broker's many-entry file still needs exporter_rex).
+        entry = registrations.entries[0]
+        rex_number = entry.rex_number
+    exporter_country = shipment.exporter_country or (entry.country if entry else None)
+    destination = shipment.destination_country or shipment.consignee_country
+    scheme_id = shipment.scheme or legal.scheme_for_destination(destination, shipment.invoice_date)
+    language = (options.statement_language or shipment.statement_language or "en").lower()
+    lines = []
+    for item in shipment_input.items:
+        criterion = parse_criterion(item.origin_criterion, item.hs_code)
+        origin = item.origin_country or exporter_country
+        amount = item.amount
+        if amount is None and item.quantity is not None and item.unit_price is not None:
+            amount = item.quantity * item.unit_price
+        lines.append(Line(item, criterion, origin, amount))
+    return Context(
+        input=shipment_input,
+        registrations=registrations,
+        options=options,
+        entry=entry,
+        rex_number=rex_number,
+        exporter_name=(entry.name if entry and entry.name else shipment.exporter_name),
+        exporter_address=(entry.address if entry and entry.address else shipment.exporter_address),
+        exporter_country=exporter_country,
+        destination=destination,
+        scheme_id=scheme_id,
+        scheme=legal.scheme(scheme_id),
+        language=language,
+        lines=tuple(lines),
+    )

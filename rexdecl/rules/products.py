@@ -1,0 +1,228 @@
+"""Products and origin: HS-FORMAT, CRITERION-INVALID, CRITERION-HEADING-MISMATCH,
+ORIGIN-COUNTRY-MIXED, MATERIAL-LINE-UNKNOWN, CRITERION-P-WITH-MATERIALS,
+CUMULATION-NOT-AVAILABLE, GRADUATED-SECTION, LINE-NOT-ORIGINATING, NO-ORIGINATING-LINES."""
+
+from __future__ import annotations
+
+
+
+from rexdecl import legal
+from rexdecl.criteria import CUMULATION_PARTNERS
+from rexdecl.i18n import _
+from rexdecl.legal import Scheme, with_mark
+from rexdecl.model import Material, Severity
+from rexdecl.parsing import describe_char, hidden_characters
+from rexdecl.rules.context import Context, Line, cell_ref, digits_only
+
+CRITERION_REF = "Annex 22-07 fn. 6 [V2]"
+
+
+def check_hs_codes(ctx: Context) -> None:
+    for line in ctx.lines:
+        _hs(ctx, line.item.hs_code, line.item.where("hs_code"), 6, _("Items"))
+    for material in ctx.input.materials or ():
+        _hs(ctx, material.hs_code, material.where("hs_code"), 4, _("Materials"))
+
+
+def _hs(ctx: Context, code: str | None, where, minimum: int, sheet: str) -> None:  # type: ignore[no-untyped-def]
+    if code is None:
+        return  # MISSING-FIELD
+    hidden = hidden_characters(code)
+    digits = digits_only(code)
+    if hidden:
+        problem = _("it contains the invisible character(s) {chars}").format(
+            chars=", ".join(sorted({describe_char(c) for c in hidden})))
+    elif not digits.isdigit() or not minimum <= len(digits) <= 10:
+        problem = _("{count} digits after removing dots and spaces").format(count=len(digits)) if digits.isdigit() \
+            else _("it holds characters other than digits, dots and spaces")
+    else:
+        return
+    ctx.add("HS-FORMAT", Severity.ERROR, _(
+        "{place}: HS code '{code}' is not valid ({problem}); expected {minimum} to 10 digits in the "
+        "{sheet} sheet, e.g. 6214.90 or 940360 (retype the code)").format(
+            place=cell_ref(where), code=code, problem=problem, minimum=minimum, sheet=sheet),
+        where, "—")
+
+
+def hs_valid(code: str | None, minimum: int = 6) -> bool:
+    digits = digits_only(code)
+    return bool(code) and not hidden_characters(code or "") and digits.isdigit() and minimum <= len(digits) <= 10
+
+
+def check_criteria(ctx: Context, scheme: Scheme | None) -> None:
+    for line in ctx.lines:
+        item = line.item
+        where = item.where("origin_criterion")
+        if item.origin_criterion is None:
+            continue  # MISSING-FIELD
+        criterion = line.criterion
+        if criterion is None or (criterion.kind == "W" and criterion.heading is None and hs_valid(item.hs_code)):
+            ctx.add("CRITERION-INVALID", Severity.ERROR, _(
+                "{place}: origin criterion '{value}' is not recognised; expected P, W, W followed by "
+                "the 4-digit heading (W 6214), eu-cumulation, norway-cumulation, switzerland-cumulation, "
+                "turkey-cumulation, regional-cumulation, extended-cumulation:XX, or no (not originating)").format(
+                    place=cell_ref(where), value=item.origin_criterion),
+                where, CRITERION_REF)
+            continue
+        if criterion.kind == "W" and criterion.heading_given and hs_valid(item.hs_code):
+            heading = digits_only(item.hs_code)[:4]
+            if criterion.heading != heading:
+                ctx.add("CRITERION-HEADING-MISMATCH", Severity.ERROR, _(
+                    "{place}: criterion 'W {given}' names heading {given}, but the line's HS code "
+                    "{hs} is in heading {heading}; write W {heading} (or just W)").format(
+                        place=cell_ref(where), given=criterion.heading, hs=item.hs_code, heading=heading),
+                    where, "Annex 22-07 fn. 6 [V2]")
+        if criterion.kind == "no":
+            ctx.add("LINE-NOT-ORIGINATING", Severity.INFO, _(
+                "{place}: line {line} ({description}) is marked not originating: it is printed as "
+                "excluded from the statement on origin").format(
+                    place=cell_ref(where), line=item.line, description=item.description or ""),
+                where, '"except where otherwise clearly indicated" (Annex 22-07)')
+        if criterion.kind == "cumulation" and scheme is not None:
+            _cumulation(ctx, scheme, line)
+
+
+def _materials_of(ctx: Context, line: Line) -> list[Material]:
+    return [m for m in ctx.input.materials or () if m.line == line.item.line]
+
+
+def _cumulation(ctx: Context, scheme: Scheme, line: Line) -> None:
+    criterion = line.criterion
+    assert criterion is not None and criterion.cumulation is not None
+    where = line.item.where("origin_criterion")
+    place = cell_ref(where)
+    if criterion.cumulation not in scheme.cumulation:
+        ctx.add("CUMULATION-NOT-AVAILABLE", Severity.ERROR, _(
+            "{place}: {scheme} provides no '{kind}' cumulation in rexdecl's data ({note}); use P or W "
+            "if the line qualifies without it").format(
+                place=place, scheme=scheme.id, kind=criterion.cumulation,
+                note=scheme.cumulation_note or _("not provided")),
+            where, "Arts. 53-56 DA")
+        return
+    origin = line.origin
+    if criterion.cumulation == "regional":
+        group = legal.cumulation_groups().get(origin or "")
+        if not group:
+            ctx.add("CUMULATION-NOT-AVAILABLE", Severity.ERROR, _(
+                "{place}: regional cumulation is claimed, but {origin} is in no regional cumulation "
+                "group in rexdecl's data (cumulation-groups.csv [R]); use P or W").format(
+                    place=place, origin=origin), where, "Arts. 53-56 DA; Art. 55 DA [R]")
+            return
+        partners = {m.iso2 for m in group if m.iso2 != origin}
+        materials = _materials_of(ctx, line)
+        if not any(m.origin in partners for m in materials):
+            ctx.add("CUMULATION-NOT-AVAILABLE", Severity.ERROR, _(
+                "{place}: regional cumulation is claimed for line {line}, but the Materials sheet names "
+                "no material of this line originating in another country of the group ({partners}); "
+                "list the cumulated material in Materials, or use W/P").format(
+                    place=place, line=line.item.line, partners=", ".join(sorted(partners))),
+                where, with_mark("Arts. 53-56 DA; regional group (cumulation-groups.csv)", group[0].mark))
+    elif criterion.cumulation == "extended":
+        # No extended cumulation is recorded in rexdecl's data (rules.md: none for Indonesia).
+        ctx.add("CUMULATION-NOT-AVAILABLE", Severity.ERROR, _(
+            "{place}: extended cumulation with {partner} is not granted to {origin} in rexdecl's data "
+            "(none is recorded); use P or W if the line qualifies without it").format(
+                place=place, partner=criterion.partner, origin=origin),
+            where, "Arts. 53-56 DA")
+
+
+def originating_countries(ctx: Context, line: Line) -> set[str]:
+    """Countries whose materials count as originating for ``line`` under its criterion."""
+    countries = {line.origin} if line.origin else set()
+    criterion = line.criterion
+    if criterion is None or criterion.kind != "cumulation":
+        return countries
+    day = ctx.doc_date or ctx.options.as_of
+    if criterion.cumulation == "eu":
+        countries |= {e.code for e in legal.eu_customs_territory() if e.covers(day) and e.code not in ("MC", "XI")}
+    elif criterion.cumulation == "regional":
+        countries |= {m.iso2 for m in legal.cumulation_groups().get(line.origin or "", ())}
+    elif criterion.cumulation == "extended" and criterion.partner:
+        countries.add(criterion.partner)
+    else:
+        countries |= set(CUMULATION_PARTNERS.get(criterion.cumulation or "", ()))
+    return countries
+
+
+def check_lines(ctx: Context) -> None:
+    """ORIGIN-COUNTRY-MIXED, MATERIAL-LINE-UNKNOWN, CRITERION-P-WITH-MATERIALS, NO-ORIGINATING-LINES."""
+    originating = ctx.originating_lines
+    countries = sorted({line.origin for line in originating if line.origin})
+    if len(countries) > 1:
+        first = originating[0]
+        by_country = {c: [str(line.item.line) for line in originating if line.origin == c] for c in countries}
+        where = next((line.item.where("origin_country") for line in originating if line.item.origin_country),
+                     first.item.row)
+        ctx.add("ORIGIN-COUNTRY-MIXED", Severity.ERROR, _(
+            "{place}: the originating lines name different countries of origin ({detail}); a statement "
+            "has one country of origin: split the invoice by country, or mark the other lines 'no'").format(
+                place=cell_ref(where),
+                detail="; ".join(_("{country}: lines {lines}").format(country=c, lines=", ".join(v))
+                                 for c, v in by_country.items())),
+            where, "Annex 22-07")
+    if ctx.lines and not originating:
+        ctx.add("NO-ORIGINATING-LINES", Severity.ERROR, _(
+            "Items: every line is marked not originating ('no'): no statement on origin can be made. "
+            "Correct the criteria, or generate the documents with --no-statement"),
+            ctx.lines[0].item.where("origin_criterion"), "—")
+    lines = {line.item.line: line for line in ctx.lines}
+    for material in ctx.input.materials or ():
+        if material.line is not None and material.line not in lines:
+            where = material.where("line")
+            ctx.add("MATERIAL-LINE-UNKNOWN", Severity.ERROR, _(
+                "{place}: material '{description}' names line {line}, which no Items row has (lines: "
+                "{known}); correct the line number").format(
+                    place=cell_ref(where), description=material.description or "", line=material.line,
+                    known=", ".join(str(n) for n in lines) or "-"),
+                where, "—")
+    for line in ctx.lines:
+        if line.criterion is None or line.criterion.kind != "P":
+            continue
+        foreign = [m for m in _materials_of(ctx, line) if m.origin != line.origin]
+        if foreign:
+            where = line.item.where("origin_criterion")
+            ctx.add("CRITERION-P-WITH-MATERIALS", Severity.ERROR, _(
+                "{place}: line {line} claims P (wholly obtained), but the Materials sheet lists "
+                "non-originating material(s) for it: {materials}. Use W with the heading if the product "
+                "meets its rule, or correct the Materials sheet").format(
+                    place=cell_ref(where), line=line.item.line,
+                    materials="; ".join(f"{m.description} ({m.origin}, {cell_ref(m.row)})" for m in foreign)),
+                where, "wholly obtained, Art. 44 DA [R]")
+
+
+def check_graduation(ctx: Context, scheme: Scheme) -> None:
+    if scheme.id != "eu-gsp":
+        return
+    origin = ctx.origin_country
+    day = ctx.doc_date
+    if origin is None or day is None:
+        return
+    sections = legal.graduated_sections()
+    if not any(s.country == origin for s in sections):
+        country = legal.rex_countries().get(origin)
+        # Graduation concerns the general arrangement only; GSP+ and EBA countries have none [R].
+        if country is not None and country.arrangement == "standard" and ctx.originating_lines:
+            ctx.add("DATA-MISSING", Severity.WARNING, _(
+                "rexdecl's data has no graduated GSP sections for {origin}: the GRADUATED-SECTION check "
+                "was skipped; confirm that the products' sections are not suspended for {origin}").format(
+                    origin=origin),
+                ctx.shipment.where("exporter_country"), "Reg. 978/2012 Art. 8")
+        return
+    for line in ctx.originating_lines:
+        if not hs_valid(line.item.hs_code):
+            continue
+        chapter = int(digits_only(line.item.hs_code)[:2])
+        for section in sections:
+            if section.country == origin and chapter in section.chapters and section.start <= day <= section.until:
+                where = line.item.where("hs_code")
+                ctx.add("GRADUATED-SECTION", Severity.WARNING, _(
+                    "{place}: line {line} (chapter {chapter:02d}) is in GSP section {section}, suspended for "
+                    "{origin} from {start} to {until} ({regulation}): the statement is lawful but gives the "
+                    "buyer no GSP preference").format(
+                        place=cell_ref(where), line=line.item.line, chapter=chapter, section=section.section,
+                        origin=origin, start=section.start.isoformat(), until=section.until.isoformat(),
+                        regulation=section.regulation),
+                    where, with_mark(section.regulation, section.mark))
+                break
+
+

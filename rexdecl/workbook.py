@@ -1,0 +1,533 @@
+"""The shipment workbook reader: the only code that knows sheets, rows and cells.
+
+It returns an immutable :class:`~rexdecl.model.ShipmentInput` or raises
+:class:`~rexdecl.errors.UnreadableInput` listing every unusable cell (exit status 2).
+Everything the rules judge (missing fields, wrong codes) is left to the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from rexdecl import limits
+from rexdecl.errors import Problem, UnreadableInput
+from rexdecl.fields import (
+    EXAMPLE_MARKERS,
+    EXPORTER,
+    FIELD_VALUE_HEADERS,
+    ITEMS,
+    MATERIALS,
+    SHIPMENT,
+    FieldSpec,
+    SheetSpec,
+    normalise_name,
+)
+from rexdecl.i18n import _
+from rexdecl.model import (
+    Item,
+    Location,
+    Material,
+    Registration,
+    Shipment,
+    ShipmentInput,
+    UnknownHeader,
+)
+from rexdecl.parsing import CellValueError, clean_text, hs_from_number, parse_date, parse_number
+
+log = logging.getLogger("rexdecl")
+
+EXCEL_ERRORS = frozenset(
+    ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
+)
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class RawCell:
+    value: Any
+    location: Location
+
+
+class _Problems:
+    """Collects every unusable cell so the user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, location: Location, message: str) -> None:
+        self.items.append(Problem(location, message))
+
+    def cell(self, location: Location, error: CellValueError, field: str) -> None:
+        self.add(
+            location,
+            _("{field}: found {found}; expected {expected}").format(
+                field=field, found=error.found, expected=error.expected
+            ),
+        )
+
+
+def open_workbook(path: Path) -> Any:
+    """Open ``path`` read-only with saved values, refusing what is not a usable .xlsx."""
+    import openpyxl
+
+    name = str(path)
+    if not path.exists():
+        raise UnreadableInput([Problem(Location(name), _("file not found"))])
+    if path.is_dir():
+        raise UnreadableInput([Problem(Location(name), _("this is a folder; expected an .xlsx workbook"))])
+    size = path.stat().st_size
+    if size > limits.MAX_WORKBOOK_BYTES:
+        raise UnreadableInput([Problem(Location(name), _(
+            "the file is {size} MB, over the limit of {limit} MB; expected a shipment workbook "
+            "(split very large shipments into several invoices)").format(
+                size=size // (1024 * 1024), limit=limits.MAX_WORKBOOK_BYTES // (1024 * 1024)))])
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head == _OLE2_MAGIC:
+        raise UnreadableInput([Problem(Location(name), _(
+            "this is an old-format .xls workbook or a password-protected file; expected an "
+            ".xlsx workbook without password (in Excel: File > Save As > Excel Workbook "
+            "(*.xlsx), and remove the password)"))])
+    if not zipfile.is_zipfile(path):
+        raise UnreadableInput([Problem(Location(name), _(
+            "this is not an Excel workbook (no .xlsx content found; the file may be truncated, "
+            "or be another kind of file renamed .xlsx); expected an .xlsx workbook saved by "
+            "Excel, LibreOffice or rexdecl template"))])
+    try:
+        with zipfile.ZipFile(path) as package:
+            total = sum(info.file_size for info in package.infolist())
+            members = set(package.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableInput([Problem(Location(name), _(
+            "the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open"
+        ).format(detail=str(exc)[:120]))]) from None
+    if total > limits.MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableInput([Problem(Location(name), _(
+            "the workbook unpacks to {size} MB, over the limit of {limit} MB (a compression "
+            "bomb or a vastly oversized file); expected a shipment workbook").format(
+                size=total // (1024 * 1024), limit=limits.MAX_UNCOMPRESSED_BYTES // (1024 * 1024)))])
+    if "xl/workbook.xml" not in members and not any(m.endswith("workbook.xml") for m in members):
+        raise UnreadableInput([Problem(Location(name), _(
+            "this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx workbook"))])
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged or foreign packages
+        raise UnreadableInput([Problem(Location(name), _(
+            "the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open"
+        ).format(detail=f"{type(exc).__name__}: {str(exc)[:160]}"))]) from None
+
+
+def _formulas_without_value(path: Path, worksheet_path: str) -> set[str]:
+    """Cells of a sheet holding a formula but no saved result (the file was never recalculated)."""
+    from defusedxml.ElementTree import iterparse
+
+    missing: set[str] = set()
+    try:
+        with zipfile.ZipFile(path) as package, package.open(worksheet_path) as stream:
+            data = stream.read()
+        if b"<f" not in data and b":f" not in data:
+            return missing
+        import io
+
+        for _event, element in iterparse(io.BytesIO(data), events=("end",)):
+            if element.tag.endswith("}c") or element.tag == "c":
+                has_formula = False
+                has_value = False
+                for child in element:
+                    local = child.tag.rsplit("}", 1)[-1]
+                    if local == "f":
+                        has_formula = True
+                    elif local in ("v", "is") and (child.text or len(child)):
+                        has_value = True
+                if has_formula and not has_value:
+                    missing.add(element.get("r", ""))
+                element.clear()
+    except Exception:  # a damaged part is reported by openpyxl's own reading
+        log.debug("formula scan failed for %s", worksheet_path, exc_info=True)
+    return missing
+
+
+class _SheetReader:
+    """Rows of one worksheet as lists of RawCell, with blank rows dropped."""
+
+    def __init__(self, path: Path, display: str, worksheet: Any, problems: _Problems) -> None:
+        self.path = path
+        self.display = display
+        self.ws = worksheet
+        self.title: str = worksheet.title
+        self.problems = problems
+        self.no_value = _formulas_without_value(path, getattr(worksheet, "_worksheet_path", ""))
+        self.too_many = False
+
+    def location(self, row: int, column: int | None = None) -> Location:
+        if column is None:
+            return Location(self.display, self.title, None, _("row {row}").format(row=row))
+        return Location(self.display, self.title, f"{get_column_letter(column)}{row}")
+
+    def rows(self) -> Iterator[tuple[int, list[RawCell]]]:
+        if self.ws.max_row is None or self.ws.max_column is None:
+            self.ws.reset_dimensions()
+        count = 0
+        for row_number, values in enumerate(self.ws.iter_rows(values_only=True), start=1):
+            cells: list[RawCell] = []
+            for column_number, value in enumerate(values, start=1):
+                cells.append(RawCell(self._value(value, row_number, column_number),
+                                     self.location(row_number, column_number)))
+            if all(c.value is None for c in cells):
+                continue
+            count += 1
+            if count > limits.MAX_ROWS_PER_SHEET + 1:  # +1: the header row
+                self.too_many = True
+                self.problems.add(Location(self.display, self.title), _(
+                    "more than {limit} rows; expected at most {limit} rows in one sheet (split "
+                    "the shipment into several invoices)").format(limit=f"{limits.MAX_ROWS_PER_SHEET:,}"))
+                return
+            yield row_number, cells
+
+    def _value(self, value: Any, row: int, column: int) -> Any:
+        if value is None:
+            coordinate = f"{get_column_letter(column)}{row}"
+            if coordinate in self.no_value:
+                self.problems.add(self.location(row, column), _(
+                    "a formula without a saved value; expected its result (open and save the file "
+                    "in Excel, or type the value)"))
+            return None
+        if isinstance(value, str):
+            text = clean_text(value)
+            if text.upper() in EXCEL_ERRORS:
+                self.problems.add(self.location(row, column), _(
+                    "the Excel error {error}; expected a value (correct the formula or type the "
+                    "value)").format(error=text))
+                return None
+            if len(text) > limits.MAX_TEXT_LENGTH:
+                self.problems.add(self.location(row, column), _(
+                    "a text of {length} characters; expected at most {limit} characters in one "
+                    "cell").format(length=f"{len(text):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}"))
+                return None
+            return text or None
+        return value
+
+
+def _convert(spec: FieldSpec, raw: RawCell, number_format: str | None, problems: _Problems) -> Any:
+    """The typed value of one cell for ``spec``; problems are collected, ``None`` returned."""
+    value = raw.value
+    if value is None:
+        return None
+    try:
+        if spec.kind == "date":
+            return parse_date(value)
+        if spec.kind == "number":
+            return parse_number(value, number_format)
+        if spec.kind == "integer":
+            number = parse_number(value, number_format)
+            if number != number.to_integral_value():
+                raise CellValueError(str(value), _("a whole number"))
+            return int(number)
+        if spec.kind == "hs":
+            if isinstance(value, bool):
+                raise CellValueError(repr(value), _("an HS code"))
+            if isinstance(value, int | float | Decimal):
+                return hs_from_number(value)
+            return _text(value)
+        if spec.kind == "chapters":
+            return _chapters(value)
+        if spec.kind == "country":
+            text = _text(value)
+            return text.upper() if len(text) == 2 else text
+        if spec.kind == "code":
+            return _text(value)
+        return _text(value)
+    except CellValueError as error:
+        problems.cell(raw.location, error, spec.name)
+        return None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def _chapters(value: Any) -> tuple[int, ...]:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (int(value),)
+    parts = [p for p in str(value).replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        return tuple(int(p) for p in parts)
+    except ValueError:
+        raise CellValueError(f"'{value}'", _("chapter numbers separated by commas, e.g. 52, 62")) from None
+
+
+def _find_sheet(workbook: Any, spec: SheetSpec) -> Any | None:
+    for title in workbook.sheetnames:
+        if spec.matches(title):
+            return workbook[title]
+    return None
+
+
+def _field_value_rows(
+    reader: _SheetReader, spec: SheetSpec, unknown: list[UnknownHeader]
+) -> dict[str, tuple[FieldSpec, RawCell, RawCell]]:
+    """``field -> (spec, name cell, value cell)`` from a two-column sheet."""
+    table = spec.lookup()
+    found: dict[str, tuple[FieldSpec, RawCell, RawCell]] = {}
+    first = True
+    for row_number, cells in reader.rows():
+        start = next(i for i, c in enumerate(cells) if c.value is not None)
+        name_cell = cells[start]
+        value_cell = cells[start + 1] if start + 1 < len(cells) else RawCell(
+            None, reader.location(row_number, start + 2))
+        label = _text(name_cell.value)
+        key = normalise_name(label)
+        if first:
+            first = False
+            header = (key, normalise_name(_text(value_cell.value)) if value_cell.value is not None else "")
+            if header in FIELD_VALUE_HEADERS:
+                continue
+        if any(key.startswith(m.replace(".", "")) for m in EXAMPLE_MARKERS) and key not in table:
+            continue
+        field = table.get(key)
+        if field is None:
+            unknown.append(UnknownHeader(label, name_cell.location))
+            continue
+        if field.name in found:
+            unknown.append(UnknownHeader(
+                _("{name} (given twice; the first one is used)").format(name=label), name_cell.location))
+            continue
+        found[field.name] = (field, name_cell, value_cell)
+    return found
+
+
+@dataclass
+class _Table:
+    columns: dict[str, int]  # field name -> column index (0-based)
+    rows: list[tuple[int, list[RawCell]]]
+    header_row: int
+
+
+def _table_rows(
+    reader: _SheetReader, spec: SheetSpec, unknown: list[UnknownHeader], problems: _Problems
+) -> _Table | None:
+    table = spec.lookup()
+    rows = reader.rows()
+    try:
+        header_number, header_cells = next(rows)
+    except StopIteration:
+        problems.add(Location(reader.display, reader.title), _(
+            "the sheet is empty; expected a header row with the columns {columns}").format(
+                columns=", ".join(f.name for f in spec.fields if f.required == "yes")))
+        return None
+    columns: dict[str, int] = {}
+    header_keys: list[str] = []
+    for index, cell in enumerate(header_cells):
+        if cell.value is None:
+            header_keys.append("")
+            continue
+        label = _text(cell.value)
+        key = normalise_name(label)
+        header_keys.append(key)
+        field = table.get(key)
+        if field is None:
+            unknown.append(UnknownHeader(label, cell.location))
+        elif field.name in columns:
+            unknown.append(UnknownHeader(
+                _("{name} (a second column for the same field; the first one is used)").format(name=label),
+                cell.location))
+        else:
+            columns[field.name] = index
+    missing = [f.name for f in spec.fields if f.required == "yes" and f.name not in columns]
+    if missing:
+        problems.add(reader.location(header_number), _(
+            "the header row lacks the column(s) {missing}; expected the columns {required} (found "
+            "{found})").format(
+                missing=", ".join(missing),
+                required=", ".join(f.name for f in spec.fields if f.required == "yes"),
+                found=", ".join(_text(c.value) for c in header_cells if c.value is not None) or "-"))
+    data: list[tuple[int, list[RawCell]]] = []
+    for row_number, cells in rows:
+        keys = [normalise_name(_text(c.value)) if c.value is not None else "" for c in cells]
+        if keys[: len(header_keys)] == header_keys:
+            continue  # a header row repeated (copied blocks, page headers)
+        first_value = next(c.value for c in cells if c.value is not None)
+        if isinstance(first_value, str) and any(
+            normalise_name(first_value).startswith(normalise_name(m)) for m in EXAMPLE_MARKERS
+        ):
+            continue  # the template's example row
+        data.append((row_number, cells))
+    return _Table(columns, data, header_number)
+
+
+def _cell(table: _Table, cells: list[RawCell], name: str, reader: _SheetReader, row: int) -> RawCell:
+    index = table.columns.get(name)
+    if index is None:
+        return RawCell(None, reader.location(row))
+    if index < len(cells):
+        return cells[index]
+    return RawCell(None, reader.location(row, index + 1))
+
+
+def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
+    """Read a shipment workbook into the model, or raise UnreadableInput listing every problem."""
+    path = Path(path)
+    display = str(path)
+    workbook = open_workbook(path)
+    problems = _Problems()
+    unknown: list[UnknownHeader] = []
+    try:
+        shipment_ws = _find_sheet(workbook, SHIPMENT)
+        items_ws = _find_sheet(workbook, ITEMS)
+        for spec, ws in ((SHIPMENT, shipment_ws), (ITEMS, items_ws)):
+            if ws is None:
+                problems.add(Location(display), _(
+                    "no sheet named {name} ({alias}); expected the sheets Shipment and Items "
+                    "(found: {found})").format(
+                        name=spec.name, alias=", ".join(spec.aliases),
+                        found=", ".join(workbook.sheetnames) or "-"))
+        if problems.items:
+            raise UnreadableInput(problems.items)
+
+        shipment_reader = _SheetReader(path, display, shipment_ws, problems)
+        raw_fields = _field_value_rows(shipment_reader, SHIPMENT, unknown)
+        number_format = _number_format(raw_fields, problems)
+        values: dict[str, Any] = {}
+        cells: dict[str, Location] = {}
+        for name, (spec, _name_cell, value_cell) in raw_fields.items():
+            cells[name] = value_cell.location
+            values[name] = _convert(spec, value_cell, number_format, problems)
+        for lower in ("scheme", "statement_language", "number_format"):
+            if isinstance(values.get(lower), str):
+                values[lower] = values[lower].lower()
+        if isinstance(values.get("currency"), str):
+            values["currency"] = values["currency"].upper()
+        shipment = Shipment(**values, cells=cells, sheet_location=Location(display, shipment_ws.title))
+
+        items = _read_items(_SheetReader(path, display, items_ws, problems), number_format, unknown, problems)
+
+        materials: tuple[Material, ...] | None = None
+        materials_ws = _find_sheet(workbook, MATERIALS)
+        if materials_ws is not None:
+            materials = _read_materials(
+                _SheetReader(path, display, materials_ws, problems), number_format, unknown, problems)
+
+        exporter_sheet: tuple[Registration, ...] | None = None
+        exporter_ws = _find_sheet(workbook, EXPORTER)
+        if exporter_ws is not None:
+            exporter_sheet = read_exporter_sheet(_SheetReader(path, display, exporter_ws, problems), problems)
+    finally:
+        workbook.close()
+    if problems.items:
+        raise UnreadableInput(problems.items)
+    return ShipmentInput(display, shipment, items, materials, exporter_sheet, tuple(unknown))
+
+
+def _number_format(raw_fields: dict[str, tuple[FieldSpec, RawCell, RawCell]], problems: _Problems) -> str | None:
+    entry = raw_fields.get("number_format")
+    if entry is None or entry[2].value is None:
+        return None
+    value = _text(entry[2].value).lower()
+    if value not in ("id", "en"):
+        problems.add(entry[2].location, _(
+            "number_format: found '{found}'; expected id (1.234,56) or en (1,234.56)").format(found=value))
+        return None
+    return value
+
+
+def _read_items(
+    reader: _SheetReader, number_format: str | None, unknown: list[UnknownHeader], problems: _Problems
+) -> tuple[Item, ...]:
+    table = _table_rows(reader, ITEMS, unknown, problems)
+    if table is None:
+        return ()
+    items: list[Item] = []
+    specs = {f.name: f for f in ITEMS.fields}
+    for position, (row_number, cells) in enumerate(table.rows, start=1):
+        values: dict[str, Any] = {}
+        where: dict[str, Location] = {}
+        for name, spec in specs.items():
+            raw = _cell(table, cells, name, reader, row_number)
+            if name in table.columns:
+                where[name] = raw.location
+            values[name] = _convert(spec, raw, number_format, problems)
+        if values["line"] is None:
+            values["line"] = position
+        items.append(Item(**values, row=reader.location(row_number), cells=where))
+    return tuple(items)
+
+
+def _read_materials(
+    reader: _SheetReader, number_format: str | None, unknown: list[UnknownHeader], problems: _Problems
+) -> tuple[Material, ...]:
+    table = _table_rows(reader, MATERIALS, unknown, problems)
+    if table is None:
+        return ()
+    materials: list[Material] = []
+    specs = {f.name: f for f in MATERIALS.fields}
+    for row_number, cells in table.rows:
+        values: dict[str, Any] = {}
+        where: dict[str, Location] = {}
+        for name, spec in specs.items():
+            raw = _cell(table, cells, name, reader, row_number)
+            if name in table.columns:
+                where[name] = raw.location
+            values[name] = _convert(spec, raw, number_format, problems)
+        origin = values.get("origin")
+        if isinstance(origin, str) and origin.lower() == "unknown":
+            values["origin"] = "unknown"
+        materials.append(Material(**values, row=reader.location(row_number), cells=where))
+    return tuple(materials)
+
+
+def read_exporter_sheet(reader: _SheetReader, problems: _Problems) -> tuple[Registration, ...]:
+    """The registration held in a workbook's Exporter sheet (one entry)."""
+    unknown: list[UnknownHeader] = []
+    raw_fields = _field_value_rows(reader, EXPORTER, unknown)
+    for header in unknown:
+        problems.add(header.location, _(
+            "unknown registration field '{name}'; expected one of {fields}").format(
+                name=header.name, fields=", ".join(f.name for f in EXPORTER.fields)))
+    values: dict[str, Any] = {}
+    for name, (spec, _name_cell, value_cell) in raw_fields.items():
+        values[name] = _convert(spec, value_cell, None, problems)
+    if not raw_fields:
+        return ()
+    if not values.get("rex_number"):
+        problems.add(Location(reader.display, reader.title), _(
+            "rex_number is missing; expected the REX number of the registration"))
+        return ()
+    if isinstance(values.get("activity"), str):
+        values["activity"] = values["activity"].lower()
+    values["hs_chapters"] = tuple(values.get("hs_chapters") or ())
+    return (Registration(**values, location=Location(reader.display, reader.title)),)
+
+
+def read_registration_workbook(path: Path) -> tuple[Registration, ...]:
+    """Registration entries from an .xlsx file's Exporter sheet."""
+    workbook = open_workbook(path)
+    problems = _Problems()
+    try:
+        ws = _find_sheet(workbook, EXPORTER)
+        if ws is None:
+            raise UnreadableInput([Problem(Location(str(path)), _(
+                "no sheet named Exporter (Eksportir); expected a registration workbook with an "
+                "Exporter sheet (found: {found})").format(found=", ".join(workbook.sheetnames)))])
+        entries = read_exporter_sheet(_SheetReader(path, str(path), ws, problems), problems)
+    finally:
+        workbook.close()
+    if problems.items:
+        raise UnreadableInput(problems.items)
+    return entries

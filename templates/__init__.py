@@ -1,0 +1,1 @@
+"""Default templates, stylesheet and fonts of rexdecl (installed as package rexdecl.templates)."""
