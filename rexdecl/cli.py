@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from rexdecl import __version__
-from rexdecl.errors import EXIT_USAGE, RexdeclError, UnreadableInput
+from rexdecl.errors import RexdeclError, UnreadableInput, UsageError
 from rexdecl.i18n import _, detect_language, set_language
 
 EXIT_INTERNAL = 3
@@ -145,6 +145,55 @@ def make_cli() -> click.Group:
         else:
             click.echo(format_text(checked.report, colour=sys.stdout.isatty(), verbose=verbose))
         click.get_current_context().exit(checked.report.exit_code)
+
+    @cli.command("generate", help=_("Check a shipment and write its invoice and packing list as PDFs "
+                                    "carrying the statement on origin."))
+    @click.argument("workbook", type=click.Path(path_type=Path))
+    @_registration_option
+    @click.option("--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
+                  help=_("Output folder (created when missing). Default: the workbook's folder."))
+    @_language_option
+    @_as_of_option
+    @click.option("--force", is_flag=True, help=_("Replace existing output files."))
+    @click.option("--no-statement", is_flag=True,
+                  help=_("Write the documents without a statement on origin (goods without preference)."))
+    @click.option("--html", is_flag=True, help=_("Also write the HTML of each document, for inspection."))
+    @click.option("--logo", type=click.Path(path_type=Path), metavar="FILE",
+                  help=_("The exporter's logo (PNG, JPEG or SVG) printed on the documents."))
+    @click.option("--register", "register_path", type=click.Path(path_type=Path), metavar="PATH",
+                  help=_("Record the statement in this register of issued statements (SQLite)."))
+    @click.option("--verbose", "-v", is_flag=True, help=_("List every information finding."))
+    @report_errors
+    def generate_command(workbook: Path, registration: Path | None, out_dir: Path | None,
+                         statement_language: str | None, as_of: str | None, force: bool, no_statement: bool,
+                         html: bool, logo: Path | None, register_path: Path | None, verbose: bool) -> None:
+        from rexdecl.checking import check_workbook
+        from rexdecl.documents import GenerateOptions, check_logo, write_documents
+        from rexdecl.report import format_text
+        from rexdecl.rules import CheckOptions
+
+        options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language,
+                               no_statement=no_statement)
+        logo_path = check_logo(logo)
+        if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(_("{path} is a file, not a folder; expected an output folder (--out)").format(path=out_dir))
+        checked = check_workbook(workbook, options, registration)
+        report = checked.report
+        if report.errors:
+            click.echo(format_text(checked.report, colour=sys.stdout.isatty(), verbose=verbose), err=False)
+            echo_error(_("rexdecl: errors found; no document was written"))
+            click.get_current_context().exit(report.exit_code)
+        from rexdecl.render import Renderer
+
+        written = write_documents(checked, GenerateOptions(out_dir=out_dir, force=force, html=html,
+                                                           no_statement=no_statement, logo=logo_path), Renderer())
+        click.echo(format_text(report, colour=sys.stdout.isatty(), verbose=verbose, include_info=verbose))
+        if register_path is not None:
+            from rexdecl.register import record_statement
+
+            record_statement(register_path, checked, written)
+        for path in written:
+            click.echo(_("wrote {path}").format(path=path))
 
     @cli.command("template", help=_("Write a blank shipment workbook (headers, an example row, drop-down lists)."))
     @click.argument("path", type=click.Path(path_type=Path))

@@ -93,7 +93,7 @@ def severity_label(severity: Severity) -> str:
 INFO_PER_CODE = 5
 
 
-def format_text(report: Report, colour: bool = False, verbose: bool = False) -> str:
+def format_text(report: Report, colour: bool = False, verbose: bool = False, include_info: bool = True) -> str:
     """Findings grouped by severity, each with code, message and legal reference."""
     styles = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -115,7 +115,7 @@ def format_text(report: Report, colour: bool = False, verbose: bool = False) -> 
         out.append(_("  originating value: EUR {eur}").format(eur=summary["originating_value_eur"]))
     for severity in SEVERITY_ORDER:
         group = [f for f in report.findings if f.severity == severity]
-        if not group:
+        if not group or (severity == Severity.INFO and not include_info):
             continue
         out.append("")
         out.append(paint(f"{severity_label(severity)} ({len(group)})", severity, bold=True))
