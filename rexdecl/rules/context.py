@@ -101,6 +101,10 @@ def digits_only(code: str | None) -> str:
     return re.sub(r"[. ]", "", code or "")
 
 
+def _loose_key(rex_number: str) -> str:
+    return re.sub(r"[\W_]", "", rex_number).upper()
+
+
 def build_context(shipment_input: ShipmentInput, registrations: RegistrationData, options: CheckOptions) -> Context:
     shipment = shipment_input.shipment
     rex_number = shipment.exporter_rex
@@ -112,7 +116,15 @@ def build_context(shipment_input: ShipmentInput, registrations: RegistrationData
         # shipment's (documented decision; a broker's many-entry file still needs exporter_rex).
         entry = registrations.entries[0]
         rex_number = entry.rex_number
-    exporter_country = shipment.exporter_country or (entry.country if entry else None)
+    supplier = entry
+    if supplier is None and rex_number:
+        # A mistyped number (spaces, lower case) still tells whose shipment it is: the entry
+        # supplies name and address so the user sees the one real error, REX-FORMAT, and not
+        # a cascade of missing fields. No other rule uses this lenient match.
+        wanted = _loose_key(rex_number)
+        matches = [e for e in registrations.entries if _loose_key(e.rex_number) == wanted]
+        supplier = matches[0] if len(matches) == 1 else None
+    exporter_country = shipment.exporter_country or (supplier.country if supplier else None)
     destination = shipment.destination_country or shipment.consignee_country
     scheme_id = shipment.scheme or legal.scheme_for_destination(destination, shipment.invoice_date)
     language = (options.statement_language or shipment.statement_language or "en").lower()
@@ -130,8 +142,8 @@ def build_context(shipment_input: ShipmentInput, registrations: RegistrationData
         options=options,
         entry=entry,
         rex_number=rex_number,
-        exporter_name=(entry.name if entry and entry.name else shipment.exporter_name),
-        exporter_address=(entry.address if entry and entry.address else shipment.exporter_address),
+        exporter_name=(supplier.name if supplier and supplier.name else shipment.exporter_name),
+        exporter_address=(supplier.address if supplier and supplier.address else shipment.exporter_address),
         exporter_country=exporter_country,
         destination=destination,
         scheme_id=scheme_id,

@@ -1,0 +1,1 @@
+"""Example shipments (fictitious), installed as rexdecl.examples for `rexdecl demo`."""

@@ -1,0 +1,35 @@
+"""The ``demo`` command (workshops): see :mod:`rexdecl.demo`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from rexdecl.cli import parse_as_of, report_errors
+from rexdecl.i18n import _
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("demo", help=_("Workshop demo: copy the examples into FOLDER (default ./rexdecl-demo), check and "
+                                "generate each with commentary, and show a broken shipment."))
+    @click.argument("folder", type=click.Path(path_type=Path), default=Path("rexdecl-demo"), required=False)
+    @click.option("--as-of", "as_of", metavar="DATE",
+                  help=_("Run date used by the date rules (default for the demo: 2026-11-22)."))
+    @click.option("--force", is_flag=True, help=_("Replace the files of an earlier demo in FOLDER."))
+    @report_errors
+    def demo_command(folder: Path, as_of: str | None, force: bool) -> None:
+        from rexdecl.demo import DEMO_AS_OF, run_demo
+        from rexdecl.render import Renderer
+        from rexdecl.report import format_text
+
+        day = parse_as_of(as_of) if as_of else DEMO_AS_OF
+        for step in run_demo(folder, day, force, Renderer):
+            if step.kind == "say":
+                click.echo(step.text)
+            elif step.kind == "report" and step.checked is not None:
+                click.echo(format_text(step.checked.report, colour=sys.stdout.isatty()))
+            elif step.kind == "wrote":
+                for path in step.paths:
+                    click.echo("  " + _("wrote {path}").format(path=path))
