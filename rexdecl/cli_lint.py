@@ -1,0 +1,38 @@
+"""``rexdecl lint FILE``: check a statement on origin written elsewhere (a PDF or a text file)
+against the statutory wording.
+
+Exit statuses: 0 every statement found is exact, 1 deviations found (or no statement at all),
+2 the file cannot be read. Wired into the command tree through ``rexdecl.cli._EXTENSIONS``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from rexdecl.cli import report_errors
+from rexdecl.i18n import _
+
+
+def register(cli: click.Group) -> None:
+    """Add the ``lint`` command to ``cli``."""
+
+    @cli.command("lint", help=_(
+        "Check the statement on origin in a document made elsewhere (PDF, or .txt/.md/.html "
+        "read as text) against the statutory wording: words, blanks, REX number, criterion, "
+        "country. Exit status 0 when every statement is exact, 1 otherwise."))
+    @click.argument("file", type=click.Path(path_type=Path))
+    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                  show_default=True, help=_("Output format."))
+    @report_errors
+    def lint_command(file: Path, output_format: str) -> None:
+        from rexdecl.lint import format_text, lint_file
+
+        report = lint_file(file)
+        if output_format == "json":
+            click.echo(report.to_json())
+        else:
+            click.echo(format_text(report, colour=sys.stdout.isatty()))
+        click.get_current_context().exit(report.exit_code)
