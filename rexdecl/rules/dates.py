@@ -93,24 +93,15 @@ def _eu_country_rules(ctx: Context, scheme: Scheme, origin: str, date: dt.date, 
             "country").format(place=place, origin=origin, scheme=scheme.name), where, ref)
         return
     source_ref = with_mark(f"{ref}; rex-countries.csv ({country.name})", country.mark)
-    import_date = shipment.expected_import_date
     if country.gsp_until is not None and date > country.gsp_until:
-        if import_date is not None and import_date <= country.gsp_until:
-            ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.WARNING, _(
-                "{place}: {name} is no longer a beneficiary of the {scheme} after {until}; this "
-                "statement dated {date} holds only as a retrospective statement for goods released "
-                "in the EU by {until} (expected_import_date {imported}), presented within 2 years "
-                "of importation").format(place=place, name=country.name, scheme=scheme.name,
-                                         until=country.gsp_until.isoformat(), date=date.isoformat(),
-                                         imported=import_date.isoformat()),
-                where, source_ref + "; " + RETROSPECTIVE_REF)
-        else:
-            ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, _(
-                "{place}: {name} is not a beneficiary of the {scheme} on the invoice date {date} "
-                "(its last day was {until}): no GSP statement on origin can be made.{successor}").format(
-                    place=place, name=country.name, scheme=scheme.name, date=date.isoformat(),
-                    until=country.gsp_until.isoformat(), successor=_successor_hint(origin)),
-                where, source_ref)
+        # rules.md: an error whenever the data gives an end date, whatever the import date.
+        message = _(
+            "{place}: {name} is not a beneficiary of the {scheme} on the invoice date {date} "
+            "(its last day was {until}): no GSP statement on origin can be made.{successor}")
+        ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, message.format(
+            place=place, name=country.name, scheme=scheme.name, date=date.isoformat(),
+            until=country.gsp_until.isoformat(), successor=_successor_hint(origin)),
+            where, source_ref)
         return
     if country.arrangement in ("none", "unclear") and country.gsp_until is None:
         ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.WARNING, _(
@@ -200,12 +191,22 @@ def _listed_beneficiary(ctx: Context, scheme: Scheme, origin: str, date: dt.date
         if (entry.start is None or entry.start <= date) and (entry.until is None or date <= entry.until):
             return
     entry = entries[0]
-    ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, _(
-        "{place}: {origin} is not a beneficiary of the {scheme} on {date} ({period}): no statement "
-        "under this scheme").format(
-            place=place, origin=origin, scheme=scheme.name, date=date.isoformat(),
-            period=_period(entry.start, entry.until)),
-        where, with_mark(entry.source, entry.mark))
+    known = legal.rex_countries().get(origin)
+    name = known.name if known else origin
+    if entry.until is not None and date > entry.until:
+        # Say that the scheme dropped the country (Norway no longer covers Indonesia).
+        message = _(
+            "{place}: the {scheme} no longer covers {name} ({origin}): it was a beneficiary until "
+            "{until}, not on {date}; no statement under this scheme").format(
+                place=place, scheme=scheme.name, name=name, origin=origin,
+                until=entry.until.isoformat(), date=date.isoformat())
+    else:
+        message = _(
+            "{place}: {origin} is not a beneficiary of the {scheme} on {date} ({period}): no "
+            "statement under this scheme").format(
+                place=place, origin=f"{name} ({origin})" if known else origin, scheme=scheme.name,
+                date=date.isoformat(), period=_period(entry.start, entry.until))
+    ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, message, where, with_mark(entry.source, entry.mark))
 
 
 def _period(start: dt.date | None, until: dt.date | None) -> str:

@@ -1,0 +1,111 @@
+"""``rexdecl stamp``: the statement on origin added to the exporter's own invoice PDF.
+
+Registered into the command tree by :func:`register` (``rexdecl.cli`` calls it). Exit
+statuses as everywhere: 0 written, 1 errors in the shipment (nothing written), 2 unusable
+input, usage, or a PDF that cannot be stamped (a scan, another invoice number, encrypted).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from rexdecl.i18n import _
+
+
+def register(cli: click.Group) -> None:
+    """Add the ``stamp`` command to ``cli``."""
+    # Imported here, once rexdecl.cli is fully loaded (it imports this module's register).
+    from rexdecl.cli import parse_as_of, report_errors
+
+    @cli.command(
+        "stamp",
+        help=_(
+            "Check a shipment and add its statement on origin to the exporter's own invoice or "
+            "packing-list PDF (made in Excel or accounting software): in the free space at the "
+            "bottom of the last page, else on an added page. The original content is never "
+            "changed or covered."
+        ),
+    )
+    @click.argument("document", metavar="DOCUMENT.pdf", type=click.Path(path_type=Path))
+    @click.argument("workbook", metavar="SHIPMENT.xlsx", type=click.Path(path_type=Path))
+    @click.option(
+        "--out",
+        "out",
+        type=click.Path(dir_okay=True, path_type=Path),
+        metavar="FILE",
+        help=_("Output PDF. Default: <document name>_stamped.pdf beside the document."),
+    )
+    @click.option(
+        "--registration",
+        "registration",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help=_(
+            "Registration file (TOML with [[exporter]] entries, or .xlsx with an Exporter sheet). "
+            "Default: the workbook's Exporter sheet, else registration.toml beside the workbook."
+        ),
+    )
+    @click.option(
+        "--statement-language",
+        "statement_language",
+        type=click.Choice(["en", "fr", "es"]),
+        help=_("Language of the statement on origin (overrides the workbook)."),
+    )
+    @click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help=_("Run date used by the date rules (default: today), e.g. 2026-11-22."),
+    )
+    @click.option("--force", is_flag=True, help=_("Replace an existing output file."))
+    @click.option("--verbose", "-v", is_flag=True, help=_("List every information finding."))
+    @report_errors
+    def stamp_command(
+        document: Path,
+        workbook: Path,
+        out: Path | None,
+        registration: Path | None,
+        statement_language: str | None,
+        as_of: str | None,
+        force: bool,
+        verbose: bool,
+    ) -> None:
+        from rexdecl.checking import check_workbook
+        from rexdecl.errors import UsageError
+        from rexdecl.report import format_text
+        from rexdecl.rules import CheckOptions
+        from rexdecl.stamp import output_path, stamp_pdf
+
+        options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language)
+        if not document.is_file():
+            raise UsageError(
+                _(
+                    "{path}: file not found; expected the exporter's invoice or packing list as PDF"
+                ).format(path=document)
+            )
+        target = output_path(document, out, force)  # refusing costs nothing: before the work
+        checked = check_workbook(workbook, options, registration)
+        report = checked.report
+        colour = sys.stdout.isatty()
+        if report.errors:
+            click.echo(format_text(report, colour=colour, verbose=verbose))
+            click.echo(_("rexdecl: errors found; nothing was written"), err=True)
+            click.get_current_context().exit(report.exit_code)
+        result = stamp_pdf(document, checked, target, force)
+        click.echo(format_text(report, colour=colour, verbose=verbose, include_info=verbose))
+        if result.placement == "last-page":
+            where = _("in the free space at the bottom of page {page} (the last page)").format(
+                page=result.page
+            )
+        else:
+            where = _("on an added page {page} headed with the invoice number and date").format(
+                page=result.page
+            )
+        click.echo(
+            _("wrote {path}: statement on origin {where}; {pages} page(s)").format(
+                path=result.path, where=where, pages=result.pages_after
+            )
+        )
