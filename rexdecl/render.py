@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -44,6 +45,9 @@ TEMPLATE_NAMES = {"invoice": "invoice.html.j2", "packing-list": "packing-list.ht
 STYLESHEET = "style.css"
 FONTS_FOLDER = "fonts"
 PDF_VARIANT = "pdf/a-3b"
+# The @color-profile of style.css used as the PDF/A output intent (WeasyPrint's own
+# "srgb" leaves its profile file open).
+OUTPUT_INTENT = "--srgb"
 # ISO 32000-2, 7.11.3: "Data" = information used to derive the visual presentation.
 ATTACHMENT_RELATIONSHIP = "Data"
 ATTACHMENT_DESCRIPTION = "Shipment data (JSON) this document was produced from"
@@ -82,11 +86,13 @@ _FONTS_CONF = """<?xml version="1.0"?>
 <fontconfig>
   <dir>{fonts}</dir>
   <cachedir>{cache}</cachedir>
-  <alias binding="same"><family>sans-serif</family><prefer><family>Liberation Sans</family><family>Noto Sans</family></prefer></alias>
-  <alias binding="same"><family>serif</family><prefer><family>Liberation Sans</family><family>Noto Sans</family></prefer></alias>
-  <alias binding="same"><family>monospace</family><prefer><family>Liberation Sans</family><family>Noto Sans</family></prefer></alias>
+{aliases}
 </fontconfig>
 """
+_FONTS_ALIAS = (
+    '  <alias binding="same"><family>{generic}</family>'
+    "<prefer><family>Liberation Sans</family><family>Noto Sans</family></prefer></alias>"
+)
 
 
 @functools.cache
@@ -125,11 +131,11 @@ def render_html(view: DocumentView) -> str:
 
     Does not need WeasyPrint.
     """
+    name = TEMPLATE_NAMES.get(view.kind)
+    if name is None:
+        raise RenderError(f"no template for documents of kind {view.kind!r}")
     try:
-        template = environment().get_template(TEMPLATE_NAMES[view.kind])
-        return template.render(view=view, generator=GENERATOR)
-    except KeyError:
-        raise RenderError(f"no template for documents of kind {view.kind!r}") from None
+        return environment().get_template(name).render(view=view, generator=GENERATOR)
     except jinja2.TemplateError as error:
         raise RenderError(f"template error while rendering {view.kind}: {error}") from error
 
@@ -155,6 +161,49 @@ def resolve_asset(url: str, allowed_files: Iterable[Path] = ()) -> Path:
     if path.is_file() and (path.is_relative_to(templates_dir()) or path in set(allowed_files)):
         return path
     raise refused
+
+
+# Fields of the view that are not printed with the fonts (metadata, URLs, codes).
+_NOT_PRINTED = frozenset(
+    {"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id"}
+)
+# Fonts whose characters the documents can print (the others are styles of the first).
+_COVERAGE_FONTS = ("LiberationSans-Regular.ttf", "NotoSans-Regular.ttf")
+
+
+def _printed_strings(value: Any, name: str = "") -> Iterator[tuple[str, str]]:
+    """(field name, text) for every printed string of a view, nested views included."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _printed_strings(item, name)
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            if field.name not in _NOT_PRINTED:
+                yield from _printed_strings(getattr(value, field.name), field.name)
+
+
+def _check_coverage(view: DocumentView, coverage: frozenset[int]) -> None:
+    """Refuse a document with characters no bundled font has: they would print as boxes."""
+    for name, text in _printed_strings(view):
+        for char in text:
+            if (
+                ord(char) in coverage
+                or char.isspace()
+                or unicodedata.category(char)
+                in (
+                    "Cc",
+                    "Cf",
+                )
+            ):
+                continue
+            raise RenderError(
+                f"{name.replace('_', ' ')} {text!r}: the character {char!r} "
+                f"(U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}) is in none of the "
+                "bundled fonts and would print as an empty box",
+                hint="Write the text in Latin script, or replace the character.",
+            )
 
 
 def _document_date(view: DocumentView) -> dt.datetime:
@@ -193,28 +242,45 @@ def _source_date_epoch(when: dt.datetime) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-class _ErrorRecords(logging.Handler):
-    """Collects WeasyPrint's error records: it logs unusable resources and carries on."""
+def _unique_associated_files(document: Any, pdf: Any) -> None:
+    """List each embedded file once in the catalog's /AF (WeasyPrint 70 lists it twice)."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)
+
+
+# Warnings WeasyPrint carries on after that leave a hole in the document.
+_FATAL_WARNINGS = ("cannot be loaded", ".notdef glyph")
+
+
+class _FatalRecords(logging.Handler):
+    """Collects what WeasyPrint logs and carries on after: unusable resources (errors),
+    fonts that cannot be loaded and characters printed as empty boxes (warnings)."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR or any(w in message for w in _FATAL_WARNINGS):
+            self.records.append(record)
 
 
 @contextlib.contextmanager
 def _fail_on_logged_errors(what: str) -> Iterator[None]:
     weasyprint_logger = logging.getLogger("weasyprint")
-    handler = _ErrorRecords()
+    handler = _FatalRecords()
     weasyprint_logger.addHandler(handler)
     try:
         yield
     finally:
         weasyprint_logger.removeHandler(handler)
     if handler.records:
-        raise RenderError(f"{what} could not be rendered completely: {handler.records[0].getMessage()}")
+        message = handler.records[0].getMessage()
+        raise RenderError(f"{what} could not be rendered completely: {message}")
 
 
 def _confine_fontconfig(fonts: Path) -> None:
@@ -227,7 +293,14 @@ def _confine_fontconfig(fonts: Path) -> None:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     conf = folder / "fonts.conf"
     conf.write_text(
-        _FONTS_CONF.format(fonts=escape(str(fonts)), cache=escape(str(folder / "cache"))),
+        _FONTS_CONF.format(
+            fonts=escape(str(fonts)),
+            cache=escape(str(folder / "cache")),
+            aliases="\n".join(
+                _FONTS_ALIAS.format(generic=generic)
+                for generic in ("sans-serif", "serif", "monospace")
+            ),
+        ),
         encoding="utf-8",
     )
     os.environ["FONTCONFIG_FILE"] = str(conf)
@@ -258,7 +331,7 @@ class _Engine:
                 super().__init__(error.message)
                 self.error = error
 
-        class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+        class ConfinedFetcher(URLFetcher):
             """Serves the templates folder and the allowed files; refuses the rest."""
 
             def __init__(self, allowed_files: frozenset[Path] = frozenset()) -> None:
@@ -284,12 +357,18 @@ class _Engine:
         self.fetcher_class = ConfinedFetcher
         self.base_url = root.as_uri() + "/"
         self.font_config = FontConfiguration()
+        self.color_profiles: dict[str, Any] = {}
         with self.guard("the stylesheet"):
             self.stylesheet = weasyprint.CSS(
                 url=self.base_url + STYLESHEET,
                 url_fetcher=ConfinedFetcher(),
                 font_config=self.font_config,
+                color_profiles=self.color_profiles,
             )
+        if OUTPUT_INTENT not in self.color_profiles:
+            raise RenderError(f"the stylesheet defines no @color-profile {OUTPUT_INTENT}")
+        _freeze_profile(self.color_profiles[OUTPUT_INTENT])
+        self.coverage = _font_coverage(root / FONTS_FOLDER)
 
     @contextlib.contextmanager
     def guard(self, what: str) -> Iterator[None]:
@@ -301,6 +380,33 @@ class _Engine:
             raise refused.error from None  # type: ignore[attr-defined]
         except self.fatal as fatal:
             raise RenderError(f"{what} could not be rendered: {fatal}") from None
+
+
+def _font_coverage(fonts: Path) -> frozenset[int]:
+    """The code points the bundled fonts can print."""
+    from fontTools.ttLib import TTFont  # a dependency of WeasyPrint
+
+    coverage: set[int] = set()
+    for name in _COVERAGE_FONTS:
+        with TTFont(fonts / name, lazy=True) as font:
+            coverage.update(font.getBestCmap())
+    return frozenset(coverage)
+
+
+def _freeze_profile(profile: Any) -> None:
+    """Make a parsed colour profile write the same bytes every time.
+
+    WeasyPrint writes ``profile.content``, which LittleCMS re-serialises on each call,
+    and not identically: the second document of a process would differ from the first.
+    """
+    content = profile.content
+
+    class FrozenProfile(type(profile)):  # type: ignore[misc]
+        @property
+        def content(self) -> bytes:
+            return content
+
+    profile.__class__ = FrozenProfile
 
 
 @functools.cache
@@ -336,6 +442,7 @@ class Renderer:
         """
         engine = self._engine
         when = _document_date(view)
+        _check_coverage(view, engine.coverage)
         view, allowed = _with_logo(view, logo_path)
         source = render_html(view)
         fetcher = engine.fetcher_class(allowed)
@@ -359,11 +466,15 @@ class Renderer:
                 string=source, base_url=engine.base_url, url_fetcher=fetcher
             ).render(
                 font_config=engine.font_config,
+                color_profiles=engine.color_profiles,
                 stylesheets=[engine.stylesheet],
                 pdf_variant=PDF_VARIANT,
+                output_intent=OUTPUT_INTENT,
             )
             data: bytes = document.write_pdf(
+                finisher=_unique_associated_files,
                 pdf_variant=PDF_VARIANT,
+                output_intent=OUTPUT_INTENT,
                 attachments=attachments,
             )
         logger.debug("rendered %s: %d pages, %d bytes", what, len(document.pages), len(data))
