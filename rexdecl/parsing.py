@@ -113,7 +113,8 @@ def parse_date(value: object) -> dt.date:
         raise CellValueError(repr(value), _("a date such as {forms}").format(forms=_DATE_FORMS))
     if isinstance(value, int | float | Decimal):
         number = Decimal(str(value))
-        if number == number.to_integral_value() and _SERIAL_MIN <= number <= _SERIAL_MAX:
+        whole = number.is_finite() and number == number.to_integral_value()
+        if whole and _SERIAL_MIN <= number <= _SERIAL_MAX:
             return _EXCEL_EPOCH + dt.timedelta(days=int(number))
         raise CellValueError(
             _("the number {number}").format(number=value),
@@ -156,6 +157,8 @@ def parse_number(value: object, number_format: str | None = None) -> Decimal:
             raise CellValueError(repr(value), _("a finite number"))
         return Decimal(str(value))
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise CellValueError(repr(value), _("a finite number"))
         return value
     if not isinstance(value, str):
         raise CellValueError(repr(value), _("a number"))
@@ -170,13 +173,20 @@ def parse_number(value: object, number_format: str | None = None) -> Decimal:
         sign, text = ("-" if text[0] == "-" else ""), text[1:]
     decimal_sep = _decimal_separator(text, number_format, value)
     if decimal_sep is None:
-        digits = text.replace(",", "").replace(".", "")
+        integer, fraction = text, None
     else:
-        grouping = "," if decimal_sep == "." else "."
         integer, _sep, fraction = text.rpartition(decimal_sep)
-        if decimal_sep in integer or grouping in fraction:
-            raise CellValueError(f"'{clean_text(value)}'", _("a number written in one style"))
-        digits = integer.replace(grouping, "") + "." + fraction
+    grouping = "." if decimal_sep == "," or (decimal_sep is None and "." in integer) else ","
+    # Grouping separators stand between groups of three digits (1.234.567); anything else
+    # (12.5.5 or a separator left at the end) is a typo, not a number to guess at.
+    groups = r"\d{1,3}(?:" + re.escape(grouping) + r"\d{3})+"
+    if (grouping in integer and not re.fullmatch(groups, integer)) or (
+        fraction is not None and not fraction.isdigit()
+    ):
+        raise CellValueError(
+            _("'{found}'").format(found=clean_text(value)[:80]),
+            _("a number written in one style, such as 1,234,567.89 or 1.234.567,89"))
+    digits = integer.replace(grouping, "") + ("." + fraction if fraction is not None else "")
     try:
         return Decimal(sign + digits)
     except InvalidOperation:
@@ -193,8 +203,9 @@ def _decimal_separator(text: str, number_format: str | None, original: str) -> s
     sep = "." if dots else ","
     if dots + commas > 1:
         return None  # a separator that occurs more than once groups thousands
-    fraction = text.split(sep)[1]
-    if len(fraction) == 3:
+    integer, fraction = text.split(sep)
+    # "0.335" or ",5" cannot be a thousands group: a group never follows a lone 0 or nothing.
+    if len(fraction) == 3 and integer.lstrip("0") != "":
         if number_format == "id":
             return "," if sep == "," else None
         if number_format == "en":

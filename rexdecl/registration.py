@@ -17,7 +17,7 @@ from typing import Any
 from rexdecl import limits
 from rexdecl.errors import Problem, UnreadableInput
 from rexdecl.i18n import _
-from rexdecl.model import Location, Registration, ShipmentInput
+from rexdecl.model import Location, Registration, ShipmentInput, UnknownHeader
 from rexdecl.parsing import CellValueError, clean_text, parse_date
 
 DEFAULT_FILE_NAME = "registration.toml"
@@ -33,6 +33,8 @@ class RegistrationData:
 
     entries: tuple[Registration, ...]
     source: str | None  # a file path, "Exporter sheet", or None when there is none
+    # Fields the format does not know, reported as UNKNOWN-FIELD warnings and ignored.
+    unknown: tuple[UnknownHeader, ...] = ()
 
     def find(self, rex_number: str) -> Registration | None:
         for entry in self.entries:
@@ -54,7 +56,9 @@ def read_registration_file(path: str | Path) -> RegistrationData:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from rexdecl.workbook import read_registration_workbook
 
-        return RegistrationData(read_registration_workbook(path), str(path))
+        unknown: list[UnknownHeader] = []
+        entries = read_registration_workbook(path, unknown)
+        return RegistrationData(entries, str(path), tuple(unknown))
     if path.stat().st_size > limits.MAX_REGISTRATION_BYTES:
         raise UnreadableInput([Problem(Location(str(path)), _(
             "the registration file is larger than {limit} MB; expected a TOML file of exporter "
@@ -68,10 +72,16 @@ def read_registration_file(path: str | Path) -> RegistrationData:
         raise UnreadableInput([Problem(Location(str(path)), _(
             "not valid TOML ({detail}); expected [[exporter]] entries as in the README").format(
                 detail=str(exc)))]) from None
-    return RegistrationData(parse_registration_toml(data, str(path)), str(path))
+    unknown_keys: list[UnknownHeader] = []
+    entries = parse_registration_toml(data, str(path), unknown_keys)
+    return RegistrationData(entries, str(path), tuple(unknown_keys))
 
 
-def parse_registration_toml(data: dict[str, Any], display: str) -> tuple[Registration, ...]:
+def parse_registration_toml(
+    data: dict[str, Any], display: str, unknown: list[UnknownHeader] | None = None
+) -> tuple[Registration, ...]:
+    """Entries of a parsed registration file; keys the format does not know are ignored and
+    collected in ``unknown`` (UNKNOWN-FIELD warnings, as for the workbook's fields)."""
     problems: list[Problem] = []
     raw_entries = data.get("exporter")
     if not isinstance(raw_entries, list) or not raw_entries:
@@ -85,10 +95,9 @@ def parse_registration_toml(data: dict[str, Any], display: str) -> tuple[Registr
             problems.append(Problem(where, _("expected a table of fields")))
             continue
         for key in raw:
-            if key not in _KNOWN_KEYS:
-                problems.append(Problem(Location(display, part=f"[[exporter]] #{index}, {key}"), _(
-                    "unknown field '{key}'; expected one of {known}").format(
-                        key=key, known=", ".join(sorted(_KNOWN_KEYS)))))
+            if key not in _KNOWN_KEYS and unknown is not None:
+                where_key = Location(display, part=f"[[exporter]] #{index}, {key}")
+                unknown.append(UnknownHeader(key, where_key))
         entry = _entry(raw, display, index, problems)
         if entry is None:
             continue
@@ -177,4 +186,5 @@ def merge(sources: Sequence[RegistrationData]) -> RegistrationData:
     entries: list[Registration] = []
     for source in sources:
         entries.extend(source.entries)
-    return RegistrationData(tuple(entries), "; ".join(s.source for s in sources if s.source))
+    return RegistrationData(tuple(entries), "; ".join(s.source for s in sources if s.source),
+                            tuple(u for s in sources for u in s.unknown))

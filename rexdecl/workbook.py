@@ -50,6 +50,8 @@ EXCEL_ERRORS = frozenset(
     ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
      "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
 )
+# The template's example row starts with "example (contoh) – ignored" (rexdecl.template).
+_EXAMPLE_ROW = normalise_name("example (contoh)")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -287,8 +289,12 @@ def _field_value_rows(
     table = spec.lookup()
     found: dict[str, tuple[FieldSpec, RawCell, RawCell]] = {}
     first = True
+    start: int | None = None  # the field column: where the first non-empty row starts
     for row_number, cells in reader.rows():
-        start = next(i for i, c in enumerate(cells) if c.value is not None)
+        if start is None:
+            start = next(i for i, c in enumerate(cells) if c.value is not None)
+        if start >= len(cells) or cells[start].value is None:
+            continue  # a row whose field is empty is skipped (workbook-format.md)
         name_cell = cells[start]
         value_cell = cells[start + 1] if start + 1 < len(cells) else RawCell(
             None, reader.location(row_number, start + 2))
@@ -364,10 +370,8 @@ def _table_rows(
         if keys[: len(header_keys)] == header_keys:
             continue  # a header row repeated (copied blocks, page headers)
         first_value = next(c.value for c in cells if c.value is not None)
-        if isinstance(first_value, str) and any(
-            normalise_name(first_value).startswith(normalise_name(m)) for m in EXAMPLE_MARKERS
-        ):
-            continue  # the template's example row
+        if isinstance(first_value, str) and normalise_name(first_value).startswith(_EXAMPLE_ROW):
+            continue  # the template's example row (not any description starting "Contoh…")
         data.append((row_number, cells))
     return _Table(columns, data, header_number)
 
@@ -391,14 +395,14 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
     try:
         shipment_ws = _find_sheet(workbook, SHIPMENT)
         items_ws = _find_sheet(workbook, ITEMS)
-        for spec, ws in ((SHIPMENT, shipment_ws), (ITEMS, items_ws)):
+        for sheet_spec, ws in ((SHIPMENT, shipment_ws), (ITEMS, items_ws)):
             if ws is None:
                 problems.add(Location(display), _(
                     "no sheet named {name} ({alias}); expected the sheets Shipment and Items "
                     "(found: {found})").format(
-                        name=spec.name, alias=", ".join(spec.aliases),
+                        name=sheet_spec.name, alias=", ".join(sheet_spec.aliases),
                         found=", ".join(workbook.sheetnames) or "-"))
-        if problems.items:
+        if problems.items or shipment_ws is None:
             raise UnreadableInput(problems.items)
 
         shipment_reader = _SheetReader(path, display, shipment_ws, problems)
@@ -427,7 +431,8 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
         exporter_sheet: tuple[Registration, ...] | None = None
         exporter_ws = _find_sheet(workbook, EXPORTER)
         if exporter_ws is not None:
-            exporter_sheet = read_exporter_sheet(_SheetReader(path, display, exporter_ws, problems), problems)
+            exporter_sheet = read_exporter_sheet(
+                _SheetReader(path, display, exporter_ws, problems), problems, unknown) or None
     finally:
         workbook.close()
     if problems.items:
@@ -492,18 +497,17 @@ def _read_materials(
     return tuple(materials)
 
 
-def read_exporter_sheet(reader: _SheetReader, problems: _Problems) -> tuple[Registration, ...]:
-    """The registration held in a workbook's Exporter sheet (one entry)."""
-    unknown: list[UnknownHeader] = []
-    raw_fields = _field_value_rows(reader, EXPORTER, unknown)
-    for header in unknown:
-        problems.add(header.location, _(
-            "unknown registration field '{name}'; expected one of {fields}").format(
-                name=header.name, fields=", ".join(f.name for f in EXPORTER.fields)))
+def read_exporter_sheet(
+    reader: _SheetReader, problems: _Problems, unknown: list[UnknownHeader] | None = None
+) -> tuple[Registration, ...]:
+    """The registration held in a workbook's Exporter sheet (one entry); none when the sheet
+    holds no value (the blank template's sheet). Unknown fields go to ``unknown``
+    (UNKNOWN-FIELD warnings), as in the other sheets."""
+    raw_fields = _field_value_rows(reader, EXPORTER, unknown if unknown is not None else [])
     values: dict[str, Any] = {}
     for name, (spec, _name_cell, value_cell) in raw_fields.items():
         values[name] = _convert(spec, value_cell, None, problems)
-    if not raw_fields:
+    if not any(raw.value is not None for _spec, _name, raw in raw_fields.values()):
         return ()
     if not values.get("rex_number"):
         problems.add(Location(reader.display, reader.title), _(
@@ -515,8 +519,11 @@ def read_exporter_sheet(reader: _SheetReader, problems: _Problems) -> tuple[Regi
     return (Registration(**values, location=Location(reader.display, reader.title)),)
 
 
-def read_registration_workbook(path: Path) -> tuple[Registration, ...]:
-    """Registration entries from an .xlsx file's Exporter sheet."""
+def read_registration_workbook(
+    path: Path, unknown: list[UnknownHeader] | None = None
+) -> tuple[Registration, ...]:
+    """Registration entries from an .xlsx file's Exporter sheet; unknown fields go to
+    ``unknown``."""
     workbook = open_workbook(path)
     problems = _Problems()
     try:
@@ -525,7 +532,8 @@ def read_registration_workbook(path: Path) -> tuple[Registration, ...]:
             raise UnreadableInput([Problem(Location(str(path)), _(
                 "no sheet named Exporter (Eksportir); expected a registration workbook with an "
                 "Exporter sheet (found: {found})").format(found=", ".join(workbook.sheetnames)))])
-        entries = read_exporter_sheet(_SheetReader(path, str(path), ws, problems), problems)
+        reader = _SheetReader(path, str(path), ws, problems)
+        entries = read_exporter_sheet(reader, problems, unknown)
     finally:
         workbook.close()
     if problems.items:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePath
 
 from rexdecl import legal
 from rexdecl.criteria import Criterion, parse_criterion
@@ -93,6 +94,9 @@ def cell_ref(location: Location) -> str:
         return f"{location.sheet}, {location.part}"
     if location.sheet:
         return location.sheet
+    if location.part and location.file:
+        # A place in another file (a registration TOML entry): name the file too.
+        return f"{PurePath(location.file).name}, {location.part}"
     return location.part or location.file
 
 

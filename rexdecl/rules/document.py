@@ -57,10 +57,6 @@ def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
             _missing(ctx, field, shipment.where(field), _(
                 "{field} '{value}' is not an ISO 3166 alpha-2 country code; write the two-letter code "
                 "(e.g. ID, DE, NL)").format(field=field, value=value))
-    if scheme is not None and scheme.identifier == "customs_id" and not shipment.customs_id and ctx.originating_lines:
-        _missing(ctx, "customs_id", shipment.where("customs_id"), _(
-            "customs_id is empty, but the {scheme} declaration names the exporter's customs "
-            "identification number; enter it").format(scheme=scheme.id))
     if not ctx.lines:
         _missing(ctx, "Items", Location(shipment.sheet_location.file, "Items"),
                  _("the Items sheet has no lines; enter one row per invoice line"))
@@ -180,7 +176,7 @@ def check_language(ctx: Context, scheme: Scheme) -> None:
 
 
 def check_unknown_fields(ctx: Context) -> None:
-    for header in ctx.input.unknown:
+    for header in (*ctx.input.unknown, *ctx.registrations.unknown):
         ctx.add("UNKNOWN-FIELD", Severity.WARNING, _(
             "{place}: '{name}' is not a field or column of the format; it is ignored (check the spelling: "
             "rexdecl template writes a workbook with every name)").format(

@@ -202,11 +202,14 @@ def check_graduation(ctx: Context, scheme: Scheme) -> None:
         country = legal.rex_countries().get(origin)
         # Graduation concerns the general arrangement only; GSP+ and EBA countries have none [R].
         if country is not None and country.arrangement == "standard" and ctx.originating_lines:
-            ctx.add("DATA-MISSING", Severity.WARNING, _(
-                "rexdecl's data has no graduated GSP sections for {origin}: the GRADUATED-SECTION check "
-                "was skipped; confirm that the products' sections are not suspended for {origin}").format(
-                    origin=origin),
-                ctx.shipment.where("exporter_country"), "Reg. 978/2012 Art. 8")
+            where = next((line.item.where("origin_country") for line in ctx.originating_lines
+                          if line.item.origin_country), ctx.shipment.where("exporter_country"))
+            message = _(
+                "{place}: rexdecl's data has no graduated GSP sections for {origin}: the "
+                "GRADUATED-SECTION check was skipped; confirm that the products' sections are not "
+                "suspended for {origin}")
+            text = message.format(place=cell_ref(where), origin=origin)
+            ctx.add("DATA-MISSING", Severity.WARNING, text, where, "Reg. 978/2012 Art. 8")
         return
     for line in ctx.originating_lines:
         if not hs_valid(line.item.hs_code):

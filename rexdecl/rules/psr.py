@@ -42,6 +42,10 @@ _CTH_AND_VALUE = re.compile(
     r"the materials used does not exceed (\d+(?:\.\d+)?) ?% of the ex-works price of the product$")
 
 
+# An invoice on ex-works terms ("EXW", "EXW Jepara", "Ex Works") states the ex-works price.
+_EX_WORKS_TERM = re.compile(r"^(EXW|EX[ -]?WORKS)\b")
+
+
 @dataclass
 class Evaluation:
     outcome: Outcome
@@ -156,8 +160,10 @@ def evaluate_rule(rule: str, data: _Line) -> Evaluation:
     results = [_evaluate_alternative(alt, data) for alt in _alternatives(rule)]
     used = any(r.used_ex_works for r in results)
     reasons = [reason for r in results for reason in r.reasons]
-    if any(r.outcome == "met" for r in results):
-        return Evaluation("met", reasons, used)
+    met = [r for r in results if r.outcome == "met"]
+    if met:
+        # The ex-works price mattered only if every alternative that is met relied on it.
+        return Evaluation("met", reasons, all(r.used_ex_works for r in met))
     if results and all(r.outcome == "not-met" for r in results):
         return Evaluation("not-met", reasons, used)
     return Evaluation("undecided", reasons, used)
@@ -181,15 +187,19 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
     if not psr_lines:
         return
     if scheme.id != "eu-gsp":
-        ctx.add("DATA-MISSING", Severity.WARNING, _(
-            "the product-specific rules of {scheme} are not in rexdecl's data (it holds the EU GSP list "
-            "only): the lines' rules were not checked; confirm them with the scheme's own list").format(
-                scheme=scheme.name), ctx.shipment.sheet_location, "—")
+        where = ctx.shipment.where("scheme")
+        message = _(
+            "{place}: the product-specific rules of {scheme} are not in rexdecl's data (it holds "
+            "the EU GSP list only): the lines' rules were not checked; confirm them with the "
+            "scheme's own list")
+        ctx.add("DATA-MISSING", Severity.WARNING,
+                message.format(place=cell_ref(where), scheme=scheme.name), where, "—")
         return
     country = legal.rex_countries().get(ctx.origin_country or "")
     arrangement = country.arrangement if country else "standard"
     all_materials = ctx.input.materials
-    incoterm = (ctx.shipment.incoterm or "").strip().upper()
+    incoterm = " ".join((ctx.shipment.incoterm or "").split()).upper()
+    ex_works_terms = _EX_WORKS_TERM.match(incoterm) is not None
     for line in psr_lines:
         item = line.item
         where = item.where("hs_code")
@@ -224,7 +234,7 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
                 where, reference)
             continue
         result = evaluate_rule(rows[0].rule_for(arrangement), data)
-        if result.used_ex_works and data.ex_works_assumed and incoterm != "EXW":
+        if result.used_ex_works and data.ex_works_assumed and not ex_works_terms:
             ctx.add("EX-WORKS-ASSUMED", Severity.WARNING, _(
                 "{place}: no ex_works_value for line {line}, and the incoterm is {incoterm}: the value rule was "
                 "checked against the invoice amount {amount}, which includes costs after the factory. Enter "

@@ -16,11 +16,16 @@ REX_PATTERN = re.compile(r"^[A-Z]{2}REX[A-Z0-9]{1,30}$")
 LEGAL_FORMS = frozenset({"pt", "cv", "ud", "tbk", "persero", "ltd"})
 
 
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # "P.T." is the legal form PT
+
+
 def normalise_company(name: str) -> str:
-    """Case, spaces, punctuation and legal forms (PT, CV, UD, Tbk, Persero, Ltd) removed."""
+    """Case, spaces, punctuation and legal forms (PT, CV, UD, Tbk, Persero, Ltd) removed:
+    "P.T. Batik-Contoh" and "Batik Contoh, PT" both give "batikcontoh"."""
     text = unicodedata.normalize("NFKD", name).casefold()
+    text = _DOTTED.sub(lambda m: m[0].replace(".", "") + " ", text)
     words = re.findall(r"[^\W_]+", text)
-    return " ".join(w for w in words if w not in LEGAL_FORMS)
+    return "".join(w for w in words if w not in LEGAL_FORMS)
 
 
 def check_registration(ctx: Context) -> None:
