@@ -38,8 +38,15 @@ def is_invisible(char: str) -> bool:
     return char in INVISIBLE or (char.isspace()) or unicodedata.category(char) == "Cf"
 
 
+def _plain_edge(char: str) -> bool:
+    # Printable ASCII other than space: the common case, decided without Unicode tables.
+    return "!" <= char <= "~"
+
+
 def clean_text(value: str) -> str:
     """Trim Unicode whitespace and invisible characters at both ends."""
+    if not value or (_plain_edge(value[0]) and _plain_edge(value[-1])):
+        return value
     start, end = 0, len(value)
     while start < end and is_invisible(value[start]):
         start += 1

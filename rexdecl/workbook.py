@@ -11,13 +11,12 @@ import datetime as dt
 import logging
 import os
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-from openpyxl.utils import get_column_letter
 
 from rexdecl import limits
 from rexdecl.errors import Problem, UnreadableInput
@@ -43,6 +42,7 @@ from rexdecl.model import (
     UnknownHeader,
 )
 from rexdecl.parsing import CellValueError, clean_text, hs_from_number, parse_date, parse_number
+from rexdecl.xlsx import FORMULA_WITHOUT_VALUE, CellError, PackageError, XlsxPackage, column_letters
 
 log = logging.getLogger("rexdecl")
 
@@ -59,6 +59,43 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class RawCell:
     value: Any
     location: Location
+
+
+class _LazyCell:
+    """A cell whose Location is built only when a finding or the model asks for it: a
+    10,000-line sheet has 170,000 cells, almost none of which is ever named."""
+
+    __slots__ = ("value", "_reader", "_row", "_column")
+
+    def __init__(self, value: Any, reader: _SheetReader, row: int, column: int) -> None:
+        self.value = value
+        self._reader = reader
+        self._row = row
+        self._column = column
+
+    @property
+    def location(self) -> Location:
+        return self._reader.location(self._row, self._column)
+
+
+class _RowCells(Mapping[str, Location]):
+    """``field -> cell`` of one table row, Locations built on demand."""
+
+    __slots__ = ("_reader", "_row", "_columns")
+
+    def __init__(self, reader: _SheetReader, row: int, columns: dict[str, int]) -> None:
+        self._reader = reader
+        self._row = row
+        self._columns = columns
+
+    def __getitem__(self, name: str) -> Location:
+        return self._reader.location(self._row, self._columns[name] + 1)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
 class _Problems:
@@ -79,10 +116,8 @@ class _Problems:
         )
 
 
-def open_workbook(path: Path) -> Any:
-    """Open ``path`` read-only with saved values, refusing what is not a usable .xlsx."""
-    import openpyxl
-
+def open_workbook(path: Path) -> XlsxPackage:
+    """Open ``path`` for reading its saved values, refusing what is not a usable .xlsx."""
     name = str(path)
     if not path.exists():
         raise UnreadableInput([Problem(Location(name), _("file not found"))])
@@ -123,87 +158,73 @@ def open_workbook(path: Path) -> Any:
         raise UnreadableInput([Problem(Location(name), _(
             "this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx workbook"))])
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged or foreign packages
+        return XlsxPackage(str(path))
+    except PackageError as exc:
         raise UnreadableInput([Problem(Location(name), _(
             "the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open"
-        ).format(detail=f"{type(exc).__name__}: {str(exc)[:160]}"))]) from None
+        ).format(detail=str(exc)[:160]))]) from None
 
 
-def _formulas_without_value(path: Path, worksheet_path: str) -> set[str]:
-    """Cells of a sheet holding a formula but no saved result (the file was never recalculated)."""
-    from defusedxml.ElementTree import iterparse
-
-    missing: set[str] = set()
-    try:
-        with zipfile.ZipFile(path) as package, package.open(worksheet_path) as stream:
-            data = stream.read()
-        if b"<f" not in data and b":f" not in data:
-            return missing
-        import io
-
-        for _event, element in iterparse(io.BytesIO(data), events=("end",)):
-            if element.tag.endswith("}c") or element.tag == "c":
-                has_formula = False
-                has_value = False
-                for child in element:
-                    local = child.tag.rsplit("}", 1)[-1]
-                    if local == "f":
-                        has_formula = True
-                    elif local in ("v", "is") and (child.text or len(child)):
-                        has_value = True
-                if has_formula and not has_value:
-                    missing.add(element.get("r", ""))
-                element.clear()
-    except Exception:  # a damaged part is reported by openpyxl's own reading
-        log.debug("formula scan failed for %s", worksheet_path, exc_info=True)
-    return missing
+@dataclass(frozen=True)
+class _Sheet:
+    package: XlsxPackage
+    title: str
 
 
 class _SheetReader:
     """Rows of one worksheet as lists of RawCell, with blank rows dropped."""
 
-    def __init__(self, path: Path, display: str, worksheet: Any, problems: _Problems) -> None:
+    def __init__(self, path: Path, display: str, sheet: _Sheet, problems: _Problems) -> None:
         self.path = path
         self.display = display
-        self.ws = worksheet
-        self.title: str = worksheet.title
+        self.sheet = sheet
+        self.title: str = sheet.title
         self.problems = problems
-        self.no_value = _formulas_without_value(path, getattr(worksheet, "_worksheet_path", ""))
         self.too_many = False
 
     def location(self, row: int, column: int | None = None) -> Location:
         if column is None:
             return Location(self.display, self.title, None, _("row {row}").format(row=row))
-        return Location(self.display, self.title, f"{get_column_letter(column)}{row}")
+        return Location(self.display, self.title, f"{column_letters(column)}{row}")
 
     def rows(self) -> Iterator[tuple[int, list[RawCell]]]:
-        if self.ws.max_row is None or self.ws.max_column is None:
-            self.ws.reset_dimensions()
         count = 0
-        for row_number, values in enumerate(self.ws.iter_rows(values_only=True), start=1):
-            cells: list[RawCell] = []
-            for column_number, value in enumerate(values, start=1):
-                cells.append(RawCell(self._value(value, row_number, column_number),
-                                     self.location(row_number, column_number)))
-            if all(c.value is None for c in cells):
-                continue
-            count += 1
-            if count > limits.MAX_ROWS_PER_SHEET + 1:  # +1: the header row
-                self.too_many = True
-                self.problems.add(Location(self.display, self.title), _(
-                    "more than {limit} rows; expected at most {limit} rows in one sheet (split "
-                    "the shipment into several invoices)").format(limit=f"{limits.MAX_ROWS_PER_SHEET:,}"))
-                return
-            yield row_number, cells
+        try:
+            for row_number, values in self.sheet.package.rows(self.title):
+                width = max(values)
+                cells = [_LazyCell(self._value(values.get(column), row_number, column), self, row_number, column)
+                         for column in range(1, width + 1)]
+                if all(c.value is None for c in cells):
+                    continue
+                count += 1
+                if count > limits.MAX_ROWS_PER_SHEET + 1:  # +1: the header row
+                    self.too_many = True
+                    self.problems.add(Location(self.display, self.title), _(
+                        "more than {limit} rows; expected at most {limit} rows in one sheet (split "
+                        "the shipment into several invoices)").format(limit=f"{limits.MAX_ROWS_PER_SHEET:,}"))
+                    return
+                yield row_number, cells
+        except PackageError as exc:
+            self.problems.add(Location(self.display, self.title), _(
+                "the sheet cannot be read ({detail}); expected a worksheet that Excel can open").format(
+                    detail=str(exc)[:160]))
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            self.problems.add(Location(self.display, self.title), _(
+                "the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open").format(
+                    detail=str(exc)[:120]))
 
     def _value(self, value: Any, row: int, column: int) -> Any:
         if value is None:
-            coordinate = f"{get_column_letter(column)}{row}"
-            if coordinate in self.no_value:
-                self.problems.add(self.location(row, column), _(
-                    "a formula without a saved value; expected its result (open and save the file "
-                    "in Excel, or type the value)"))
+            return None
+        if value is FORMULA_WITHOUT_VALUE:
+            self.problems.add(self.location(row, column), _(
+                "a formula without a saved value; expected its result (open and save the file "
+                "in Excel, or type the value)"))
+            return None
+        if isinstance(value, CellError):
+            self.problems.add(self.location(row, column), _(
+                "the Excel error {error}; expected a value (correct the formula or type the "
+                "value)").format(error=value.code))
             return None
         if isinstance(value, str):
             text = clean_text(value)
@@ -275,10 +296,10 @@ def _chapters(value: Any) -> tuple[int, ...]:
         raise CellValueError(f"'{value}'", _("chapter numbers separated by commas, e.g. 52, 62")) from None
 
 
-def _find_sheet(workbook: Any, spec: SheetSpec) -> Any | None:
+def _find_sheet(workbook: XlsxPackage, spec: SheetSpec) -> _Sheet | None:
     for title in workbook.sheetnames:
         if spec.matches(title):
-            return workbook[title]
+            return _Sheet(workbook, title)
     return None
 
 
@@ -365,10 +386,13 @@ def _table_rows(
                 required=", ".join(f.name for f in spec.fields if f.required == "yes"),
                 found=", ".join(_text(c.value) for c in header_cells if c.value is not None) or "-"))
     data: list[tuple[int, list[RawCell]]] = []
+    first_key = next((k for k in header_keys if k), "")
     for row_number, cells in rows:
-        keys = [normalise_name(_text(c.value)) if c.value is not None else "" for c in cells]
-        if keys[: len(header_keys)] == header_keys:
-            continue  # a header row repeated (copied blocks, page headers)
+        first_cell = next(c.value for c in cells if c.value is not None)
+        if isinstance(first_cell, str) and normalise_name(first_cell) == first_key:
+            keys = [normalise_name(_text(c.value)) if c.value is not None else "" for c in cells]
+            if keys[: len(header_keys)] == header_keys:
+                continue  # a header row repeated (copied blocks, page headers)
         first_value = next(c.value for c in cells if c.value is not None)
         if isinstance(first_value, str) and normalise_name(first_value).startswith(_EXAMPLE_ROW):
             continue  # the template's example row (not any description starting "Contoh…")
@@ -462,15 +486,12 @@ def _read_items(
     specs = {f.name: f for f in ITEMS.fields}
     for position, (row_number, cells) in enumerate(table.rows, start=1):
         values: dict[str, Any] = {}
-        where: dict[str, Location] = {}
         for name, spec in specs.items():
-            raw = _cell(table, cells, name, reader, row_number)
-            if name in table.columns:
-                where[name] = raw.location
-            values[name] = _convert(spec, raw, number_format, problems)
+            values[name] = _convert(spec, _cell(table, cells, name, reader, row_number), number_format, problems)
         if values["line"] is None:
             values["line"] = position
-        items.append(Item(**values, row=reader.location(row_number), cells=where))
+        items.append(Item(**values, row=reader.location(row_number),
+                          cells=_RowCells(reader, row_number, table.columns)))
     return tuple(items)
 
 

@@ -12,6 +12,7 @@ decided and failed.
 from __future__ import annotations
 
 import re
+from functools import cache
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -59,16 +60,20 @@ def candidates(hs_code: str) -> list[PsrRow]:
     An ``ex`` heading row covers only part of the heading, so the chapter's row stays a
     candidate beside it.
     """
-    digits = digits_only(hs_code)
+    return list(_candidates_of_heading(digits_only(hs_code)[:4]))
+
+
+@cache
+def _candidates_of_heading(digits: str) -> tuple[PsrRow, ...]:
     heading, chapter = int(digits[:4]), int(digits[:2])
     rows = legal.psr_rows()
     heading_rows = [r for r in rows if r.headings and r.covers_heading(heading)]
     chapter_rows = [r for r in rows if r.chapter == chapter]
     if heading_rows:
         if all(r.is_ex for r in heading_rows):
-            return heading_rows + chapter_rows
-        return heading_rows
-    return chapter_rows
+            return tuple(heading_rows + chapter_rows)
+        return tuple(heading_rows)
+    return tuple(chapter_rows)
 
 
 def _alternatives(rule: str) -> list[str]:
