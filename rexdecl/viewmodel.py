@@ -177,8 +177,9 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
         )
     excluded_note = ""
     if with_statement and excluded:
+        numbers = ", ".join(str(line.item.line) for line in excluded)
         excluded_note = ("Lines marked “Not originating” are not covered by the statement on origin "
-                         f"(items {', '.join(str(line.item.line) for line in excluded)}).")
+                         f"({'item' if len(excluded) == 1 else 'items'} {numbers}).")
     common: dict[str, Any] = dict(
         invoice_number=shipment.invoice_number or "",
         invoice_date=long_date(shipment.invoice_date),
