@@ -34,6 +34,13 @@ def check_scheme(ctx: Context) -> bool:
                 place=cell_ref(where), scheme=ctx.scheme_id, reason=reason, usable=usable),
             where, "—")
         return False
+    if scheme.mark == "R" and ctx.originating_lines and not ctx.options.no_statement:
+        # The statement's own wording is only recalled: say so on every shipment that uses it.
+        ctx.add("DATA-MISSING", Severity.WARNING, _(
+            "{place}: the confirmed wording of the {scheme} statement is not in rexdecl's data; the text "
+            "printed is recalled, not seen in an official source [R]. Confirm it with the importer or the "
+            "importing country's customs before relying on it").format(place=cell_ref(where), scheme=scheme.id),
+            where, with_mark(scheme.source, scheme.mark))
     return True
 
 
