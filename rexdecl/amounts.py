@@ -7,7 +7,7 @@ The number of minor digits of a currency comes from CLDR (via Babel).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from babel.numbers import get_currency_precision
 
@@ -40,7 +40,8 @@ def minor_digits(currency: str) -> int:
 
 
 def _quantize(value: Decimal, digits: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    context = Context(prec=max(28, value.adjusted() + digits + 2))  # any magnitude
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=context)
 
 
 def format_money(value: Decimal, currency: str) -> str:
@@ -57,7 +58,7 @@ def format_quantity(value: Decimal) -> str:
         return "0"
     normal = value.normalize()
     if normal.as_tuple().exponent > 0:  # type: ignore[operator]  # 1.25E+3 → 1250
-        normal = normal.quantize(Decimal(1))
+        normal = Decimal(int(normal))  # exact at any magnitude
     return format(normal, ",f")
 
 

@@ -43,7 +43,24 @@ def output_paths(folder: Path, invoice_number: str, html: bool) -> list[Path]:
     return paths
 
 
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
+
+
+def _is_image(logo: Path) -> bool:
+    """Whether the file's content is a PNG, a JPEG or an SVG document, whatever its name."""
+    with open(logo, "rb") as handle:
+        head = handle.read(4096)
+    return head.startswith(_IMAGE_SIGNATURES) or (
+        head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"<svg" in head)
+
+
 def check_logo(logo: Path | None) -> Path | None:
+    """The real path of a usable logo file, or UsageError (exit 2) saying why not.
+
+    Only the file the user named is read, and only when its name says it is an image;
+    its content must then be one too (a text file renamed logo.png is refused here, not
+    half-way through rendering).
+    """
     if logo is None:
         return None
     if not logo.is_file():
@@ -53,6 +70,14 @@ def check_logo(logo: Path | None) -> Path | None:
     if logo.stat().st_size > limits.MAX_LOGO_BYTES:
         raise UsageError(_("{path}: the logo is larger than {limit} MB").format(
             path=logo, limit=limits.MAX_LOGO_BYTES // (1024 * 1024)))
+    try:
+        image = _is_image(logo)
+    except OSError as exc:
+        raise UsageError(_("{path}: the logo cannot be read ({reason})").format(
+            path=logo, reason=exc.strerror or exc)) from None
+    if not image:
+        raise UsageError(_("{path}: the file is not a PNG, JPEG or SVG image (its content does not "
+                           "match); expected the exporter's logo").format(path=logo))
     return logo.resolve()
 
 
@@ -62,7 +87,7 @@ def render_documents(checked: Checked, options: GenerateOptions, renderer) -> li
     invoice, packing_list = build_views(ctx, with_statement=not options.no_statement)
     statement_text = invoice.statement.text if invoice.statement else None
     attachment = shipment_json(ctx, statement_text)
-    rendered = []
+    rendered: list[tuple[str, bytes, bytes | None]] = []
     for view in (invoice, packing_list):
         pdf = renderer.pdf(view, attachment_json=attachment, attachment_name="shipment.json", logo_path=options.logo)
         html = renderer.html(view, logo_path=options.logo).encode("utf-8") if options.html else None
@@ -73,9 +98,15 @@ def render_documents(checked: Checked, options: GenerateOptions, renderer) -> li
 def write_documents(checked: Checked, options: GenerateOptions, renderer) -> list[Path]:  # type: ignore[no-untyped-def]
     """Render both documents and write them; the caller has made sure there is no error."""
     assert not checked.report.errors, "documents are written only for shipments without error"
+    invoice_number = checked.input.shipment.invoice_number or "invoice"
+    if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
+        raise UsageError(_(
+            "{place}: the invoice number is {length} characters long, too long to name the "
+            "output files; expected at most {limit} characters").format(
+                place=checked.input.shipment.where("invoice_number"),
+                length=f"{len(invoice_number):,}", limit=limits.MAX_FILE_STEM))
     folder = options.out_dir if options.out_dir is not None else Path(checked.input.path).parent
     prepare_folder(folder)
-    invoice_number = checked.input.shipment.invoice_number or "invoice"
     paths = output_paths(folder, invoice_number, options.html)
     if not options.force:
         from rexdecl.output import refuse_existing

@@ -76,8 +76,10 @@ def write_all(files: list[tuple[Path, bytes]], overwrite: bool) -> list[Path]:
     written: list[Path] = []
     try:
         for path, data in files:
-            atomic_write_bytes(path, data, overwrite=True)
+            # Noted before the write: a Ctrl-C that lands just after the rename, before
+            # atomic_write_bytes returns, must not leave this file behind alone.
             written.append(path)
+            atomic_write_bytes(path, data, overwrite=True)
     except BaseException:
         if not overwrite:
             for path in written:

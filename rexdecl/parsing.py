@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
+from rexdecl import limits
 from rexdecl.i18n import _
 
 
@@ -153,8 +154,17 @@ def parse_number(value: object, number_format: str | None = None) -> Decimal:
     """An exact decimal from a real number or text in ``1,234.56`` / ``1.234,56`` style.
 
     ``number_format`` (``id`` or ``en``) settles text such as ``17.500`` that both styles
-    could mean; without it such text is refused.
+    could mean; without it such text is refused. So is a magnitude of ``limits.MAX_NUMBER``
+    or more (1e308 is no quantity or price, and the arithmetic downstream needs a bound).
     """
+    number = _parse_number(value, number_format)
+    if abs(number) >= limits.MAX_NUMBER:
+        found = repr(value) if isinstance(value, str) else str(value)
+        raise CellValueError(found[:80], _("a number below {limit}").format(limit=f"{limits.MAX_NUMBER:,}"))
+    return number
+
+
+def _parse_number(value: object, number_format: str | None) -> Decimal:
     if isinstance(value, bool):
         raise CellValueError(repr(value), _("a number"))
     if isinstance(value, int):
@@ -233,7 +243,9 @@ def _alt(text: str, sep: str, grouping: bool) -> str:
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """``value`` rounded half-up to ``places`` decimals (the currency's minor unit)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # Enough digits for any magnitude: with the default 28, quantize fails from ~1e25 on.
+    context = Context(prec=max(28, value.adjusted() + places + 2))
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=context)
 
 
 # --- codes ------------------------------------------------------------------------------

@@ -188,14 +188,11 @@ def _check_coverage(view: DocumentView, coverage: frozenset[int]) -> None:
     """Refuse a document with characters no bundled font has: they would print as boxes."""
     for name, text in _printed_strings(view):
         for char in text:
-            if (
-                ord(char) in coverage
-                or char.isspace()
-                or unicodedata.category(char)
-                in (
-                    "Cc",
-                    "Cf",
-                )
+            category = unicodedata.category(char)
+            # Control characters other than tab and line breaks (DEL, U+0080-U+009F) have no
+            # glyph either: WeasyPrint would print .notdef and the message not name the field.
+            if ord(char) in coverage or char in "\t\n\r" or category == "Cf" or (
+                char.isspace() and category != "Cc"
             ):
                 continue
             raise RenderError(

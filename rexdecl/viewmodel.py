@@ -202,11 +202,22 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
         total_packages=_quantity(packages), total_net_kg=_quantity(net), total_gross_kg=_quantity(gross),
         total_cbm=_quantity(cbm))
     invoice = DocumentView(kind="invoice", title="COMMERCIAL INVOICE", totals=tuple(totals),
-                           amount_in_words=amount_in_words(total, currency) if currency else "",
+                           amount_in_words=_in_words(total, currency),
                            **packing, **common)
     packing_list = DocumentView(kind="packing-list", title="PACKING LIST", totals=(),
                                 amount_in_words="", **packing, **common)
     return invoice, packing_list
+
+
+def _in_words(total: Decimal, currency: str) -> str:
+    """The total in words; none for a total that cannot be spelled (negative, or a thousand
+    trillion and more): the figures alone are printed then."""
+    if not currency:
+        return ""
+    try:
+        return amount_in_words(total, currency)
+    except ValueError:
+        return ""
 
 
 def _plain(value: Any) -> Any:

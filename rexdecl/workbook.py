@@ -145,7 +145,7 @@ def open_workbook(path: Path) -> XlsxPackage:
         with zipfile.ZipFile(path) as package:
             total = sum(info.file_size for info in package.infolist())
             members = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise UnreadableInput([Problem(Location(name), _(
             "the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open"
         ).format(detail=str(exc)[:120]))]) from None
@@ -158,11 +158,19 @@ def open_workbook(path: Path) -> XlsxPackage:
         raise UnreadableInput([Problem(Location(name), _(
             "this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx workbook"))])
     try:
-        return XlsxPackage(str(path))
+        opened = XlsxPackage(str(path))
     except PackageError as exc:
         raise UnreadableInput([Problem(Location(name), _(
             "the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open"
         ).format(detail=str(exc)[:160]))]) from None
+    try:
+        opened.shared_strings()  # read here: a damaged part is the file's problem, not each sheet's
+    except PackageError as exc:
+        opened.close()
+        raise UnreadableInput([Problem(Location(name), _(
+            "the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open"
+        ).format(detail=str(exc)[:160]))]) from None
+    return opened
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,7 @@ class _SheetReader:
         self.title: str = sheet.title
         self.problems = problems
         self.too_many = False
+        self.failed = False  # the sheet could not be read to its end (a problem says why)
 
     def location(self, row: int, column: int | None = None) -> Location:
         if column is None:
@@ -192,6 +201,14 @@ class _SheetReader:
         try:
             for row_number, values in self.sheet.package.rows(self.title):
                 width = max(values)
+                if width > limits.MAX_COLUMNS:  # 16,384 cells a row for one stray value
+                    self.too_many = True
+                    self.problems.add(self.location(row_number, width), _(
+                        "a value in column {column}, beyond the {limit} columns a sheet may use; expected "
+                        "the table within columns A to {last} (delete or move that cell)").format(
+                            column=column_letters(width), limit=limits.MAX_COLUMNS,
+                            last=column_letters(limits.MAX_COLUMNS)))
+                    return
                 cells = [_LazyCell(self._value(values.get(column), row_number, column), self, row_number, column)
                          for column in range(1, width + 1)]
                 if all(c.value is None for c in cells):
@@ -205,10 +222,12 @@ class _SheetReader:
                     return
                 yield row_number, cells
         except PackageError as exc:
+            self.failed = True
             self.problems.add(Location(self.display, self.title), _(
                 "the sheet cannot be read ({detail}); expected a worksheet that Excel can open").format(
                     detail=str(exc)[:160]))
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            self.failed = True
             self.problems.add(Location(self.display, self.title), _(
                 "the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open").format(
                     detail=str(exc)[:120]))
@@ -355,6 +374,8 @@ def _table_rows(
     try:
         header_number, header_cells = next(rows)
     except StopIteration:
+        if reader.failed:
+            return None  # already reported: the sheet cannot be read
         problems.add(Location(reader.display, reader.title), _(
             "the sheet is empty; expected a header row with the columns {columns}").format(
                 columns=", ".join(f.name for f in spec.fields if f.required == "yes")))
@@ -480,8 +501,8 @@ def _read_items(
     reader: _SheetReader, number_format: str | None, unknown: list[UnknownHeader], problems: _Problems
 ) -> tuple[Item, ...]:
     table = _table_rows(reader, ITEMS, unknown, problems)
-    if table is None:
-        return ()
+    if table is None or reader.too_many:
+        return ()  # refused already: converting 100,000 rows would only delay the message
     items: list[Item] = []
     specs = {f.name: f for f in ITEMS.fields}
     for position, (row_number, cells) in enumerate(table.rows, start=1):

@@ -10,16 +10,24 @@ openpyxl's read-only mode, which also re-reads a whole sheet when its size is no
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import posixpath
+import re
 import xml.parsers.expat as expat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
 
 CHUNK = 64 * 1024
+# What zipfile raises on a damaged member (bad CRC or header, a cut deflate stream, an
+# encryption or compression method it does not support, a member marked as encrypted).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)  # while a member is read
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
 @dataclass(frozen=True)
@@ -61,10 +69,10 @@ def column_letters(index: int) -> str:
 
 
 def _split_ref(ref: str) -> tuple[int, int]:
-    for position, char in enumerate(ref):
-        if char.isdigit():
-            return int(ref[position:]), column_index(ref[:position])
-    raise PackageError(f"cell reference {ref!r}")
+    match = _REF.fullmatch(ref)
+    if match is None:  # "1A", "A-1", "A1.5": int() would raise ValueError
+        raise PackageError(f"cell reference {ref[:20]!r}")
+    return int(match[2]), column_index(match[1])
 
 
 def _refuse(*_args: Any) -> None:
@@ -96,6 +104,18 @@ def _feed(parser: Any, stream: IO[bytes]) -> Iterator[None]:
         parser.Parse(b"", True)
     except expat.ExpatError as error:
         raise PackageError(f"damaged XML ({expat.ErrorString(error.code)})") from None
+    except _READ_ERRORS as error:
+        raise PackageError(f"damaged part ({error})") from None
+
+
+@contextlib.contextmanager
+def _open(package: zipfile.ZipFile, part: str) -> Iterator[IO[bytes]]:
+    try:
+        stream = package.open(part)
+    except _ZIP_ERRORS as error:
+        raise PackageError(f"damaged part {part} ({error})") from None
+    with stream:
+        yield stream
 
 
 def _local(name: str) -> str:
@@ -109,7 +129,7 @@ def _elements(package: zipfile.ZipFile, part: str) -> list[tuple[str, dict[str, 
     def start(name: str, attrs: dict[str, str]) -> None:
         found.append((_local(name), {_local(k): v for k, v in attrs.items()}))
 
-    with package.open(part) as stream:
+    with _open(package, part) as stream:
         for _ in _feed(_parser(start, None, None), stream):
             pass
     return found
@@ -121,8 +141,15 @@ class XlsxPackage:
     def __init__(self, path: str) -> None:
         try:
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as error:
+        except (*_ZIP_ERRORS, ValueError) as error:
             raise PackageError(str(error)) from None
+        try:
+            self._read_workbook_part()
+        except BaseException:
+            self.zip.close()  # now: the error's traceback would keep it open until a collection
+            raise
+
+    def _read_workbook_part(self) -> None:
         self.members = set(self.zip.namelist())
         workbook_part = self._office_document()
         rels = self._relationships(workbook_part)
@@ -213,7 +240,7 @@ class XlsxPackage:
             if state["in_t"]:
                 state["parts"].append(data)
 
-        with self.zip.open(self._shared_part) as stream:
+        with _open(self.zip, self._shared_part) as stream:
             for _ in _feed(_parser(start, end, text), stream):
                 pass
         return strings
@@ -333,7 +360,7 @@ class XlsxPackage:
                 buffer.append(data)
 
         parser = _parser(start, end, text)
-        with self.zip.open(part) as stream:
+        with _open(self.zip, part) as stream:
             for _ in _feed(parser, stream):
                 if done:
                     yield from done

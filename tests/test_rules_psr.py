@@ -277,12 +277,12 @@ DATA_MISSING = [
         [(WARNING, S("scheme"))],
         shipment={"scheme": "uk-dcts", "consignee_country": "GB", "customs_id": "GB000000000000"},
     ),
-    # ch-gsp: neither Indonesia's status nor the rules are in the data.
+    # ch-gsp: neither Indonesia's status, nor the rules, nor a confirmed wording are in the data.
     psr(
         "ch-gsp",
         "9403.60",
         None,
-        [(WARNING, S("exporter_country")), (WARNING, S("scheme"))],
+        [(WARNING, S("exporter_country")), (WARNING, S("scheme")), (WARNING, S("scheme"))],
         shipment={"scheme": "ch-gsp", "consignee_country": "CH", "currency": "CHF"},
     ),
 ]

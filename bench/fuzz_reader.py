@@ -1,0 +1,357 @@
+"""Fuzz the workbook reader with mutated copies of the example workbooks.
+
+    python bench/fuzz_reader.py -n 3000 --seed 1
+    python bench/fuzz_reader.py -n 500 --seed 7 --save-crashes /tmp/rexdecl-crashes
+
+Each input is an example workbook (``examples/*.xlsx``) with one to three mutations: byte
+flips and truncations of the file, and mutations of the parts inside the .xlsx package
+(bytes flipped or cut in one XML part, a part dropped, cell types and coordinates changed,
+values replaced by odd ones, the sheet's dimension forged, an entity declaration added).
+The reader and the rules run in-process (``read_shipment`` + the checks, as ``rexdecl
+check`` does) and each input ends as one of:
+
+    ok          no error finding (exit 0)
+    findings    error findings (exit 1)
+    unreadable  refused with a message (UnreadableInput / RexdeclError: exit 2)
+    HANG        took longer than --timeout seconds (the reader must refuse quickly)
+    CRASH       any other exception: a bug (rexdecl would exit 3)
+
+The same seed gives the same inputs. Exit status 1 when any input crashed or hung.
+The test suite runs a small bounded version (tests/test_hardening.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import io
+import random
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+AS_OF = dt.date(2026, 11, 22)
+OUTCOMES = ("ok", "findings", "unreadable", "HANG", "CRASH")
+
+# Values a hand-typed, copied or hostile cell may hold (as XML text).
+ODD_VALUES = [
+    "", "0", "-0", "-5", "1e308", "-1e308", "1E+400", "nan", "NaN", "inf", "-inf", "9" * 400,
+    "0.000000000000000000000000000001", "1.234", "1,234", "1.234.567,89", "12,50", "#N/A", "#REF!",
+    "#VALUE!", "31/02/2026", "2026-02-31", "99999999", "-1", "2958466", "TRUE", "true", "x" * 3000,
+    "\u00a0IDREX\u200b", "\u202eRTL", "\U0001f4e6", "<b>", "&amp;", "&#0;", "&#xD800;", "{{ 7*7 }}",
+    "A1", "XFD1048576", "_x0000_", "_x001F_", "\t\n\r",
+]
+CELL_TYPES = ["s", "n", "b", "e", "str", "inlineStr", "d", "x", ""]
+COORDINATES = ["A1", "XFD1048576", "A1048576", "XFD1", "ZZZZ1", "A0", "1A", "", "A-1",
+               "AAA99999999"]
+ENTITY_PROLOGUE = (
+    '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>\n'
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: str
+    detail: str = ""
+    kind: str = ""  # what groups crashes: exception type and the innermost rexdecl frame
+
+
+class Timeout(BaseException):
+    """Raised by the alarm; a BaseException so the reader's ``except Exception`` lets it through."""
+
+
+# --- mutations of the whole file ---------------------------------------------------------
+
+
+def flip_bytes(rng: random.Random, data: bytes) -> bytes:
+    buffer = bytearray(data)
+    for _ in range(rng.randint(1, 16)):
+        position = rng.randrange(len(buffer))
+        buffer[position] ^= 1 << rng.randrange(8)
+    return bytes(buffer)
+
+
+def truncate(rng: random.Random, data: bytes) -> bytes:
+    return data[: rng.randrange(len(data))]
+
+
+# --- mutations of one part of the package -------------------------------------------------
+
+
+Parts = list[tuple[zipfile.ZipInfo, bytes]]
+
+
+def _parts(data: bytes) -> Parts | None:
+    """The parts of an .xlsx package, or None when earlier damage makes it unreadable."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return [(info, package.read(info.filename)) for info in package.infolist()]
+    except Exception:  # BadZipFile, zlib.error, EOFError, NotImplementedError...
+        return None
+
+
+def _pack(parts: Parts) -> bytes:
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name" when a mutation repeats a part
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+            for info, content in parts:
+                package.writestr(info.filename, content)
+    return out.getvalue()
+
+
+Change = Callable[[random.Random, str, bytes], bytes]
+
+
+def _mutate_part(rng: random.Random, data: bytes, change: Change, prefer_sheets: bool = True
+                 ) -> bytes:
+    parts = _parts(data)
+    if not parts:
+        return flip_bytes(rng, data)  # an earlier mutation broke the package: mutate bytes
+    candidates = [i for i, (info, _) in enumerate(parts) if info.filename.endswith(".xml")]
+    sheets = [i for i in candidates if "worksheets/" in parts[i][0].filename]
+    if prefer_sheets and sheets and rng.random() < 0.7:
+        pool = sheets
+    else:
+        pool = candidates or list(range(len(parts)))
+    index = rng.choice(pool)
+    info, content = parts[index]
+    parts[index] = (info, change(rng, info.filename, content))
+    return _pack(parts)
+
+
+def part_flip(rng: random.Random, data: bytes) -> bytes:
+    return _mutate_part(rng, data, lambda r, _name, part: flip_bytes(r, part) if part else part)
+
+
+def part_truncate(rng: random.Random, data: bytes) -> bytes:
+    return _mutate_part(rng, data, lambda r, _name, part: truncate(r, part) if part else part)
+
+
+def part_drop(rng: random.Random, data: bytes) -> bytes:
+    parts = _parts(data)
+    if not parts:
+        return truncate(rng, data)
+    del parts[rng.randrange(len(parts))]
+    return _pack(parts)
+
+
+def part_duplicate(rng: random.Random, data: bytes) -> bytes:
+    parts = _parts(data)
+    if not parts:
+        return truncate(rng, data)
+    info, content = rng.choice(parts)
+    parts.append((info, flip_bytes(rng, content) if content else content))
+    return _pack(parts)
+
+
+def _sub_random(rng: random.Random, pattern: re.Pattern[bytes], content: bytes,
+                replacement: Callable[[re.Match[bytes]], bytes]) -> bytes:
+    """``content`` with one random match of ``pattern`` replaced."""
+    matches = list(pattern.finditer(content))
+    if not matches:
+        return content
+    match = rng.choice(matches)
+    return content[: match.start()] + replacement(match) + content[match.end():]
+
+
+_VALUE = re.compile(rb"<(v|t)>([^<]*)</\1>")
+_TYPE = re.compile(rb' t="[^"]*"')
+_REF = re.compile(rb' r="[A-Z]*[0-9]*"')
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+def _xml_text(value: str) -> bytes:
+    """``value`` as XML character data; ``&#...;`` references are kept as they are."""
+    if value.startswith("&#"):
+        return value.encode()
+    return value.replace("&", "&amp;").replace("<", "&lt;").encode("utf-8")
+
+
+def odd_value(rng: random.Random, data: bytes) -> bytes:
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        text = _xml_text(r.choice(ODD_VALUES))
+        return _sub_random(r, _VALUE, content,
+                           lambda m: b"<%s>%s</%s>" % (m.group(1), text, m.group(1)))
+    return _mutate_part(rng, data, change)
+
+
+def cell_type(rng: random.Random, data: bytes) -> bytes:
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        return _sub_random(r, _TYPE, content, lambda m: b' t="%s"' % r.choice(CELL_TYPES).encode())
+    return _mutate_part(rng, data, change)
+
+
+def coordinate(rng: random.Random, data: bytes) -> bytes:
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        return _sub_random(r, _REF, content, lambda m: b' r="%s"' % r.choice(COORDINATES).encode())
+    return _mutate_part(rng, data, change)
+
+
+def dimension(rng: random.Random, data: bytes) -> bytes:
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        ref = r.choice(["A1:XFD1048576", "A1:O1048576", "A1:XFD3", "A1", "", "Z9:A1", "A1:A0"])
+        return _DIMENSION.sub(b'<dimension ref="%s"/>' % ref.encode(), content, count=1)
+    return _mutate_part(rng, data, change)
+
+
+def entity(rng: random.Random, data: bytes) -> bytes:
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        body = content.split(b"?>", 1)[1] if content.startswith(b"<?xml") else content
+        return ENTITY_PROLOGUE.encode() + body.replace(b"<v>", b"<v>&b;", 1)
+    return _mutate_part(rng, data, change, prefer_sheets=False)
+
+
+MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
+    "flip": flip_bytes,
+    "truncate": truncate,
+    "part-flip": part_flip,
+    "part-truncate": part_truncate,
+    "part-drop": part_drop,
+    "part-duplicate": part_duplicate,
+    "odd-value": odd_value,
+    "cell-type": cell_type,
+    "coordinate": coordinate,
+    "dimension": dimension,
+    "entity": entity,
+}
+# Byte-level damage mostly yields "not a zip file"; structured mutations reach the reader.
+WEIGHTS = {"flip": 2, "truncate": 1, "part-flip": 3, "part-truncate": 2, "part-drop": 1,
+           "part-duplicate": 1, "odd-value": 6, "cell-type": 3, "coordinate": 2, "dimension": 1,
+           "entity": 1}
+
+
+def mutate(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
+    names = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()), k=rng.randint(1, 3))
+    for name in names:
+        data = MUTATIONS[name](rng, data)
+    return data, names
+
+
+# --- running the reader -------------------------------------------------------------------
+
+
+def run_reader(path: Path, timeout: float) -> Result:
+    """Read and check ``path`` in-process; the outcome as ``rexdecl check`` would see it."""
+    from rexdecl.checking import check_workbook
+    from rexdecl.errors import RexdeclError
+    from rexdecl.rules import CheckOptions
+
+    def alarm(_signum: int, _frame: object) -> None:
+        raise Timeout()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's UserWarnings on odd parts
+            checked = check_workbook(path, CheckOptions(as_of=AS_OF))
+        return Result("findings" if checked.report.errors else "ok")
+    except RexdeclError as error:
+        return Result("unreadable", error.message[:200])
+    except Timeout:
+        return Result("HANG", f"more than {timeout} s", "HANG")
+    except Exception as error:  # the point of the exercise
+        frames = traceback.extract_tb(error.__traceback__)
+        where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames)
+                      if "rexdecl" in f.filename), "?")
+        return Result("CRASH", f"{type(error).__name__} at {where}: {str(error)[:160]}",
+                      f"{type(error).__name__} at {where}")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def fuzz(iterations: int, seed: int, timeout: float = 10.0, save_crashes: Path | None = None,
+         examples: list[Path] | None = None, progress: bool = False) -> dict[str, object]:
+    """Run ``iterations`` mutated inputs; returns counts, crash/hang details and timing."""
+    rng = random.Random(seed)
+    sources = sorted(examples or EXAMPLES.glob("*.xlsx"))
+    originals = {path: path.read_bytes() for path in sources}
+    counts: collections.Counter[str] = collections.Counter({name: 0 for name in OUTCOMES})
+    by_mutation: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    problems: list[dict[str, object]] = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="rexdecl-fuzz-") as folder:
+        work = Path(folder)
+        registration = EXAMPLES / "registration.toml"
+        if registration.is_file():
+            shutil.copy(registration, work / "registration.toml")
+        target = work / "mutated.xlsx"
+        for number in range(iterations):
+            source = rng.choice(sources)
+            data, names = mutate(rng, originals[source])
+            target.write_bytes(data)
+            result = run_reader(target, timeout)
+            counts[result.outcome] += 1
+            for name in names:
+                by_mutation[name][result.outcome] += 1
+            if result.outcome in ("CRASH", "HANG"):
+                problem = {"input": number, "source": source.name, "mutations": names,
+                           "outcome": result.outcome, "detail": result.detail,
+                           "kind": result.kind}
+                problems.append(problem)
+                if save_crashes is not None:
+                    save_crashes.mkdir(parents=True, exist_ok=True)
+                    name = f"{result.outcome.lower()}-{seed}-{number}.xlsx"
+                    (save_crashes / name).write_bytes(data)
+            if progress and (number + 1) % 250 == 0:
+                print(f"  {number + 1} inputs ... {dict(counts)}", file=sys.stderr, flush=True)
+    return {"iterations": iterations, "seed": seed, "counts": dict(counts),
+            "by_mutation": {k: dict(v) for k, v in sorted(by_mutation.items())},
+            "problems": problems, "seconds": time.monotonic() - started}
+
+
+def print_summary(summary: dict[str, object]) -> None:
+    counts = summary["counts"]
+    assert isinstance(counts, dict)
+    print(f"fuzz_reader: {summary['iterations']} inputs, seed {summary['seed']}, "
+          f"{summary['seconds']:.1f} s")
+    for name in OUTCOMES:
+        print(f"  {name:<11}{counts.get(name, 0):>7}")
+    print("  by mutation (outcomes of inputs that had it):")
+    by_mutation = summary["by_mutation"]
+    assert isinstance(by_mutation, dict)
+    for name, outcome in by_mutation.items():
+        print(f"    {name:<15}" + "  ".join(f"{k} {v}" for k, v in sorted(outcome.items())))
+    problems = summary["problems"]
+    assert isinstance(problems, list)
+    if problems:
+        print("  crashes and hangs, grouped by exception and innermost rexdecl frame:")
+        kinds = collections.Counter(str(p["kind"]) for p in problems)
+        for kind, times in kinds.most_common():
+            example = next(p for p in problems if p["kind"] == kind)
+            print(f"    {times:>5} x {kind}")
+            print(f"            e.g. input {example['input']} ({example['source']}, "
+                  f"{'+'.join(example['mutations'])}): {example['detail']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--iterations", type=int, default=1000,
+                        help="inputs to try (default 1000)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per input before HANG")
+    parser.add_argument("--save-crashes", type=Path, help="folder to keep crashing/hanging inputs")
+    args = parser.parse_args(argv)
+    summary = fuzz(args.iterations, args.seed, args.timeout, args.save_crashes, progress=True)
+    print_summary(summary)
+    counts = summary["counts"]
+    assert isinstance(counts, dict)
+    return 1 if counts.get("CRASH") or counts.get("HANG") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
