@@ -47,18 +47,51 @@ OUTCOMES = ("ok", "findings", "unreadable", "HANG", "CRASH")
 
 # Values a hand-typed, copied or hostile cell may hold (as XML text).
 ODD_VALUES = [
-    "", "0", "-0", "-5", "1e308", "-1e308", "1E+400", "nan", "NaN", "inf", "-inf", "9" * 400,
-    "0.000000000000000000000000000001", "1.234", "1,234", "1.234.567,89", "12,50", "#N/A", "#REF!",
-    "#VALUE!", "31/02/2026", "2026-02-31", "99999999", "-1", "2958466", "TRUE", "true", "x" * 3000,
-    "\u00a0IDREX\u200b", "\u202eRTL", "\U0001f4e6", "<b>", "&amp;", "&#0;", "&#xD800;", "{{ 7*7 }}",
-    "A1", "XFD1048576", "_x0000_", "_x001F_", "\t\n\r",
+    "",
+    "0",
+    "-0",
+    "-5",
+    "1e308",
+    "-1e308",
+    "1E+400",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "9" * 400,
+    "0.000000000000000000000000000001",
+    "1.234",
+    "1,234",
+    "1.234.567,89",
+    "12,50",
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "31/02/2026",
+    "2026-02-31",
+    "99999999",
+    "-1",
+    "2958466",
+    "TRUE",
+    "true",
+    "x" * 3000,
+    "\u00a0IDREX\u200b",
+    "\u202eRTL",
+    "\U0001f4e6",
+    "<b>",
+    "&amp;",
+    "&#0;",
+    "&#xD800;",
+    "{{ 7*7 }}",
+    "A1",
+    "XFD1048576",
+    "_x0000_",
+    "_x001F_",
+    "\t\n\r",
 ]
 CELL_TYPES = ["s", "n", "b", "e", "str", "inlineStr", "d", "x", ""]
-COORDINATES = ["A1", "XFD1048576", "A1048576", "XFD1", "ZZZZ1", "A0", "1A", "", "A-1",
-               "AAA99999999"]
-ENTITY_PROLOGUE = (
-    '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>\n'
-)
+COORDINATES = ["A1", "XFD1048576", "A1048576", "XFD1", "ZZZZ1", "A0", "1A", "", "A-1", "AAA99999999"]
+ENTITY_PROLOGUE = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>\n'
 
 
 @dataclass(frozen=True)
@@ -115,8 +148,7 @@ def _pack(parts: Parts) -> bytes:
 Change = Callable[[random.Random, str, bytes], bytes]
 
 
-def _mutate_part(rng: random.Random, data: bytes, change: Change, prefer_sheets: bool = True
-                 ) -> bytes:
+def _mutate_part(rng: random.Random, data: bytes, change: Change, prefer_sheets: bool = True) -> bytes:
     parts = _parts(data)
     if not parts:
         return flip_bytes(rng, data)  # an earlier mutation broke the package: mutate bytes
@@ -157,14 +189,15 @@ def part_duplicate(rng: random.Random, data: bytes) -> bytes:
     return _pack(parts)
 
 
-def _sub_random(rng: random.Random, pattern: re.Pattern[bytes], content: bytes,
-                replacement: Callable[[re.Match[bytes]], bytes]) -> bytes:
+def _sub_random(
+    rng: random.Random, pattern: re.Pattern[bytes], content: bytes, replacement: Callable[[re.Match[bytes]], bytes]
+) -> bytes:
     """``content`` with one random match of ``pattern`` replaced."""
     matches = list(pattern.finditer(content))
     if not matches:
         return content
     match = rng.choice(matches)
-    return content[: match.start()] + replacement(match) + content[match.end():]
+    return content[: match.start()] + replacement(match) + content[match.end() :]
 
 
 _VALUE = re.compile(rb"<(v|t)>([^<]*)</\1>")
@@ -183,20 +216,22 @@ def _xml_text(value: str) -> bytes:
 def odd_value(rng: random.Random, data: bytes) -> bytes:
     def change(r: random.Random, _name: str, content: bytes) -> bytes:
         text = _xml_text(r.choice(ODD_VALUES))
-        return _sub_random(r, _VALUE, content,
-                           lambda m: b"<%s>%s</%s>" % (m.group(1), text, m.group(1)))
+        return _sub_random(r, _VALUE, content, lambda m: b"<%s>%s</%s>" % (m.group(1), text, m.group(1)))
+
     return _mutate_part(rng, data, change)
 
 
 def cell_type(rng: random.Random, data: bytes) -> bytes:
     def change(r: random.Random, _name: str, content: bytes) -> bytes:
         return _sub_random(r, _TYPE, content, lambda m: b' t="%s"' % r.choice(CELL_TYPES).encode())
+
     return _mutate_part(rng, data, change)
 
 
 def coordinate(rng: random.Random, data: bytes) -> bytes:
     def change(r: random.Random, _name: str, content: bytes) -> bytes:
         return _sub_random(r, _REF, content, lambda m: b' r="%s"' % r.choice(COORDINATES).encode())
+
     return _mutate_part(rng, data, change)
 
 
@@ -204,6 +239,7 @@ def dimension(rng: random.Random, data: bytes) -> bytes:
     def change(r: random.Random, _name: str, content: bytes) -> bytes:
         ref = r.choice(["A1:XFD1048576", "A1:O1048576", "A1:XFD3", "A1", "", "Z9:A1", "A1:A0"])
         return _DIMENSION.sub(b'<dimension ref="%s"/>' % ref.encode(), content, count=1)
+
     return _mutate_part(rng, data, change)
 
 
@@ -211,6 +247,7 @@ def entity(rng: random.Random, data: bytes) -> bytes:
     def change(r: random.Random, _name: str, content: bytes) -> bytes:
         body = content.split(b"?>", 1)[1] if content.startswith(b"<?xml") else content
         return ENTITY_PROLOGUE.encode() + body.replace(b"<v>", b"<v>&b;", 1)
+
     return _mutate_part(rng, data, change, prefer_sheets=False)
 
 
@@ -228,9 +265,19 @@ MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
     "entity": entity,
 }
 # Byte-level damage mostly yields "not a zip file"; structured mutations reach the reader.
-WEIGHTS = {"flip": 2, "truncate": 1, "part-flip": 3, "part-truncate": 2, "part-drop": 1,
-           "part-duplicate": 1, "odd-value": 6, "cell-type": 3, "coordinate": 2, "dimension": 1,
-           "entity": 1}
+WEIGHTS = {
+    "flip": 2,
+    "truncate": 1,
+    "part-flip": 3,
+    "part-truncate": 2,
+    "part-drop": 1,
+    "part-duplicate": 1,
+    "odd-value": 6,
+    "cell-type": 3,
+    "coordinate": 2,
+    "dimension": 1,
+    "entity": 1,
+}
 
 
 def mutate(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
@@ -265,17 +312,23 @@ def run_reader(path: Path, timeout: float) -> Result:
         return Result("HANG", f"more than {timeout} s", "HANG")
     except Exception as error:  # the point of the exercise
         frames = traceback.extract_tb(error.__traceback__)
-        where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames)
-                      if "rexdecl" in f.filename), "?")
-        return Result("CRASH", f"{type(error).__name__} at {where}: {str(error)[:160]}",
-                      f"{type(error).__name__} at {where}")
+        where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames) if "rexdecl" in f.filename), "?")
+        return Result(
+            "CRASH", f"{type(error).__name__} at {where}: {str(error)[:160]}", f"{type(error).__name__} at {where}"
+        )
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
-def fuzz(iterations: int, seed: int, timeout: float = 10.0, save_crashes: Path | None = None,
-         examples: list[Path] | None = None, progress: bool = False) -> dict[str, object]:
+def fuzz(
+    iterations: int,
+    seed: int,
+    timeout: float = 10.0,
+    save_crashes: Path | None = None,
+    examples: list[Path] | None = None,
+    progress: bool = False,
+) -> dict[str, object]:
     """Run ``iterations`` mutated inputs; returns counts, crash/hang details and timing."""
     rng = random.Random(seed)
     sources = sorted(examples or EXAMPLES.glob("*.xlsx"))
@@ -299,9 +352,14 @@ def fuzz(iterations: int, seed: int, timeout: float = 10.0, save_crashes: Path |
             for name in names:
                 by_mutation[name][result.outcome] += 1
             if result.outcome in ("CRASH", "HANG"):
-                problem = {"input": number, "source": source.name, "mutations": names,
-                           "outcome": result.outcome, "detail": result.detail,
-                           "kind": result.kind}
+                problem = {
+                    "input": number,
+                    "source": source.name,
+                    "mutations": names,
+                    "outcome": result.outcome,
+                    "detail": result.detail,
+                    "kind": result.kind,
+                }
                 problems.append(problem)
                 if save_crashes is not None:
                     save_crashes.mkdir(parents=True, exist_ok=True)
@@ -309,16 +367,20 @@ def fuzz(iterations: int, seed: int, timeout: float = 10.0, save_crashes: Path |
                     (save_crashes / name).write_bytes(data)
             if progress and (number + 1) % 250 == 0:
                 print(f"  {number + 1} inputs ... {dict(counts)}", file=sys.stderr, flush=True)
-    return {"iterations": iterations, "seed": seed, "counts": dict(counts),
-            "by_mutation": {k: dict(v) for k, v in sorted(by_mutation.items())},
-            "problems": problems, "seconds": time.monotonic() - started}
+    return {
+        "iterations": iterations,
+        "seed": seed,
+        "counts": dict(counts),
+        "by_mutation": {k: dict(v) for k, v in sorted(by_mutation.items())},
+        "problems": problems,
+        "seconds": time.monotonic() - started,
+    }
 
 
 def print_summary(summary: dict[str, object]) -> None:
     counts = summary["counts"]
     assert isinstance(counts, dict)
-    print(f"fuzz_reader: {summary['iterations']} inputs, seed {summary['seed']}, "
-          f"{summary['seconds']:.1f} s")
+    print(f"fuzz_reader: {summary['iterations']} inputs, seed {summary['seed']}, {summary['seconds']:.1f} s")
     for name in OUTCOMES:
         print(f"  {name:<11}{counts.get(name, 0):>7}")
     print("  by mutation (outcomes of inputs that had it):")
@@ -334,14 +396,15 @@ def print_summary(summary: dict[str, object]) -> None:
         for kind, times in kinds.most_common():
             example = next(p for p in problems if p["kind"] == kind)
             print(f"    {times:>5} x {kind}")
-            print(f"            e.g. input {example['input']} ({example['source']}, "
-                  f"{'+'.join(example['mutations'])}): {example['detail']}")
+            print(
+                f"            e.g. input {example['input']} ({example['source']}, "
+                f"{'+'.join(example['mutations'])}): {example['detail']}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--iterations", type=int, default=1000,
-                        help="inputs to try (default 1000)")
+    parser.add_argument("-n", "--iterations", type=int, default=1000, help="inputs to try (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per input before HANG")
     parser.add_argument("--save-crashes", type=Path, help="folder to keep crashing/hanging inputs")

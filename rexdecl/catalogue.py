@@ -138,9 +138,7 @@ def format_code_list() -> str:
     rows = catalogue_rows()
     width = max(len(r["code"]) for r in rows)
     out = [
-        _("{count} rule codes; `rexdecl explain CODE` explains one of them").format(
-            count=len(rows)
-        ),
+        _("{count} rule codes; `rexdecl explain CODE` explains one of them").format(count=len(rows)),
         "",
     ]
     out += [f"{row['code']:<{width}}  {row['meaning']}" for row in rows]
@@ -165,17 +163,12 @@ def format_catalogue() -> str:
     labels = {row["code"]: severity_label(row["severity"]) for row in rows}
     severity_width = max(len(label) for label in labels.values())
     out = [
-        _("{count} rules (codes are stable; `rexdecl explain CODE` tells more)").format(
-            count=len(rows)
-        ),
+        _("{count} rules (codes are stable; `rexdecl explain CODE` tells more)").format(count=len(rows)),
         "",
     ]
     for row in rows:
+        out.append(f"{row['code']:<{width}}  {labels[row['code']]:<{severity_width}}  {row['meaning']}")
         out.append(
-            f"{row['code']:<{width}}  {labels[row['code']]:<{severity_width}}  {row['meaning']}"
-        )
-        out.append(
-            f"{'':<{width}}  {'':<{severity_width}}  "
-            + _("reference: {reference}").format(reference=row["reference"])
+            f"{'':<{width}}  {'':<{severity_width}}  " + _("reference: {reference}").format(reference=row["reference"])
         )
     return "\n".join(out)

@@ -37,7 +37,6 @@ def check_workbook(
     """
     shipment_input = read_shipment(Path(path))
     if registrations is None or shipment_input.exporter_sheet:
-        registrations = resolve_registration(
-            shipment_input, Path(registration_file) if registration_file else None)
+        registrations = resolve_registration(shipment_input, Path(registration_file) if registration_file else None)
     context = check_shipment(shipment_input, registrations, options)
     return Checked(shipment_input, registrations, context, build_report(context))

@@ -72,9 +72,12 @@ def report_errors(function: F) -> F:
         except Exception as error:  # a bug: say so plainly, keep the traceback for developers
             if show_traceback:
                 traceback.print_exc()
-            echo_error(_("rexdecl: internal error ({kind}: {detail}). This is a bug in rexdecl; please "
-                         "report it with the input file. Run with --traceback for details.").format(
-                             kind=type(error).__name__, detail=str(error)[:200]))
+            echo_error(
+                _(
+                    "rexdecl: internal error ({kind}: {detail}). This is a bug in rexdecl; please "
+                    "report it with the input file. Run with --traceback for details."
+                ).format(kind=type(error).__name__, detail=str(error)[:200])
+            )
             context.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
@@ -88,36 +91,57 @@ def parse_as_of(value: str | None) -> dt.date:
     try:
         return parse_date(value)
     except CellValueError as error:
-        raise click.BadParameter(_("found {found}; expected {expected}").format(
-            found=error.found, expected=error.expected), param_hint="--as-of") from None
+        raise click.BadParameter(
+            _("found {found}; expected {expected}").format(found=error.found, expected=error.expected),
+            param_hint="--as-of",
+        ) from None
 
 
 def _as_of_option(function: F) -> F:
-    return click.option("--as-of", "as_of", metavar="DATE",
-                        help=_("Run date used by the date rules (default: today), e.g. 2026-11-22."))(function)
+    return click.option(
+        "--as-of", "as_of", metavar="DATE", help=_("Run date used by the date rules (default: today), e.g. 2026-11-22.")
+    )(function)
 
 
 def _registration_option(function: F) -> F:
     return click.option(
-        "--registration", "registration", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-        help=_("Registration file (TOML with [[exporter]] entries, or .xlsx with an Exporter sheet). "
-               "Default: the workbook's Exporter sheet, else registration.toml beside the workbook."))(function)
+        "--registration",
+        "registration",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help=_(
+            "Registration file (TOML with [[exporter]] entries, or .xlsx with an Exporter sheet). "
+            "Default: the workbook's Exporter sheet, else registration.toml beside the workbook."
+        ),
+    )(function)
 
 
 def _language_option(function: F) -> F:
-    return click.option("--statement-language", "statement_language", type=click.Choice(["en", "fr", "es"]),
-                        help=_("Language of the statement on origin (overrides the workbook)."))(function)
+    return click.option(
+        "--statement-language",
+        "statement_language",
+        type=click.Choice(["en", "fr", "es"]),
+        help=_("Language of the statement on origin (overrides the workbook)."),
+    )(function)
 
 
 def make_cli() -> click.Group:
     """The command tree, with help texts in the current interface language."""
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-                 help=_("rexdecl prepares and checks statements on origin (EU GSP, REX system) and prints them "
-                        "on commercial invoices and packing lists."))
+    @click.group(
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+        help=_(
+            "rexdecl prepares and checks statements on origin (EU GSP, REX system) and prints them "
+            "on commercial invoices and packing lists."
+        ),
+    )
     @click.version_option(__version__, "--version", message="rexdecl %(version)s")
-    @click.option("--lang", "lang", type=click.Choice(["en", "id"]),
-                  help=_("Language of messages: en or id (Bahasa Indonesia). Default: REXDECL_LANG or the system locale."))
+    @click.option(
+        "--lang",
+        "lang",
+        type=click.Choice(["en", "id"]),
+        help=_("Language of messages: en or id (Bahasa Indonesia). Default: REXDECL_LANG or the system locale."),
+    )
     @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (developers).")
     def cli(lang: str | None, traceback: bool) -> None:  # noqa: ARG001 - read through the context
         set_language(detect_language(lang))
@@ -125,21 +149,35 @@ def make_cli() -> click.Group:
     @cli.command("check", help=_("Check a shipment workbook against the GSP rules; write nothing."))
     @click.argument("workbook", type=click.Path(path_type=Path))
     @_registration_option
-    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-                  help=_("Output format."))
+    @click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=_("Output format."),
+    )
     @_as_of_option
     @_language_option
     @click.option("--no-statement", is_flag=True, help=_("Check for documents without a statement on origin."))
     @click.option("--verbose", "-v", is_flag=True, help=_("List every information finding."))
     @report_errors
-    def check_command(workbook: Path, registration: Path | None, output_format: str, as_of: str | None,
-                      statement_language: str | None, no_statement: bool, verbose: bool) -> None:
+    def check_command(
+        workbook: Path,
+        registration: Path | None,
+        output_format: str,
+        as_of: str | None,
+        statement_language: str | None,
+        no_statement: bool,
+        verbose: bool,
+    ) -> None:
         from rexdecl.checking import check_workbook
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
 
-        options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language,
-                               no_statement=no_statement)
+        options = CheckOptions(
+            as_of=parse_as_of(as_of), statement_language=statement_language, no_statement=no_statement
+        )
         checked = check_workbook(workbook, options, registration)
         if output_format == "json":
             click.echo(checked.report.to_json())
@@ -147,37 +185,69 @@ def make_cli() -> click.Group:
             click.echo(format_text(checked.report, colour=sys.stdout.isatty(), verbose=verbose))
         click.get_current_context().exit(checked.report.exit_code)
 
-    @cli.command("generate", help=_("Check a shipment and write its invoice and packing list as PDFs "
-                                    "carrying the statement on origin."))
+    @cli.command(
+        "generate",
+        help=_("Check a shipment and write its invoice and packing list as PDFs carrying the statement on origin."),
+    )
     @click.argument("workbook", type=click.Path(path_type=Path))
     @_registration_option
-    @click.option("--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
-                  help=_("Output folder (created when missing). Default: the workbook's folder."))
+    @click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        metavar="DIR",
+        help=_("Output folder (created when missing). Default: the workbook's folder."),
+    )
     @_language_option
     @_as_of_option
     @click.option("--force", is_flag=True, help=_("Replace existing output files."))
-    @click.option("--no-statement", is_flag=True,
-                  help=_("Write the documents without a statement on origin (goods without preference)."))
+    @click.option(
+        "--no-statement",
+        is_flag=True,
+        help=_("Write the documents without a statement on origin (goods without preference)."),
+    )
     @click.option("--html", is_flag=True, help=_("Also write the HTML of each document, for inspection."))
-    @click.option("--logo", type=click.Path(path_type=Path), metavar="FILE",
-                  help=_("The exporter's logo (PNG, JPEG or SVG) printed on the documents."))
-    @click.option("--register", "register_path", type=click.Path(path_type=Path), metavar="PATH",
-                  help=_("Record the statement in this register of issued statements (SQLite)."))
+    @click.option(
+        "--logo",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help=_("The exporter's logo (PNG, JPEG or SVG) printed on the documents."),
+    )
+    @click.option(
+        "--register",
+        "register_path",
+        type=click.Path(path_type=Path),
+        metavar="PATH",
+        help=_("Record the statement in this register of issued statements (SQLite)."),
+    )
     @click.option("--verbose", "-v", is_flag=True, help=_("List every information finding."))
     @report_errors
-    def generate_command(workbook: Path, registration: Path | None, out_dir: Path | None,
-                         statement_language: str | None, as_of: str | None, force: bool, no_statement: bool,
-                         html: bool, logo: Path | None, register_path: Path | None, verbose: bool) -> None:
+    def generate_command(
+        workbook: Path,
+        registration: Path | None,
+        out_dir: Path | None,
+        statement_language: str | None,
+        as_of: str | None,
+        force: bool,
+        no_statement: bool,
+        html: bool,
+        logo: Path | None,
+        register_path: Path | None,
+        verbose: bool,
+    ) -> None:
         from rexdecl.checking import check_workbook
         from rexdecl.documents import GenerateOptions, check_logo, write_documents
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
 
-        options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language,
-                               no_statement=no_statement)
+        options = CheckOptions(
+            as_of=parse_as_of(as_of), statement_language=statement_language, no_statement=no_statement
+        )
         logo_path = check_logo(logo)
         if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-            raise UsageError(_("{path} is a file, not a folder; expected an output folder (--out)").format(path=out_dir))
+            raise UsageError(
+                _("{path} is a file, not a folder; expected an output folder (--out)").format(path=out_dir)
+            )
         checked = check_workbook(workbook, options, registration)
         report = checked.report
         if report.errors:
@@ -186,8 +256,11 @@ def make_cli() -> click.Group:
             click.get_current_context().exit(report.exit_code)
         from rexdecl.render import Renderer
 
-        written = write_documents(checked, GenerateOptions(out_dir=out_dir, force=force, html=html,
-                                                           no_statement=no_statement, logo=logo_path), Renderer())
+        written = write_documents(
+            checked,
+            GenerateOptions(out_dir=out_dir, force=force, html=html, no_statement=no_statement, logo=logo_path),
+            Renderer(),
+        )
         click.echo(format_text(report, colour=sys.stdout.isatty(), verbose=verbose, include_info=verbose))
         if register_path is not None:
             from rexdecl.register import record_statement
@@ -207,8 +280,14 @@ def make_cli() -> click.Group:
         click.echo(_("wrote {path}").format(path=path))
 
     @cli.command("rules", help=_("List the rule catalogue: code, severity, meaning, legal reference."))
-    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-                  help=_("Output format."))
+    @click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=_("Output format."),
+    )
     @report_errors
     def rules_command(output_format: str) -> None:
         from rexdecl.catalogue import catalogue_rows, format_catalogue
@@ -233,8 +312,7 @@ def make_cli() -> click.Group:
 
 # Modules that add commands (each exposes register(cli) and keeps its imports light, so
 # `rexdecl --help` and `rexdecl check` never pay for WeasyPrint).
-_EXTENSIONS = ("rexdecl.cli_explain", "rexdecl.cli_demo", "rexdecl.cli_batch", "rexdecl.cli_lint",
-               "rexdecl.cli_stamp")
+_EXTENSIONS = ("rexdecl.cli_explain", "rexdecl.cli_demo", "rexdecl.cli_batch", "rexdecl.cli_lint", "rexdecl.cli_stamp")
 
 
 def prepare(args: Sequence[str]) -> click.Group:
@@ -254,4 +332,3 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

@@ -12,11 +12,20 @@ from rexdecl.i18n import _
 
 
 def register(cli: click.Group) -> None:
-    @cli.command("demo", help=_("Workshop demo: copy the examples into FOLDER (default ./rexdecl-demo), check and "
-                                "generate each with commentary, and show a broken shipment."))
+    @cli.command(
+        "demo",
+        help=_(
+            "Workshop demo: copy the examples into FOLDER (default ./rexdecl-demo), check and "
+            "generate each with commentary, and show a broken shipment."
+        ),
+    )
     @click.argument("folder", type=click.Path(path_type=Path), default=Path("rexdecl-demo"), required=False)
-    @click.option("--as-of", "as_of", metavar="DATE",
-                  help=_("Run date used by the date rules (default for the demo: 2026-11-22)."))
+    @click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help=_("Run date used by the date rules (default for the demo: 2026-11-22)."),
+    )
     @click.option("--force", is_flag=True, help=_("Replace the files of an earlier demo in FOLDER."))
     @report_errors
     def demo_command(folder: Path, as_of: str | None, force: bool) -> None:

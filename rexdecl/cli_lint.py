@@ -19,13 +19,23 @@ from rexdecl.i18n import _
 def register(cli: click.Group) -> None:
     """Add the ``lint`` command to ``cli``."""
 
-    @cli.command("lint", help=_(
-        "Check the statement on origin in a document made elsewhere (PDF, or .txt/.md/.html "
-        "read as text) against the statutory wording: words, blanks, REX number, criterion, "
-        "country. Exit status 0 when every statement is exact, 1 otherwise."))
+    @cli.command(
+        "lint",
+        help=_(
+            "Check the statement on origin in a document made elsewhere (PDF, or .txt/.md/.html "
+            "read as text) against the statutory wording: words, blanks, REX number, criterion, "
+            "country. Exit status 0 when every statement is exact, 1 otherwise."
+        ),
+    )
     @click.argument("file", type=click.Path(path_type=Path))
-    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-                  show_default=True, help=_("Output format."))
+    @click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=_("Output format."),
+    )
     @report_errors
     def lint_command(file: Path, output_format: str) -> None:
         from rexdecl.lint import format_text, lint_file

@@ -82,9 +82,9 @@ def register(cli: click.Group) -> None:
         options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language)
         if not document.is_file():
             raise UsageError(
-                _(
-                    "{path}: file not found; expected the exporter's invoice or packing list as PDF"
-                ).format(path=document)
+                _("{path}: file not found; expected the exporter's invoice or packing list as PDF").format(
+                    path=document
+                )
             )
         target = output_path(document, out, force)  # refusing costs nothing: before the work
         checked = check_workbook(workbook, options, registration)
@@ -97,13 +97,9 @@ def register(cli: click.Group) -> None:
         result = stamp_pdf(document, checked, target, force)
         click.echo(format_text(report, colour=colour, verbose=verbose, include_info=verbose))
         if result.placement == "last-page":
-            where = _("in the free space at the bottom of page {page} (the last page)").format(
-                page=result.page
-            )
+            where = _("in the free space at the bottom of page {page} (the last page)").format(page=result.page)
         else:
-            where = _("on an added page {page} headed with the invoice number and date").format(
-                page=result.page
-            )
+            where = _("on an added page {page} headed with the invoice number and date").format(page=result.page)
         click.echo(
             _("wrote {path}: statement on origin {where}; {pages} page(s)").format(
                 path=result.path, where=where, pages=result.pages_after

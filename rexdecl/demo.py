@@ -27,18 +27,22 @@ BROKEN_NAME = "broken-batik.xlsx"
 STORIES = {
     "batik-pekalongan.xlsx": N_(
         "A batik producer in Pekalongan, registered in REX, sells sarongs (HS 6214) and batik fabric "
-        "(HS 5208) to the Netherlands. Two criteria: W 6214 and W 5208, each with its item numbers."),
+        "(HS 5208) to the Netherlands. Two criteria: W 6214 and W 5208, each with its item numbers."
+    ),
     "jepara-teak.xlsx": N_(
         "A teak furniture maker in Jepara invoices in US dollars and lists its bill of materials: "
         "rexdecl checks the product-specific rule of chapter 94 (change of heading, or at most 70 % "
-        "non-originating materials)."),
+        "non-originating materials)."
+    ),
     "kotagede-silver-unregistered.xlsx": N_(
         "A small silversmith in Kotagede has no REX number: allowed while the originating products stay "
         "at or below EUR 6,000. The statement is in French and has no REX bracket; one line is not "
-        "originating and is excluded."),
+        "originating and is excluded."
+    ),
     "cirebon-rattan-60-lines.xlsx": N_(
         "A rattan exporter ships 60 lines to Spain: the documents run over several pages, the table "
-        "header repeats, and the statement (in Spanish) stands on the last page."),
+        "header repeats, and the statement (in Spanish) stands on the last page."
+    ),
 }
 
 
@@ -81,12 +85,20 @@ def _break_example(source: Path, target: Path) -> None:
 def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callable[[], object]) -> Iterator[DemoStep]:
     """The demo as a sequence of steps; the caller prints them."""
     if folder.exists() and any(folder.iterdir()) and not force:
-        raise UsageError(_("{path} already exists and is not empty; nothing was written (use --force to "
-                           "replace the demo files, or name another folder)").format(path=folder))
+        raise UsageError(
+            _(
+                "{path} already exists and is not empty; nothing was written (use --force to "
+                "replace the demo files, or name another folder)"
+            ).format(path=folder)
+        )
     folder.mkdir(parents=True, exist_ok=True)
     examples = example_files()
-    yield DemoStep("say", _("Copying {count} example shipments (fictitious exporters) to {folder}. Run date "
-                            "fixed at {date}.").format(count=len(examples), folder=folder, date=as_of.isoformat()))
+    yield DemoStep(
+        "say",
+        _("Copying {count} example shipments (fictitious exporters) to {folder}. Run date fixed at {date}.").format(
+            count=len(examples), folder=folder, date=as_of.isoformat()
+        ),
+    )
     for source in examples:
         shutil.copyfile(source, folder / source.name)
     registration = resources.files("rexdecl.examples").joinpath("registration.toml")
@@ -113,9 +125,14 @@ def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callab
     _break_example(folder / "batik-pekalongan.xlsx", broken)
     yield DemoStep("say", "")
     yield DemoStep("say", _("== {name} ==").format(name=BROKEN_NAME))
-    yield DemoStep("say", _("The same batik invoice with three classic mistakes: a space in the REX number, "
-                            "criterion W 5207 on a line of heading 5208, and an amount typed wrong. rexdecl "
-                            "refuses to write documents and names each cell to fix."))
+    yield DemoStep(
+        "say",
+        _(
+            "The same batik invoice with three classic mistakes: a space in the REX number, "
+            "criterion W 5207 on a line of heading 5208, and an amount typed wrong. rexdecl "
+            "refuses to write documents and names each cell to fix."
+        ),
+    )
     checked = check_workbook(broken, options)
     yield DemoStep("report", checked=checked)
     yield DemoStep("say", "")

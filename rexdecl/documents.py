@@ -51,7 +51,8 @@ def _is_image(logo: Path) -> bool:
     with open(logo, "rb") as handle:
         head = handle.read(4096)
     return head.startswith(_IMAGE_SIGNATURES) or (
-        head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"<svg" in head)
+        head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"<svg" in head
+    )
 
 
 def check_logo(logo: Path | None) -> Path | None:
@@ -68,16 +69,24 @@ def check_logo(logo: Path | None) -> Path | None:
     if logo.suffix.lower() not in (".png", ".svg", ".jpg", ".jpeg"):
         raise UsageError(_("{path}: the logo must be a PNG, JPEG or SVG file").format(path=logo))
     if logo.stat().st_size > limits.MAX_LOGO_BYTES:
-        raise UsageError(_("{path}: the logo is larger than {limit} MB").format(
-            path=logo, limit=limits.MAX_LOGO_BYTES // (1024 * 1024)))
+        raise UsageError(
+            _("{path}: the logo is larger than {limit} MB").format(
+                path=logo, limit=limits.MAX_LOGO_BYTES // (1024 * 1024)
+            )
+        )
     try:
         image = _is_image(logo)
     except OSError as exc:
-        raise UsageError(_("{path}: the logo cannot be read ({reason})").format(
-            path=logo, reason=exc.strerror or exc)) from None
+        raise UsageError(
+            _("{path}: the logo cannot be read ({reason})").format(path=logo, reason=exc.strerror or exc)
+        ) from None
     if not image:
-        raise UsageError(_("{path}: the file is not a PNG, JPEG or SVG image (its content does not "
-                           "match); expected the exporter's logo").format(path=logo))
+        raise UsageError(
+            _(
+                "{path}: the file is not a PNG, JPEG or SVG image (its content does not "
+                "match); expected the exporter's logo"
+            ).format(path=logo)
+        )
     return logo.resolve()
 
 
@@ -100,11 +109,16 @@ def write_documents(checked: Checked, options: GenerateOptions, renderer) -> lis
     assert not checked.report.errors, "documents are written only for shipments without error"
     invoice_number = checked.input.shipment.invoice_number or "invoice"
     if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
-        raise UsageError(_(
-            "{place}: the invoice number is {length} characters long, too long to name the "
-            "output files; expected at most {limit} characters").format(
+        raise UsageError(
+            _(
+                "{place}: the invoice number is {length} characters long, too long to name the "
+                "output files; expected at most {limit} characters"
+            ).format(
                 place=checked.input.shipment.where("invoice_number"),
-                length=f"{len(invoice_number):,}", limit=limits.MAX_FILE_STEM))
+                length=f"{len(invoice_number):,}",
+                limit=limits.MAX_FILE_STEM,
+            )
+        )
     folder = options.out_dir if options.out_dir is not None else Path(checked.input.path).parent
     prepare_folder(folder)
     paths = output_paths(folder, invoice_number, options.html)

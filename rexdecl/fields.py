@@ -55,16 +55,57 @@ SHIPMENT = SheetSpec(
     ("Pengiriman",),
     (
         FieldSpec("invoice_number", ("no_invoice",), "text", "yes", "INV/2026/001", "commercial invoice number"),
-        FieldSpec("invoice_date", ("tanggal_invoice",), "date", "yes", "2026-11-20", "date of issue = date of the statement"),
-        FieldSpec("exporter_rex", ("no_rex",), "code", "", "IDREX0000000000000000000", "REX number (required above EUR 6,000 of originating products)"),
-        FieldSpec("exporter_name", ("nama_eksportir",), "text", "unless-registration", "PT Contoh Ekspor", "exporter's name"),
-        FieldSpec("exporter_address", ("alamat_eksportir",), "text", "unless-registration", "Jl. Contoh No. 1, Pekalongan 51111", "exporter's full address"),
-        FieldSpec("exporter_country", ("negara_eksportir",), "country", "unless-registration", "ID", "ISO alpha-2; default origin of every line"),
+        FieldSpec(
+            "invoice_date", ("tanggal_invoice",), "date", "yes", "2026-11-20", "date of issue = date of the statement"
+        ),
+        FieldSpec(
+            "exporter_rex",
+            ("no_rex",),
+            "code",
+            "",
+            "IDREX0000000000000000000",
+            "REX number (required above EUR 6,000 of originating products)",
+        ),
+        FieldSpec(
+            "exporter_name", ("nama_eksportir",), "text", "unless-registration", "PT Contoh Ekspor", "exporter's name"
+        ),
+        FieldSpec(
+            "exporter_address",
+            ("alamat_eksportir",),
+            "text",
+            "unless-registration",
+            "Jl. Contoh No. 1, Pekalongan 51111",
+            "exporter's full address",
+        ),
+        FieldSpec(
+            "exporter_country",
+            ("negara_eksportir",),
+            "country",
+            "unless-registration",
+            "ID",
+            "ISO alpha-2; default origin of every line",
+        ),
         FieldSpec("consignee_name", ("nama_penerima",), "text", "yes", "Example Imports GmbH", "consignee's name"),
-        FieldSpec("consignee_address", ("alamat_penerima",), "text", "yes", "Musterstrasse 1, 10115 Berlin", "consignee's full address"),
+        FieldSpec(
+            "consignee_address",
+            ("alamat_penerima",),
+            "text",
+            "yes",
+            "Musterstrasse 1, 10115 Berlin",
+            "consignee's full address",
+        ),
         FieldSpec("consignee_country", ("negara_penerima",), "country", "yes", "DE", "ISO alpha-2"),
-        FieldSpec("destination_country", ("negara_tujuan",), "country", "", "DE", "ISO alpha-2; default consignee_country"),
-        FieldSpec("scheme", ("skema",), "code", "", "eu-gsp", "eu-gsp, uk-dcts, no-gsp or ch-gsp; default from the destination"),
+        FieldSpec(
+            "destination_country", ("negara_tujuan",), "country", "", "DE", "ISO alpha-2; default consignee_country"
+        ),
+        FieldSpec(
+            "scheme",
+            ("skema",),
+            "code",
+            "",
+            "eu-gsp",
+            "eu-gsp, uk-dcts, no-gsp or ch-gsp; default from the destination",
+        ),
         FieldSpec("customs_id", ("no_identitas_pabean",), "text", "", "", "uk-dcts: customs identification number"),
         FieldSpec("currency", ("mata_uang",), "code", "yes", "EUR", "ISO 4217"),
         FieldSpec("eur_rate", ("kurs_eur",), "number", "", "", "units of the invoice currency per 1 EUR"),
@@ -104,7 +145,9 @@ ITEMS = SheetSpec(
         FieldSpec("unit_price", ("harga_satuan",), "number", "yes", "12.50", ""),
         FieldSpec("amount", ("nilai",), "number", "", 1250, "default quantity x unit_price"),
         FieldSpec("origin_country", ("negara_asal",), "country", "", "ID", "default the exporter's country"),
-        FieldSpec("origin_criterion", ("kriteria_asal",), "text", "yes", "W 6214", "P, W, W 6214, a cumulation mention or no"),
+        FieldSpec(
+            "origin_criterion", ("kriteria_asal",), "text", "yes", "W 6214", "P, W, W 6214, a cumulation mention or no"
+        ),
         FieldSpec("origin_note", ("catatan_asal",), "text", "", "", "how the line meets its rule (kept, not printed)"),
         FieldSpec("ex_works_value", ("nilai_exw",), "number", "", "", "ex-works price of the line"),
         FieldSpec("packages", ("koli",), "number", "", 2, "packing list"),
@@ -142,7 +185,14 @@ EXPORTER = SheetSpec(
         FieldSpec("name", ("nama",), "text", "yes", "PT Contoh Ekspor", ""),
         FieldSpec("address", ("alamat",), "text", "", "Jl. Contoh No. 1, Pekalongan 51111", ""),
         FieldSpec("country", ("negara",), "country", "", "ID", ""),
-        FieldSpec("registered_on", ("tanggal_registrasi",), "date", "", "2020-02-03", "date from which the registration is valid"),
+        FieldSpec(
+            "registered_on",
+            ("tanggal_registrasi",),
+            "date",
+            "",
+            "2020-02-03",
+            "date from which the registration is valid",
+        ),
         FieldSpec("revoked_on", ("tanggal_pencabutan",), "date", "", "", "optional"),
         FieldSpec("npwp", (), "text", "", "", "optional, printed on the invoice"),
         FieldSpec("activity", ("kegiatan",), "code", "", "producer", "producer or trader"),

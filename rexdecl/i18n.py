@@ -53,9 +53,7 @@ def set_language(language: str) -> None:
     if _current_language == "en":
         _current = gettext.NullTranslations()
     else:
-        _current = gettext.translation(
-            DOMAIN, localedir=locale_dir(), languages=[_current_language], fallback=True
-        )
+        _current = gettext.translation(DOMAIN, localedir=locale_dir(), languages=[_current_language], fallback=True)
 
 
 def current_language() -> str:

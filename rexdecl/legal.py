@@ -117,9 +117,18 @@ def graduated_sections() -> tuple[GraduatedSection, ...]:
     for r in _csv("graduated-sections.csv"):
         start, until = _date(r["from"]), _date(r["until"])
         assert start and until, "graduated-sections.csv rows need both dates"
-        rows.append(GraduatedSection(
-            r["country"], r["section"], tuple(int(c) for c in r["chapters"].split()), start, until,
-            r["regulation"], r["mark"], r["source"]))
+        rows.append(
+            GraduatedSection(
+                r["country"],
+                r["section"],
+                tuple(int(c) for c in r["chapters"].split()),
+                start,
+                until,
+                r["regulation"],
+                r["mark"],
+                r["source"],
+            )
+        )
     return tuple(rows)
 
 
@@ -189,19 +198,21 @@ def psr_rows() -> tuple[PsrRow, ...]:
     rows = []
     for r in _csv("psr-gsp.csv"):
         is_ex, chapter, headings = _parse_scope(r["hs_scope"])
-        rows.append(PsrRow(
-            scope=r["hs_scope"],
-            description=r["description"],
-            rule_other=r["rule_other_beneficiary_countries (applies to Indonesia)"],
-            rule_ldc=r["rule_ldc"],
-            ldc_split=r["ldc_split_in_source"] == "yes",
-            mark=r["mark"],
-            source=r["source"],
-            notes=r["notes"],
-            is_ex=is_ex,
-            chapter=chapter,
-            headings=headings,
-        ))
+        rows.append(
+            PsrRow(
+                scope=r["hs_scope"],
+                description=r["description"],
+                rule_other=r["rule_other_beneficiary_countries (applies to Indonesia)"],
+                rule_ldc=r["rule_ldc"],
+                ldc_split=r["ldc_split_in_source"] == "yes",
+                mark=r["mark"],
+                source=r["source"],
+                notes=r["notes"],
+                is_ex=is_ex,
+                chapter=chapter,
+                headings=headings,
+            )
+        )
     return tuple(rows)
 
 
@@ -259,26 +270,44 @@ class Scheme:
 def _scheme(raw: dict[str, Any]) -> Scheme:
     texts = {
         lang: SchemeText(
-            statement=t["statement"], rex_bracket=t["rex_bracket"], item=t["item"], items=t["items"],
-            not_originating=t["not_originating"], cumulation=dict(t.get("cumulation", {})),
-            place_and_date=t.get("place_and_date", ""), name_and_signature=t.get("name_and_signature", ""))
+            statement=t["statement"],
+            rex_bracket=t["rex_bracket"],
+            item=t["item"],
+            items=t["items"],
+            not_originating=t["not_originating"],
+            cumulation=dict(t.get("cumulation", {})),
+            place_and_date=t.get("place_and_date", ""),
+            name_and_signature=t.get("name_and_signature", ""),
+        )
         for lang, t in raw.get("text", {}).items()
     }
     return Scheme(
-        id=raw["id"], name=raw["name"], enabled=raw.get("enabled", True),
-        disabled_reason=raw.get("disabled_reason", ""), legal_basis=raw.get("legal_basis", ""),
-        mark=raw.get("mark", ""), source=raw.get("source", ""),
-        languages=tuple(raw.get("languages", ())), identifier=raw.get("identifier", "rex"),
-        territory_file=raw.get("territory"), territory_codes=tuple(raw.get("territory_codes", ())),
+        id=raw["id"],
+        name=raw["name"],
+        enabled=raw.get("enabled", True),
+        disabled_reason=raw.get("disabled_reason", ""),
+        legal_basis=raw.get("legal_basis", ""),
+        mark=raw.get("mark", ""),
+        source=raw.get("source", ""),
+        languages=tuple(raw.get("languages", ())),
+        identifier=raw.get("identifier", "rex"),
+        territory_file=raw.get("territory"),
+        territory_codes=tuple(raw.get("territory_codes", ())),
         beneficiaries_file=raw.get("beneficiaries"),
         beneficiaries=tuple(
             Beneficiary(b["iso2"], _date(b.get("from")), _date(b.get("until")), b["mark"], b["source"])
-            for b in raw.get("beneficiary", ())),
+            for b in raw.get("beneficiary", ())
+        ),
         threshold=Decimal(raw["threshold"]) if raw.get("threshold") else None,
-        threshold_currency=raw.get("threshold_currency"), threshold_code=raw.get("threshold_code"),
-        rate_field=raw.get("rate_field"), threshold_reference=raw.get("threshold_reference", ""),
-        cumulation=tuple(raw.get("cumulation", ())), cumulation_note=raw.get("cumulation_note", ""),
-        rex_dates=raw.get("rex_dates", False), signature=raw.get("signature", False), texts=texts,
+        threshold_currency=raw.get("threshold_currency"),
+        threshold_code=raw.get("threshold_code"),
+        rate_field=raw.get("rate_field"),
+        threshold_reference=raw.get("threshold_reference", ""),
+        cumulation=tuple(raw.get("cumulation", ())),
+        cumulation_note=raw.get("cumulation_note", ""),
+        rex_dates=raw.get("rex_dates", False),
+        signature=raw.get("signature", False),
+        texts=texts,
     )
 
 
@@ -334,9 +363,17 @@ def rule_catalogue() -> dict[str, RuleInfo]:
     data = tomllib.loads(_read_text("rules.toml"))
     return {
         r["code"]: RuleInfo(
-            code=r["code"], severity=r["severity"], when=r["when"], reference=r["reference"],
-            meaning=r.get("meaning", r["when"]), meaning_id=r.get("meaning_id", ""),
-            why=r.get("why", ""), why_id=r.get("why_id", ""), example=r.get("example", ""),
-            fix=r.get("fix", ""), fix_id=r.get("fix_id", ""))
+            code=r["code"],
+            severity=r["severity"],
+            when=r["when"],
+            reference=r["reference"],
+            meaning=r.get("meaning", r["when"]),
+            meaning_id=r.get("meaning_id", ""),
+            why=r.get("why", ""),
+            why_id=r.get("why_id", ""),
+            example=r.get("example", ""),
+            fix=r.get("fix", ""),
+            fix_id=r.get("fix_id", ""),
+        )
         for r in data["rule"]
     }

@@ -71,9 +71,15 @@ class LintedStatement:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "index": self.index, "scheme": self.scheme, "language": self.language,
-            "text": self.text, "location": self.location.to_dict(), "exporter": self.exporter,
-            "identifier": self.identifier, "country": self.country, "criterion": self.criterion,
+            "index": self.index,
+            "scheme": self.scheme,
+            "language": self.language,
+            "text": self.text,
+            "location": self.location.to_dict(),
+            "exporter": self.exporter,
+            "identifier": self.identifier,
+            "country": self.country,
+            "criterion": self.criterion,
             "exact": self.exact,
         }
 
@@ -135,15 +141,17 @@ def lint_file(path: str | Path) -> LintReport:
     try:
         data = file.read_bytes()
     except OSError as error:
-        raise unreadable(_("cannot be read ({error}); expected a readable PDF or text file").format(
-            error=error.strerror or error)) from None
+        raise unreadable(
+            _("cannot be read ({error}); expected a readable PDF or text file").format(error=error.strerror or error)
+        ) from None
     suffix = file.suffix.lower()
     if data.lstrip()[:5] == b"%PDF-":
         return _lint_pdf(data, source)
     if suffix == ".pdf":
         start = data[:12].decode("latin-1")
-        found = _("an empty file") if not data else _(
-            "no PDF header (the file starts with {start!r})").format(start=start)
+        found = (
+            _("an empty file") if not data else _("no PDF header (the file starts with {start!r})").format(start=start)
+        )
         raise unreadable(_("found {found}; expected a PDF starting with %PDF-").format(found=found))
     text = _decode_text(data, unreadable)
     if suffix in (".html", ".htm"):
@@ -153,8 +161,12 @@ def lint_file(path: str | Path) -> LintReport:
 
 def _decode_text(data: bytes, unreadable: Any) -> str:
     if data.startswith(b"PK\x03\x04"):
-        raise unreadable(_("found a ZIP container (a .docx or .xlsx?); expected a PDF or a text "
-                           "file (.txt, .md, .html): save the document as PDF"))
+        raise unreadable(
+            _(
+                "found a ZIP container (a .docx or .xlsx?); expected a PDF or a text "
+                "file (.txt, .md, .html): save the document as PDF"
+            )
+        )
     if b"\x00" in data[:8192]:
         raise unreadable(_("found binary data; expected a PDF or a text file (.txt, .md, .html)"))
     for encoding in ("utf-8-sig", "cp1252"):
@@ -162,8 +174,9 @@ def _decode_text(data: bytes, unreadable: Any) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise unreadable(_("found bytes that are neither UTF-8 nor Windows-1252 text; expected a PDF "
-                       "or a text file in UTF-8"))
+    raise unreadable(
+        _("found bytes that are neither UTF-8 nor Windows-1252 text; expected a PDF or a text file in UTF-8")
+    )
 
 
 _BLOCK_TAGS = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -190,19 +203,42 @@ def _lint_pdf(data: bytes, source: str) -> LintReport:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableInput([Problem(Location(source), _(
-                "found an encrypted PDF that needs a password; expected a PDF that can be read"))])
+            raise UnreadableInput(
+                [
+                    Problem(
+                        Location(source),
+                        _("found an encrypted PDF that needs a password; expected a PDF that can be read"),
+                    )
+                ]
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except UnreadableInput:
         raise
     # pypdf reports damaged files through many exception types, not one family.
-    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, AssertionError,
-            OSError, RecursionError, ZeroDivisionError) as error:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        AssertionError,
+        OSError,
+        RecursionError,
+        ZeroDivisionError,
+    ) as error:
         detail = "; ".join([str(error)[:160], *notes.messages[:3]])
-        raise UnreadableInput([Problem(Location(source), _(
-            "found a damaged PDF ({kind}: {detail}); expected a PDF that can be read").format(
-                kind=type(error).__name__, detail=detail))],
-            hint=_("ask the sender for the file again, or for the document as text")) from None
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(source),
+                    _("found a damaged PDF ({kind}: {detail}); expected a PDF that can be read").format(
+                        kind=type(error).__name__, detail=detail
+                    ),
+                )
+            ],
+            hint=_("ask the sender for the file again, or for the document as text"),
+        ) from None
     finally:
         pdf_log.removeHandler(notes)
         pdf_log.propagate = propagate
@@ -210,18 +246,27 @@ def _lint_pdf(data: bytes, source: str) -> LintReport:
         log.debug("%s: pypdf: %s", source, message)
     if not any(page.strip() for page in pages):
         finding = Finding(
-            "LINT-NO-STATEMENT", Severity.ERROR,
-            ngettext("the PDF ({n} page) has no text layer: it is a scan or an image, so no "
-                     "statement on origin can be read. Ask for a PDF with text, or check the "
-                     "statement by eye against the statutory text.",
-                     "the PDF ({n} pages) has no text layer: it is a scan or an image, so no "
-                     "statement on origin can be read. Ask for a PDF with text, or check the "
-                     "statement by eye against the statutory text.", len(pages),
-                     ).format(n=len(pages)),
-            Location(source), _reference("LINT-NO-STATEMENT", _eu()), "statement")
+            "LINT-NO-STATEMENT",
+            Severity.ERROR,
+            ngettext(
+                "the PDF ({n} page) has no text layer: it is a scan or an image, so no "
+                "statement on origin can be read. Ask for a PDF with text, or check the "
+                "statement by eye against the statutory text.",
+                "the PDF ({n} pages) has no text layer: it is a scan or an image, so no "
+                "statement on origin can be read. Ask for a PDF with text, or check the "
+                "statement by eye against the statutory text.",
+                len(pages),
+            ).format(n=len(pages)),
+            Location(source),
+            _reference("LINT-NO-STATEMENT", _eu()),
+            "statement",
+        )
         return LintReport(source, (), (finding,), len(pages))
-    lines = [_Line(number, index, line) for number, text in enumerate(pages, 1)
-             for index, line in enumerate(text.splitlines(), 1)]
+    lines = [
+        _Line(number, index, line)
+        for number, text in enumerate(pages, 1)
+        for index, line in enumerate(text.splitlines(), 1)
+    ]
     empty = [number for number, text in enumerate(pages, 1) if not text.strip()]
     return _lint_document(_Document(lines, paged=True), source, pages=len(pages), empty_pages=empty)
 
@@ -246,14 +291,29 @@ def lint_text(text: str, source: str) -> LintReport:
 
 # --- normalising the text -------------------------------------------------------------------
 
-_SUPERSCRIPTS = str.maketrans(
-    {c: f"({d})" for c, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True)})
-_CHARACTERS = str.maketrans({
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-",
-    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
-})
+_SUPERSCRIPTS = str.maketrans({c: f"({d})" for c, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True)})
+_CHARACTERS = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u00ad": "",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+    }
+)
 
 
 def normalise_line(line: str) -> str:
@@ -295,7 +355,7 @@ class _Document:
                     chars.append("\n")
                     origin.append(origin[-1])
                 continue
-            if (len(chars) >= 2 and chars[-1] == "-" and chars[-2].isalpha() and text[0].islower()):
+            if len(chars) >= 2 and chars[-1] == "-" and chars[-2].isalpha() and text[0].islower():
                 # A word split at the line end: "Gene-" + "ralized".
                 chars.pop()
                 origin.pop()
@@ -389,7 +449,7 @@ class _Template:
         low, high = max(0, low), min(len(self.tokens), high)
         if low >= high:
             return ""
-        return self.display[self.tokens[low].start:self.tokens[high - 1].end]
+        return self.display[self.tokens[low].start : self.tokens[high - 1].end]
 
     def around(self, low: int, high: int, words: int = 3) -> str:
         """Tokens ``low:high`` with ``words`` words either side (brackets not counted)."""
@@ -439,9 +499,12 @@ def _template(scheme: legal.Scheme, language: str, texts: legal.SchemeText) -> _
 
 @cache
 def _templates() -> tuple[_Template, ...]:
-    return tuple(_template(scheme, language, texts)
-                 for scheme in legal.schemes().values() if scheme.enabled
-                 for language, texts in scheme.texts.items())
+    return tuple(
+        _template(scheme, language, texts)
+        for scheme in legal.schemes().values()
+        if scheme.enabled
+        for language, texts in scheme.texts.items()
+    )
 
 
 @cache
@@ -450,8 +513,7 @@ def _distinctive() -> frozenset[str]:
     "Trading"): finding one counts double when choosing the scheme."""
     out: set[str] = set()
     for language in {t.language for t in _templates()}:
-        keys = [{t.key for t in template.tokens} for template in _templates()
-                if template.language == language]
+        keys = [{t.key for t in template.tokens} for template in _templates() if template.language == language]
         out |= set[str]().union(*keys) - keys[0].intersection(*keys[1:])
     return frozenset(out)
 
@@ -643,7 +705,7 @@ def _last_reliable(alignment: _Alignment) -> tuple[int, int] | None:
     previous: tuple[int, int] | None = None
     for i, j in sorted(alignment.matched.items()):
         if previous is not None:
-            room = 8 + sum(_SLOT_ROOM.get(t.slot or "", 0) for t in tokens[previous[0] + 1:i])
+            room = 8 + sum(_SLOT_ROOM.get(t.slot or "", 0) for t in tokens[previous[0] + 1 : i])
             if j - previous[1] - 1 > room:
                 break
         previous = (i, j)
@@ -665,17 +727,22 @@ def _sentence_end(text: str, start: int, limit: int, need_content: bool) -> int:
         elif char == "." and depth == 0:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
-            if before != "." and after != "." and not (before.isdigit() and after.isdigit()) and (
-                    not after or after.isspace()):
+            if (
+                before != "."
+                and after != "."
+                and not (before.isdigit() and after.isdigit())
+                and (not after or after.isspace())
+            ):
                 return i
         elif char == "\n" and depth == 0 and seen:
             line_start = text.rfind("\n", 0, i) + 1
-            before_line = text[max(line_start, start):i].rstrip()
-            next_line = text[i + 1:i + 40].lstrip()
-            continues = (re.search(r"(?:[,(&–-]|\b(?:W|and|et|y|is|est|es))$", before_line,
-                                   re.IGNORECASE) is not None
-                         or re.match(r"(?:\(|[a-zà-ÿ]|(?:and|et|y)\b)", next_line) is not None)
-            if not continues or text[i + 1:i + 2] == "\n":
+            before_line = text[max(line_start, start) : i].rstrip()
+            next_line = text[i + 1 : i + 40].lstrip()
+            continues = (
+                re.search(r"(?:[,(&–-]|\b(?:W|and|et|y|is|est|es))$", before_line, re.IGNORECASE) is not None
+                or re.match(r"(?:\(|[a-zà-ÿ]|(?:and|et|y)\b)", next_line) is not None
+            )
+            if not continues or text[i + 1 : i + 2] == "\n":
                 return i
         if not char.isspace():
             seen = True
@@ -692,9 +759,10 @@ class _Candidate:
     last: int
 
 
-def _candidate(doc: _Document, tokens: list[_Tok], first: int, stop: int,
-               templates: Sequence[_Template]) -> _Candidate | None:
-    window = tokens[first:min(stop, first + _WINDOW)]
+def _candidate(
+    doc: _Document, tokens: list[_Tok], first: int, stop: int, templates: Sequence[_Template]
+) -> _Candidate | None:
+    window = tokens[first : min(stop, first + _WINDOW)]
     if not window:
         return None
     best = max((_align(t, window) for t in templates), key=lambda a: a.score)
@@ -722,8 +790,9 @@ def _find(doc: _Document, tokens: list[_Tok]) -> list[_Candidate]:
     starts = [j for j in range(len(tokens) - 1) if (tokens[j].key, tokens[j + 1].key) in openings]
     # Another statement's opening bounds a candidate only where a sentence or line starts
     # (not "[name of the exporter]", not "(Name and signature of the exporter)").
-    bounds = [j for j in starts if j == 0 or re.search(
-        r"(?:[.:;]\s*|\n\s*)$", doc.text[tokens[j - 1].end:tokens[j].start])]
+    bounds = [
+        j for j in starts if j == 0 or re.search(r"(?:[.:;]\s*|\n\s*)$", doc.text[tokens[j - 1].end : tokens[j].start])
+    ]
     found: list[_Candidate] = []
     for start in starts:
         if found and start < found[-1].last:
@@ -734,9 +803,12 @@ def _find(doc: _Document, tokens: list[_Tok]) -> list[_Candidate]:
             found.append(candidate)
     # Statements whose opening words were changed: a run of four statutory words outside
     # any statement found starts a candidate at the beginning of its paragraph.
-    grams = {tuple(t.tokens[i + k].key for k in range(4))
-             for t in templates for i in range(len(t.tokens) - 3)
-             if not any(t.tokens[i + k].slot or t.tokens[i + k].bracket for k in range(4))}
+    grams = {
+        tuple(t.tokens[i + k].key for k in range(4))
+        for t in templates
+        for i in range(len(t.tokens) - 3)
+        if not any(t.tokens[i + k].slot or t.tokens[i + k].bracket for k in range(4))
+    }
     tried: set[int] = set()
     j = 0
     while j < len(tokens) - 3:
@@ -751,7 +823,8 @@ def _find(doc: _Document, tokens: list[_Tok]) -> list[_Candidate]:
             stop = min(later) if later else len(tokens)
             candidate = _candidate(doc, tokens, first, stop, templates)
             overlaps = candidate is not None and any(
-                c.first < candidate.last and candidate.first < c.last for c in found)
+                c.first < candidate.last and candidate.first < c.last for c in found
+            )
             if candidate and not overlaps:
                 found.append(candidate)
                 found.sort(key=lambda c: c.first)
@@ -765,7 +838,7 @@ def _paragraph_start(text: str, tokens: list[_Tok], j: int) -> int:
     """The first token of the paragraph holding token ``j`` (at most 30 tokens back)."""
     first = j
     while first > 0 and j - first < 30:
-        gap = text[tokens[first - 1].end:tokens[first].start]
+        gap = text[tokens[first - 1].end : tokens[first].start]
         if "\n\n" in gap or re.search(r"[.:]\s*\n|:\s", gap):
             break
         first -= 1
@@ -852,16 +925,18 @@ def is_country(text: str) -> bool:
 _OBSOLETE = re.compile(
     r"customs\s+authori[sz]ation(?:\s+REX)?(?:\s+(?:No|Nr|Number|n°)\b\.?)?"
     r"|autorisation\s+douani[eè]re(?:\s+REX)?(?:\s+n°)?"
-    r"|autorizaci[oó]n\s+aduanera(?:\s+REX)?(?:\s+n[°º.]?)?", re.IGNORECASE)
-_REX_WORDING = re.compile(
-    r"REX|registered\s+exporter|exportateur\s+enregistr|exportador\s+registrado", re.IGNORECASE)
+    r"|autorizaci[oó]n\s+aduanera(?:\s+REX)?(?:\s+n[°º.]?)?",
+    re.IGNORECASE,
+)
+_REX_WORDING = re.compile(r"REX|registered\s+exporter|exportateur\s+enregistr|exportador\s+registrado", re.IGNORECASE)
 _REX_LOOSE = re.compile(r"[A-Za-z]{2}[\s.\-]*REX(?:[\s.\-/]*[A-Za-z0-9]+)*", re.IGNORECASE)
 _REX_STRICT = re.compile(r"\b[A-Z]{2}REX[A-Z0-9]*\d[A-Z0-9]*\b")
 _INSTRUCTION = re.compile(
     r"[(\[<]([^()\[\]<>]*\b(?:name|number|country|exporter|criterion|insert|enter|nom|"
     r"num[ée]ro|pays|exportateur|crit[èe]re|nombre|n[úu]mero|pa[íi]s|exportador|criterio)\b"
     r"[^()\[\]<>]*)[)\]>]",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _BLANKS = ("exporter", "rex", "country", "criterion")
 
 
@@ -882,13 +957,21 @@ class _Checker:
     def template(self) -> _Template:
         return self.alignment.template
 
-    def add(self, code: str, char: int, message: str, name: str = "statement",
-            scheme: legal.Scheme | None = None) -> None:
+    def add(
+        self, code: str, char: int, message: str, name: str = "statement", scheme: legal.Scheme | None = None
+    ) -> None:
         where = self.doc.where(char)
         self.positions.append(char)
-        self.findings.append(Finding(
-            code, Severity.ERROR, f"{where}: {message}", Location(self.source, part=where),
-            _reference(code, scheme or self.template.scheme), name))
+        self.findings.append(
+            Finding(
+                code,
+                Severity.ERROR,
+                f"{where}: {message}",
+                Location(self.source, part=where),
+                _reference(code, scheme or self.template.scheme),
+                name,
+            )
+        )
 
     def span(self, slot: str) -> tuple[int, int] | None:
         """Character range of a blank, from the word before it to the word after it."""
@@ -908,7 +991,7 @@ class _Checker:
         span = self.span(slot)
         if span is None or (slot == "rex" and not _bracket_present(self.alignment)):
             return ""
-        text = _DOTS.sub(" ", self.masked[span[0]:span[1]])
+        text = _DOTS.sub(" ", self.masked[span[0] : span[1]])
         return " ".join(text.split()).strip(" ,;:")
 
     def context(self, slot: str) -> str:
@@ -925,13 +1008,13 @@ def _reference(code: str, scheme: legal.Scheme) -> str:
     if code == "LINT-CRITERION" and scheme.id == "eu-gsp" and "CRITERION-INVALID" in catalogue:
         return catalogue["CRITERION-INVALID"].reference
     if code == "LINT-OBSOLETE-WORDING":
-        return _("{base}; the invoice declaration ended with the country's REX transition "
-                 "[V2]").format(base=base)
+        return _("{base}; the invoice declaration ended with the country's REX transition [V2]").format(base=base)
     return base
 
 
-def _lint_document(doc: _Document, source: str, pages: int | None = None,
-                   empty_pages: Sequence[int] = ()) -> LintReport:
+def _lint_document(
+    doc: _Document, source: str, pages: int | None = None, empty_pages: Sequence[int] = ()
+) -> LintReport:
     footnotes = [(m.start(), m.end()) for m in _FOOTNOTE.finditer(doc.text)]
     masked = _FOOTNOTE.sub(lambda m: " " * len(m.group()), doc.text)
     tokens = _tokens(doc.text, footnotes)
@@ -942,50 +1025,78 @@ def _lint_document(doc: _Document, source: str, pages: int | None = None,
         statements.append(statement)
         findings.extend(statement.findings)
     if not statements:
-        message = _("no statement on origin found. rexdecl looks for the statutory texts (EU GSP "
-                    "in English, French and Spanish; UK DCTS; Norway and Switzerland GSP; the "
-                    "obsolete invoice declaration), which begin \"The exporter … of the "
-                    "products covered by this document declares that…\"; print the statement "
-                    "word for word.")
+        message = _(
+            "no statement on origin found. rexdecl looks for the statutory texts (EU GSP "
+            "in English, French and Spanish; UK DCTS; Norway and Switzerland GSP; the "
+            'obsolete invoice declaration), which begin "The exporter … of the '
+            'products covered by this document declares that…"; print the statement '
+            "word for word."
+        )
         if empty_pages:
             message += " " + _("Pages without a text layer (scanned?): {pages}.").format(
-                pages=", ".join(str(p) for p in empty_pages))
-        findings.append(Finding("LINT-NO-STATEMENT", Severity.ERROR, message, Location(source),
-                                _reference("LINT-NO-STATEMENT", _eu()), "statement"))
+                pages=", ".join(str(p) for p in empty_pages)
+            )
+        findings.append(
+            Finding(
+                "LINT-NO-STATEMENT",
+                Severity.ERROR,
+                message,
+                Location(source),
+                _reference("LINT-NO-STATEMENT", _eu()),
+                "statement",
+            )
+        )
     return LintReport(source, tuple(statements), tuple(findings), pages)
 
 
-def _check(checker: _Checker, number: int,
-           footnotes: Sequence[tuple[int, int]]) -> LintedStatement:
+def _check(checker: _Checker, number: int, footnotes: Sequence[tuple[int, int]]) -> LintedStatement:
     doc, candidate, template = checker.doc, checker.candidate, checker.template
     start, end = candidate.start, candidate.end
-    text = " ".join(doc.text[start:end + 1 if doc.text[end:end + 1] == "." else end].split())
+    text = " ".join(doc.text[start : end + 1 if doc.text[end : end + 1] == "." else end].split())
     blanks = {slot: checker.blank(slot) for slot in _BLANKS}
     obsolete = _OBSOLETE.search(checker.masked, start, end)
     identifier: str | None = None
     if obsolete is not None and not _REX_WORDING.search(checker.masked, start, end):
         # The whole pre-REX declaration: it is replaced as a whole, one finding says so.
         eu_text = _eu().texts.get(template.language) or _eu().texts["en"]
-        checker.add("LINT-OBSOLETE-WORDING", obsolete.start(), _(
-            "this is the pre-REX invoice declaration (\"{found}\"), valid only until the country's "
-            "REX transition ended; make out the statement on origin instead: \"{statement}\"."
-        ).format(found=obsolete.group(), statement=_filled(eu_text)), scheme=_eu())
+        checker.add(
+            "LINT-OBSOLETE-WORDING",
+            obsolete.start(),
+            _(
+                'this is the pre-REX invoice declaration ("{found}"), valid only until the country\'s '
+                'REX transition ended; make out the statement on origin instead: "{statement}".'
+            ).format(found=obsolete.group(), statement=_filled(eu_text)),
+            scheme=_eu(),
+        )
         return LintedStatement(
-            index=number, scheme=OBSOLETE_SCHEME, language=template.language, text=text,
+            index=number,
+            scheme=OBSOLETE_SCHEME,
+            language=template.language,
+            text=text,
             location=Location(checker.source, part=doc.where(start)),
-            country=blanks["country"] or None, findings=tuple(checker.findings))
+            country=blanks["country"] or None,
+            findings=tuple(checker.findings),
+        )
 
     for low, high in footnotes:
         if start <= low < end:
-            checker.add("LINT-FOOTNOTE-MARKER", low, _(
-                "the footnote marker \"{marker}\" of the statutory form is printed in the "
-                "statement; remove it (the annex's footnotes are never printed)."
-            ).format(marker=doc.text[low:high]))
+            checker.add(
+                "LINT-FOOTNOTE-MARKER",
+                low,
+                _(
+                    'the footnote marker "{marker}" of the statutory form is printed in the '
+                    "statement; remove it (the annex's footnotes are never printed)."
+                ).format(marker=doc.text[low:high]),
+            )
     if obsolete is not None:
-        checker.add("LINT-OBSOLETE-WORDING", obsolete.start(), _(
-            "\"{found}\" mixes the obsolete invoice declaration with the REX statement; print the "
-            "registration bracket as \"{bracket}\"."
-        ).format(found=obsolete.group(), bracket=_rex_bracket(template, "IDREX…")))
+        checker.add(
+            "LINT-OBSOLETE-WORDING",
+            obsolete.start(),
+            _(
+                '"{found}" mixes the obsolete invoice declaration with the REX statement; print the '
+                'registration bracket as "{bracket}".'
+            ).format(found=obsolete.group(), bracket=_rex_bracket(template, "IDREX…")),
+        )
     placeholders = _placeholders(checker)
     _wording(checker, obsolete is not None)
     if "exporter" not in placeholders:
@@ -997,17 +1108,23 @@ def _check(checker: _Checker, number: int,
     ordered = sorted(zip(checker.positions, range(len(checker.findings)), strict=True))
     checker.findings[:] = [checker.findings[i] for _char, i in ordered]
     return LintedStatement(
-        index=number, scheme=template.scheme.id, language=template.language, text=text,
+        index=number,
+        scheme=template.scheme.id,
+        language=template.language,
+        text=text,
         location=Location(checker.source, part=doc.where(start)),
         exporter=blanks["exporter"].replace(identifier or "\x00", "").strip(" ,;") or None,
         identifier=identifier or blanks["rex"] or None,
-        country=blanks["country"] or None, criterion=blanks["criterion"] or None,
-        findings=tuple(checker.findings))
+        country=blanks["country"] or None,
+        criterion=blanks["criterion"] or None,
+        findings=tuple(checker.findings),
+    )
 
 
 def _filled(texts: legal.SchemeText) -> str:
-    return texts.statement.format(exporter="…", rex_bracket=texts.rex_bracket.format(rex="…"),
-                                  country="…", criterion="…")
+    return texts.statement.format(
+        exporter="…", rex_bracket=texts.rex_bracket.format(rex="…"), country="…", criterion="…"
+    )
 
 
 def _rex_bracket(template: _Template, number: str) -> str:
@@ -1019,8 +1136,10 @@ def _rex_bracket(template: _Template, number: str) -> str:
 
 
 _BLANK_NAMES = {
-    "exporter": N_("The exporter's name"), "country": N_("The country of origin"),
-    "criterion": N_("The origin criterion"), "rex": N_("The registration bracket"),
+    "exporter": N_("The exporter's name"),
+    "country": N_("The country of origin"),
+    "criterion": N_("The origin criterion"),
+    "rex": N_("The registration bracket"),
 }
 
 
@@ -1033,44 +1152,59 @@ def _placeholders(checker: _Checker) -> set[str]:
     for name in ("exporter", "country", "criterion"):
         span = spans[name]
         if span:
-            hits.extend((m.start(), m.group()) for m in _INSTRUCTION.finditer(checker.masked, *span)
-                        if not re.search(r"\d", m.group(1)))
+            hits.extend(
+                (m.start(), m.group())
+                for m in _INSTRUCTION.finditer(checker.masked, *span)
+                if not re.search(r"\d", m.group(1))
+            )
     rex_span = spans["rex"]
     if rex_span and _bracket_present(checker.alignment):
         value = checker.blank("rex")
         if not value or (_INSTRUCTION.fullmatch(f"({value})") and not re.search(r"\d", value)):
-            found = " ".join(checker.masked[rex_span[0]:rex_span[1]].split())
+            found = " ".join(checker.masked[rex_span[0] : rex_span[1]].split())
             hits.append((rex_span[0], found or "()"))
     done: set[str] = set()
     language = checker.template.language
     for position, found in sorted(hits):
-        slot = next((s for s, span in spans.items() if span and span[0] <= position <= span[1]),
-                    None)
+        slot = next((s for s, span in spans.items() if span and span[0] <= position <= span[1]), None)
         if slot is not None and slot in done:
             continue
         if slot is None:
-            checker.add("LINT-PLACEHOLDER", position, _(
-                "the placeholder \"{found}\" is left in the statement; replace it with the value "
-                "it stands for, or remove it.").format(found=found))
+            checker.add(
+                "LINT-PLACEHOLDER",
+                position,
+                _(
+                    'the placeholder "{found}" is left in the statement; replace it with the value '
+                    "it stands for, or remove it."
+                ).format(found=found),
+            )
             continue
         if slot == "rex" and checker.template.scheme.identifier != "rex":
             what = _("the customs identification number")
         elif slot == "rex":
-            what = _("the REX number, or, for an exporter who is not registered (originating "
-                     "products up to EUR 6,000), leave out the whole bracket \"{bracket}\"").format(
-                         bracket=checker.template.bracket())
+            what = _(
+                "the REX number, or, for an exporter who is not registered (originating "
+                'products up to EUR 6,000), leave out the whole bracket "{bracket}"'
+            ).format(bracket=checker.template.bracket())
         elif slot == "country":
-            what = _("the country of origin, e.g. \"{example}\"").format(
-                example="Indonésie" if language == "fr" else "Indonesia")
+            what = _('the country of origin, e.g. "{example}"').format(
+                example="Indonésie" if language == "fr" else "Indonesia"
+            )
         elif slot == "criterion":
-            what = _("the origin criterion: P, W followed by the 4-digit heading (e.g. W 6214), "
-                     "or the cumulation mention")
+            what = _(
+                "the origin criterion: P, W followed by the 4-digit heading (e.g. W 6214), or the cumulation mention"
+            )
         else:
             what = _("the exporter's name")
         done.add(slot)
-        checker.add("LINT-PLACEHOLDER", position, _(
-            "{blank} is not filled in: \"{found}\" is left in its place; write {what}.").format(
-                blank=_(_BLANK_NAMES[slot]), found=found, what=what), name=slot)
+        checker.add(
+            "LINT-PLACEHOLDER",
+            position,
+            _('{blank} is not filled in: "{found}" is left in its place; write {what}.').format(
+                blank=_(_BLANK_NAMES[slot]), found=found, what=what
+            ),
+            name=slot,
+        )
     return done
 
 
@@ -1093,40 +1227,45 @@ def _wording(checker: _Checker, obsolete: bool) -> None:
             # has no such exporter: its customs identification number is always printed.
             if template.scheme.identifier != "rex" and not bracket_reported:
                 bracket_reported = True
-                position = (doc_tokens[run.b_pos].start if run.b_pos < len(doc_tokens)
-                            else doc_tokens[-1].end)
-                checker.add("LINT-WORDING", position, _(
-                    "missing: \"{expected}\" (the statutory text reads \"…{context}…\"); add "
-                    "the bracket with the number.").format(
-                        expected=template.bracket(), context=template.around(
-                            *_bracket_range(template))), name="rex")
+                position = doc_tokens[run.b_pos].start if run.b_pos < len(doc_tokens) else doc_tokens[-1].end
+                checker.add(
+                    "LINT-WORDING",
+                    position,
+                    _(
+                        'missing: "{expected}" (the statutory text reads "…{context}…"); add '
+                        "the bracket with the number."
+                    ).format(expected=template.bracket(), context=template.around(*_bracket_range(template))),
+                    name="rex",
+                )
             continue
         if in_bracket and obsolete:
             continue  # reported once, as LINT-OBSOLETE-WORDING
         if run.b:
             position = doc_tokens[run.b[0]].start
-            found = " ".join(checker.doc.text[position:doc_tokens[run.b[-1]].end].split())
+            found = " ".join(checker.doc.text[position : doc_tokens[run.b[-1]].end].split())
         else:
-            position = (doc_tokens[run.b_pos].start if run.b_pos < len(doc_tokens)
-                        else doc_tokens[-1].end)
+            position = doc_tokens[run.b_pos].start if run.b_pos < len(doc_tokens) else doc_tokens[-1].end
             found = ""
         low = run.a[0] if run.a else run.a_pos
         high = run.a[-1] + 1 if run.a else run.a_pos
         expected = template.words(low, high)
         context = template.around(low, high)
         if run.a and run.b:
-            detail = _("changed: \"{found}\" → \"{expected}\"").format(
-                found=found, expected=expected)
+            detail = _('changed: "{found}" → "{expected}"').format(found=found, expected=expected)
             fix = _("print the statutory words")
         elif run.a:
-            detail = _("missing: \"{expected}\"").format(expected=expected)
+            detail = _('missing: "{expected}"').format(expected=expected)
             fix = _("add the missing words")
         else:
-            detail = _("added: \"{found}\"").format(found=found)
+            detail = _('added: "{found}"').format(found=found)
             fix = _("remove it")
-        checker.add("LINT-WORDING", position, _(
-            "{detail} (the statutory text reads \"…{context}…\"); {fix}.").format(
-                detail=detail, context=context, fix=fix))
+        checker.add(
+            "LINT-WORDING",
+            position,
+            _('{detail} (the statutory text reads "…{context}…"); {fix}.').format(
+                detail=detail, context=context, fix=fix
+            ),
+        )
 
 
 def _bracket_range(template: _Template) -> tuple[int, int]:
@@ -1134,23 +1273,29 @@ def _bracket_range(template: _Template) -> tuple[int, int]:
     return indices[0], indices[-1] + 1
 
 
-def _exporter_and_rex(checker: _Checker, blanks: dict[str, str], placeholders: set[str],
-                      obsolete: re.Match[str] | None) -> str | None:
+def _exporter_and_rex(
+    checker: _Checker, blanks: dict[str, str], placeholders: set[str], obsolete: re.Match[str] | None
+) -> str | None:
     """The exporter's name must be there; the REX number, when given, must be well formed."""
     template = checker.template
     exporter_span = checker.span("exporter")
     if template.slot_index("exporter") is not None and not blanks["exporter"] and exporter_span:
-        checker.add("LINT-WORDING", exporter_span[0], _(
-            "missing: the exporter's name (the statutory text reads \"…{context}…\"); write "
-            "the exporter's name in the blank.").format(context=checker.context("exporter")),
-            name="exporter")
+        checker.add(
+            "LINT-WORDING",
+            exporter_span[0],
+            _(
+                'missing: the exporter\'s name (the statutory text reads "…{context}…"); write '
+                "the exporter's name in the blank."
+            ).format(context=checker.context("exporter")),
+            name="exporter",
+        )
     if template.scheme.identifier != "rex":
         return None
     if _bracket_present(checker.alignment):
         span = checker.span("rex")
         if "rex" in placeholders or span is None:
             return None
-        value = _DOTS.sub(" ", checker.masked[span[0]:span[1]])
+        value = _DOTS.sub(" ", checker.masked[span[0] : span[1]])
         if obsolete is not None:
             value = _OBSOLETE.sub(" ", value)
         value = " ".join(value.split()).strip(" :;,")
@@ -1158,12 +1303,15 @@ def _exporter_and_rex(checker: _Checker, blanks: dict[str, str], placeholders: s
             return None
         match = _REX_LOOSE.search(value)
         if match:
-            extra = value[:match.start()].strip(" :;,")
+            extra = value[: match.start()].strip(" :;,")
             if re.search(r"\w", extra):
-                checker.add("LINT-WORDING", span[0], _(
-                    "added: \"{found}\" before the REX number (the statutory text reads "
-                    "\"{bracket}\"); remove it.").format(
-                        found=extra, bracket=_rex_bracket(template, "IDREX…")))
+                checker.add(
+                    "LINT-WORDING",
+                    span[0],
+                    _(
+                        'added: "{found}" before the REX number (the statutory text reads "{bracket}"); remove it.'
+                    ).format(found=extra, bracket=_rex_bracket(template, "IDREX…")),
+                )
             value = match.group().strip(" .-")
         _rex_format(checker, value, span[0])
         return value
@@ -1172,10 +1320,13 @@ def _exporter_and_rex(checker: _Checker, blanks: dict[str, str], placeholders: s
     if match is None or exporter_span is None:
         return None
     if template.scheme.id != "no-gsp":
-        checker.add("LINT-WORDING", exporter_span[0], _(
-            "the REX number {rex} stands without the words of the bracket; print "
-            "\"{bracket}\".").format(
-                rex=match.group(), bracket=_rex_bracket(template, match.group())))
+        checker.add(
+            "LINT-WORDING",
+            exporter_span[0],
+            _('the REX number {rex} stands without the words of the bracket; print "{bracket}".').format(
+                rex=match.group(), bracket=_rex_bracket(template, match.group())
+            ),
+        )
     return match.group()
 
 
@@ -1193,13 +1344,17 @@ def _rex_format(checker: _Checker, value: str, position: int) -> None:
     compact = re.sub(r"[\s.\-/]", "", value).upper()
     hint = ""
     if compact != value and REX_PATTERN.fullmatch(compact):
-        hint = " " + _("(if the registered number is {compact}, print exactly that)").format(
-            compact=compact)
-    checker.add("LINT-REX-FORMAT", position, _(
-        "REX number \"{found}\" is malformed: {why}; expected the country's two letters, "
-        "\"REX\" and up to 30 capital letters or digits, without spaces (e.g. IDREX…), "
-        "printed exactly as registered{hint}.").format(found=value, why=why, hint=hint),
-        name="rex")
+        hint = " " + _("(if the registered number is {compact}, print exactly that)").format(compact=compact)
+    checker.add(
+        "LINT-REX-FORMAT",
+        position,
+        _(
+            'REX number "{found}" is malformed: {why}; expected the country\'s two letters, '
+            '"REX" and up to 30 capital letters or digits, without spaces (e.g. IDREX…), '
+            "printed exactly as registered{hint}."
+        ).format(found=value, why=why, hint=hint),
+        name="rex",
+    )
 
 
 def _country(checker: _Checker, value: str) -> None:
@@ -1209,23 +1364,30 @@ def _country(checker: _Checker, value: str) -> None:
     context = checker.context("country")
     tokens = checker.alignment.tokens
     if not value:
-        placed = [tokens[j].text for run in checker.alignment.runs for j in run.b
-                  if is_country(tokens[j].text)]
+        placed = [tokens[j].text for run in checker.alignment.runs for j in run.b if is_country(tokens[j].text)]
         if placed:
-            message = _("the country of origin \"{found}\" is not in its place (the statutory text "
-                        "reads \"…{context}…\"); write it in the blank.").format(
-                            found=placed[0], context=context)
+            message = _(
+                'the country of origin "{found}" is not in its place (the statutory text '
+                'reads "…{context}…"); write it in the blank.'
+            ).format(found=placed[0], context=context)
         else:
-            message = _("the country of origin is missing (the statutory text reads "
-                        "\"…{context}…\"); write the country's name, e.g. \"Indonesia\", or "
-                        "its adjective.").format(context=context)
+            message = _(
+                "the country of origin is missing (the statutory text reads "
+                '"…{context}…"); write the country\'s name, e.g. "Indonesia", or '
+                "its adjective."
+            ).format(context=context)
         checker.add("LINT-COUNTRY", span[0], message, name="country")
     elif not is_country(value):
-        checker.add("LINT-COUNTRY", span[0], _(
-            "\"{found}\" is not a country name or adjective rexdecl knows (CLDR names in "
-            "English, French and Spanish; adjectives such as \"Indonesian\"); write the country "
-            "of origin in the blank (\"…{context}…\").").format(found=value, context=context),
-            name="country")
+        checker.add(
+            "LINT-COUNTRY",
+            span[0],
+            _(
+                '"{found}" is not a country name or adjective rexdecl knows (CLDR names in '
+                'English, French and Spanish; adjectives such as "Indonesian"); write the country '
+                'of origin in the blank ("…{context}…").'
+            ).format(found=value, context=context),
+            name="country",
+        )
 
 
 def _split_criteria(text: str) -> list[str]:
@@ -1238,7 +1400,7 @@ def _split_criteria(text: str) -> list[str]:
         elif token == ")":
             depth = max(0, depth - 1)
         elif depth == 0:
-            parts.append(text[last:match.start()])
+            parts.append(text[last : match.start()])
             last = match.end()
     parts.append(text[last:])
     return [" ".join(p.split()) for p in parts]
@@ -1246,9 +1408,8 @@ def _split_criteria(text: str) -> list[str]:
 
 @cache
 def _item_list() -> re.Pattern[str]:
-    """"items 1, 2, 4" in any statement language (the words come from schemes.toml)."""
-    words = {_fold(w) for s in legal.schemes().values() for t in s.texts.values()
-             for w in (t.item, t.items)}
+    """ "items 1, 2, 4" in any statement language (the words come from schemes.toml)."""
+    words = {_fold(w) for s in legal.schemes().values() for t in s.texts.values() for w in (t.item, t.items)}
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     number = r"\d+[a-z]?"
     separator = r"\s*(?:,|;|-|–|&|and|et|y|to|à|a)\s*"
@@ -1267,44 +1428,51 @@ def _criterion(checker: _Checker, value: str) -> None:
     value = value.rstrip(" .").strip("\"' ")
     index = template.slot_index("criterion") or 0
     intro = template.words(index - 4, index)
-    missing = _("write P, W followed by the 4-digit HS heading (e.g. W 6214), or the cumulation "
-                "mention")
+    missing = _("write P, W followed by the 4-digit HS heading (e.g. W 6214), or the cumulation mention")
     if not value:
-        checker.add("LINT-CRITERION", position, _(
-            "the origin criterion is missing after \"{intro}\"; {fix}.").format(
-                intro=intro, fix=missing), name="criterion")
+        checker.add(
+            "LINT-CRITERION",
+            position,
+            _('the origin criterion is missing after "{intro}"; {fix}.').format(intro=intro, fix=missing),
+            name="criterion",
+        )
         return
     cumulation = template.texts.cumulation
     mentions = [cumulation[c] for c in template.scheme.cumulation if c in cumulation]
-    known = ", ".join(f"\"{m.replace('{country}', 'x')}\"" for m in mentions) or _(
-        "none: this scheme's cumulation mentions are not in rexdecl's data")
+    known = ", ".join(f'"{m.replace("{country}", "x")}"' for m in mentions) or _(
+        "none: this scheme's cumulation mentions are not in rexdecl's data"
+    )
     for part in _split_criteria(value):
         match = re.fullmatch(r"(.*?)\s*(?:\(([^()]*)\))?", part)
         assert match is not None
         mention, listed = match.group(1).strip("\"' "), match.group(2)
         if listed is not None and not _item_list().fullmatch(_fold(listed.strip())):
-            checker.add("LINT-CRITERION", position, _(
-                "\"({found})\" after the criterion is not an item list; write e.g. "
-                "\"{mention} ({items} 1, 2)\".").format(
-                    found=listed, mention=mention or "P", items=template.texts.items),
-                name="criterion")
+            checker.add(
+                "LINT-CRITERION",
+                position,
+                _('"({found})" after the criterion is not an item list; write e.g. "{mention} ({items} 1, 2)".').format(
+                    found=listed, mention=mention or "P", items=template.texts.items
+                ),
+                name="criterion",
+            )
         problem = _mention_problem(mention, mentions)
         if problem == "missing":
-            message = _("the origin criterion is missing in \"{found}\"; {fix}.").format(
-                found=part, fix=missing)
+            message = _('the origin criterion is missing in "{found}"; {fix}.').format(found=part, fix=missing)
         elif problem == "no-heading":
-            message = _("criterion \"{found}\": \"W\" must be followed by the 4-digit HS "
-                        "heading of the product, e.g. \"W 6214\".").format(found=mention)
+            message = _(
+                'criterion "{found}": "W" must be followed by the 4-digit HS heading of the product, e.g. "W 6214".'
+            ).format(found=mention)
         elif problem == "heading":
-            message = _("criterion \"{found}\": the heading after \"W\" must have exactly 4 "
-                        "digits (the HS heading, e.g. \"W 6214\", not a subheading).").format(
-                            found=mention)
+            message = _(
+                'criterion "{found}": the heading after "W" must have exactly 4 '
+                'digits (the HS heading, e.g. "W 6214", not a subheading).'
+            ).format(found=mention)
         elif problem == "unknown":
-            message = _("criterion \"{found}\" is not a recognised mention for {scheme} in this "
-                        "language ({language}); use P, W followed by the 4-digit heading (e.g. "
-                        "W 6214), or a cumulation mention ({known}).").format(
-                            found=mention, scheme=template.scheme.id, language=template.language,
-                            known=known)
+            message = _(
+                'criterion "{found}" is not a recognised mention for {scheme} in this '
+                "language ({language}); use P, W followed by the 4-digit heading (e.g. "
+                "W 6214), or a cumulation mention ({known})."
+            ).format(found=mention, scheme=template.scheme.id, language=template.language, known=known)
         else:
             continue
         checker.add("LINT-CRITERION", position, message, name="criterion")
@@ -1343,16 +1511,28 @@ def format_text(report: LintReport, colour: bool = False) -> str:
         return f"\x1b[1;{code}m{text}\x1b[0m" if colour else text
 
     count = len(report.statements)
-    out = [ngettext("{source}: {n} statement on origin found",
-                    "{source}: {n} statements on origin found", count).format(
-                        source=report.source, n=count)]
+    out = [
+        ngettext("{source}: {n} statement on origin found", "{source}: {n} statements on origin found", count).format(
+            source=report.source, n=count
+        )
+    ]
     for statement in report.statements:
         errors = sum(1 for f in statement.findings if f.severity == Severity.ERROR)
-        state = paint(_("exact"), "32") if statement.exact else ngettext(
-            "{n} deviation", "{n} deviations", errors).format(n=errors)
-        out.append("  " + _("{index}. {where}: {scheme}, {language} — {state}").format(
-            index=statement.index, where=statement.location.part or "", scheme=statement.scheme,
-            language=statement.language, state=state))
+        state = (
+            paint(_("exact"), "32")
+            if statement.exact
+            else ngettext("{n} deviation", "{n} deviations", errors).format(n=errors)
+        )
+        out.append(
+            "  "
+            + _("{index}. {where}: {scheme}, {language} — {state}").format(
+                index=statement.index,
+                where=statement.location.part or "",
+                scheme=statement.scheme,
+                language=statement.language,
+                state=state,
+            )
+        )
     if report.findings:
         out.append("")
         for finding in report.findings:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 
@@ -38,7 +38,7 @@ class Location:
         return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "part": self.part}
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

@@ -18,8 +18,9 @@ def prepare_folder(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(_("{path}: the output folder cannot be created ({reason})").format(
-            path=folder, reason=exc.strerror or exc)) from None
+        raise UsageError(
+            _("{path}: the output folder cannot be created ({reason})").format(path=folder, reason=exc.strerror or exc)
+        ) from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(_("{path}: the output folder is not writable; choose another with --out").format(path=folder))
     return folder
@@ -28,8 +29,11 @@ def prepare_folder(folder: Path) -> Path:
 def refuse_existing(paths: Iterable[Path]) -> None:
     existing = [p for p in paths if p.exists()]
     if existing:
-        raise UsageError(_("{paths} already exist(s); nothing was written (use --force to replace)").format(
-            paths=", ".join(str(p) for p in existing)))
+        raise UsageError(
+            _("{paths} already exist(s); nothing was written (use --force to replace)").format(
+                paths=", ".join(str(p) for p in existing)
+            )
+        )
 
 
 def atomic_write_bytes(path: Path, data: bytes, overwrite: bool = False) -> None:
@@ -44,8 +48,9 @@ def atomic_write_bytes(path: Path, data: bytes, overwrite: bool = False) -> None
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise OutputError(_("{path}: cannot write in this folder ({reason})").format(
-            path=folder, reason=exc.strerror or exc)) from None
+        raise OutputError(
+            _("{path}: cannot write in this folder ({reason})").format(path=folder, reason=exc.strerror or exc)
+        ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -59,8 +64,9 @@ def atomic_write_bytes(path: Path, data: bytes, overwrite: bool = False) -> None
         except FileNotFoundError:
             pass
         if isinstance(exc, OSError):
-            raise OutputError(_("{path}: could not be written ({reason})").format(
-                path=path, reason=exc.strerror or exc)) from None
+            raise OutputError(
+                _("{path}: could not be written ({reason})").format(path=path, reason=exc.strerror or exc)
+            ) from None
         raise
 
 

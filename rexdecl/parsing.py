@@ -139,9 +139,7 @@ def parse_date(value: object) -> dt.date:
         month = MONTHS.get(match[2].lower())
         if month is not None:
             return _make_date(int(match[3]), month, int(match[1]), text)
-    raise CellValueError(
-        _("'{found}'").format(found=text[:80]), _("a date such as {forms}").format(forms=_DATE_FORMS)
-    )
+    raise CellValueError(_("'{found}'").format(found=text[:80]), _("a date such as {forms}").format(forms=_DATE_FORMS))
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -197,12 +195,11 @@ def _parse_number(value: object, number_format: str | None) -> Decimal:
     # Grouping separators stand between groups of three digits (1.234.567); anything else
     # (12.5.5 or a separator left at the end) is a typo, not a number to guess at.
     groups = r"\d{1,3}(?:" + re.escape(grouping) + r"\d{3})+"
-    if (grouping in integer and not re.fullmatch(groups, integer)) or (
-        fraction is not None and not fraction.isdigit()
-    ):
+    if (grouping in integer and not re.fullmatch(groups, integer)) or (fraction is not None and not fraction.isdigit()):
         raise CellValueError(
             _("'{found}'").format(found=clean_text(value)[:80]),
-            _("a number written in one style, such as 1,234,567.89 or 1.234.567,89"))
+            _("a number written in one style, such as 1,234,567.89 or 1.234.567,89"),
+        )
     digits = integer.replace(grouping, "") + ("." + fraction if fraction is not None else "")
     try:
         return Decimal(sign + digits)
@@ -231,8 +228,10 @@ def _decimal_separator(text: str, number_format: str | None, original: str) -> s
             _("'{found}', which reads as {a} or {b}").format(
                 found=clean_text(original), a=_alt(text, sep, True), b=_alt(text, sep, False)
             ),
-            _("the number written unambiguously (e.g. 17500 or 17.50), or the Shipment field "
-              "number_format set to id (1.234,56) or en (1,234.56)"),
+            _(
+                "the number written unambiguously (e.g. 17500 or 17.50), or the Shipment field "
+                "number_format set to id (1.234,56) or en (1,234.56)"
+            ),
         )
     return sep
 

@@ -22,8 +22,16 @@ from rexdecl.parsing import CellValueError, clean_text, parse_date
 
 DEFAULT_FILE_NAME = "registration.toml"
 _KNOWN_KEYS = {
-    "rex_number", "name", "address", "country", "registered_on", "revoked_on", "npwp",
-    "activity", "hs_chapters", "contact",
+    "rex_number",
+    "name",
+    "address",
+    "country",
+    "registered_on",
+    "revoked_on",
+    "npwp",
+    "activity",
+    "hs_chapters",
+    "contact",
 }
 
 
@@ -50,9 +58,17 @@ def read_registration_file(path: str | Path) -> RegistrationData:
     """Entries of a registration file (TOML with ``[[exporter]]`` tables, or .xlsx)."""
     path = Path(path)
     if not path.is_file():
-        raise UnreadableInput([Problem(Location(str(path)), _(
-            "registration file not found; expected a TOML file with [[exporter]] entries or an "
-            ".xlsx workbook with an Exporter sheet"))])
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(str(path)),
+                    _(
+                        "registration file not found; expected a TOML file with [[exporter]] entries or an "
+                        ".xlsx workbook with an Exporter sheet"
+                    ),
+                )
+            ]
+        )
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from rexdecl.workbook import read_registration_workbook
 
@@ -60,18 +76,33 @@ def read_registration_file(path: str | Path) -> RegistrationData:
         entries = read_registration_workbook(path, unknown)
         return RegistrationData(entries, str(path), tuple(unknown))
     if path.stat().st_size > limits.MAX_REGISTRATION_BYTES:
-        raise UnreadableInput([Problem(Location(str(path)), _(
-            "the registration file is larger than {limit} MB; expected a TOML file of exporter "
-            "entries").format(limit=limits.MAX_REGISTRATION_BYTES // (1024 * 1024)))])
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(str(path)),
+                    _(
+                        "the registration file is larger than {limit} MB; expected a TOML file of exporter entries"
+                    ).format(limit=limits.MAX_REGISTRATION_BYTES // (1024 * 1024)),
+                )
+            ]
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        raise UnreadableInput([Problem(Location(str(path)), _(
-            "the file is not UTF-8 text; expected a TOML registration file"))]) from None
+        raise UnreadableInput(
+            [Problem(Location(str(path)), _("the file is not UTF-8 text; expected a TOML registration file"))]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise UnreadableInput([Problem(Location(str(path)), _(
-            "not valid TOML ({detail}); expected [[exporter]] entries as in the README").format(
-                detail=str(exc)))]) from None
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(str(path)),
+                    _("not valid TOML ({detail}); expected [[exporter]] entries as in the README").format(
+                        detail=str(exc)
+                    ),
+                )
+            ]
+        ) from None
     unknown_keys: list[UnknownHeader] = []
     entries = parse_registration_toml(data, str(path), unknown_keys)
     return RegistrationData(entries, str(path), tuple(unknown_keys))
@@ -85,8 +116,14 @@ def parse_registration_toml(
     problems: list[Problem] = []
     raw_entries = data.get("exporter")
     if not isinstance(raw_entries, list) or not raw_entries:
-        raise UnreadableInput([Problem(Location(display), _(
-            "no [[exporter]] entry; expected one [[exporter]] table per registered exporter"))])
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(display),
+                    _("no [[exporter]] entry; expected one [[exporter]] table per registered exporter"),
+                )
+            ]
+        )
     entries: list[Registration] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_entries, start=1):
@@ -102,9 +139,14 @@ def parse_registration_toml(
         if entry is None:
             continue
         if entry.rex_number in seen:
-            problems.append(Problem(where, _(
-                "REX number {rex} is also in entry #{other}; expected each REX number once").format(
-                    rex=entry.rex_number, other=seen[entry.rex_number])))
+            problems.append(
+                Problem(
+                    where,
+                    _("REX number {rex} is also in entry #{other}; expected each REX number once").format(
+                        rex=entry.rex_number, other=seen[entry.rex_number]
+                    ),
+                )
+            )
         seen[entry.rex_number] = index
         entries.append(entry)
     if problems:
@@ -138,8 +180,12 @@ def _entry(raw: dict[str, Any], display: str, index: int, problems: list[Problem
         try:
             return parse_date(value)
         except CellValueError as error:
-            problems.append(Problem(where(key), _("found {found}; expected {expected}").format(
-                found=error.found, expected=error.expected)))
+            problems.append(
+                Problem(
+                    where(key),
+                    _("found {found}; expected {expected}").format(found=error.found, expected=error.expected),
+                )
+            )
             return None
 
     rex = text("rex_number")
@@ -151,8 +197,14 @@ def _entry(raw: dict[str, Any], display: str, index: int, problems: list[Problem
     if isinstance(chapters_raw, list) and all(isinstance(c, int) for c in chapters_raw):
         chapters = tuple(chapters_raw)
     else:
-        problems.append(Problem(where("hs_chapters"), _(
-            "found {found}; expected a list of chapter numbers such as [52, 62]").format(found=repr(chapters_raw))))
+        problems.append(
+            Problem(
+                where("hs_chapters"),
+                _("found {found}; expected a list of chapter numbers such as [52, 62]").format(
+                    found=repr(chapters_raw)
+                ),
+            )
+        )
     country = text("country")
     activity = text("activity")
     return Registration(
@@ -186,5 +238,6 @@ def merge(sources: Sequence[RegistrationData]) -> RegistrationData:
     entries: list[Registration] = []
     for source in sources:
         entries.extend(source.entries)
-    return RegistrationData(tuple(entries), "; ".join(s.source for s in sources if s.source),
-                            tuple(u for s in sources for u in s.unknown))
+    return RegistrationData(
+        tuple(entries), "; ".join(s.source for s in sources if s.source), tuple(u for s in sources for u in s.unknown)
+    )

@@ -72,12 +72,9 @@ _UNAVAILABLE = (
     "libharfbuzz-subset0; macOS: brew install pango; Windows: the GTK3 runtime or MSYS2 "
     "Pango as WeasyPrint's installation guide describes) and run again."
 )
-_UNAVAILABLE_HINT = (
-    "See https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
-)
+_UNAVAILABLE_HINT = "See https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
 _REFUSED_HINT = (
-    "Only the bundled templates, stylesheet and fonts, and a logo named with its option, "
-    "can be used in a document."
+    "Only the bundled templates, stylesheet and fonts, and a logo named with its option, can be used in a document."
 )
 
 # Fontconfig sees only the bundled fonts: the output must not depend on the machine.
@@ -164,9 +161,7 @@ def resolve_asset(url: str, allowed_files: Iterable[Path] = ()) -> Path:
 
 
 # Fields of the view that are not printed with the fonts (metadata, URLs, codes).
-_NOT_PRINTED = frozenset(
-    {"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id"}
-)
+_NOT_PRINTED = frozenset({"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id"})
 # Fonts whose characters the documents can print (the others are styles of the first).
 _COVERAGE_FONTS = ("LiberationSans-Regular.ttf", "NotoSans-Regular.ttf")
 
@@ -191,9 +186,7 @@ def _check_coverage(view: DocumentView, coverage: frozenset[int]) -> None:
             category = unicodedata.category(char)
             # Control characters other than tab and line breaks (DEL, U+0080-U+009F) have no
             # glyph either: WeasyPrint would print .notdef and the message not name the field.
-            if ord(char) in coverage or char in "\t\n\r" or category == "Cf" or (
-                char.isspace() and category != "Cc"
-            ):
+            if ord(char) in coverage or char in "\t\n\r" or category == "Cf" or (char.isspace() and category != "Cc"):
                 continue
             raise RenderError(
                 f"{name.replace('_', ' ')} {text!r}: the character {char!r} "
@@ -207,9 +200,7 @@ def _document_date(view: DocumentView) -> dt.datetime:
     try:
         day = dt.date.fromisoformat(view.date_iso)
     except ValueError:
-        raise RenderError(
-            f"invalid document date {view.date_iso!r} (expected YYYY-MM-DD)"
-        ) from None
+        raise RenderError(f"invalid document date {view.date_iso!r} (expected YYYY-MM-DD)") from None
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
@@ -293,10 +284,7 @@ def _confine_fontconfig(fonts: Path) -> None:
         _FONTS_CONF.format(
             fonts=escape(str(fonts)),
             cache=escape(str(folder / "cache")),
-            aliases="\n".join(
-                _FONTS_ALIAS.format(generic=generic)
-                for generic in ("sans-serif", "serif", "monospace")
-            ),
+            aliases="\n".join(_FONTS_ALIAS.format(generic=generic) for generic in ("sans-serif", "serif", "monospace")),
         ),
         encoding="utf-8",
     )
@@ -332,9 +320,7 @@ class _Engine:
             """Serves the templates folder and the allowed files; refuses the rest."""
 
             def __init__(self, allowed_files: frozenset[Path] = frozenset()) -> None:
-                super().__init__(
-                    fail_on_errors=True, allowed_protocols=("file",), allow_redirects=False
-                )
+                super().__init__(fail_on_errors=True, allowed_protocols=("file",), allow_redirects=False)
                 self.allowed_files = allowed_files
 
             def fetch(self, url: str, headers: Any = None) -> Any:
@@ -459,9 +445,7 @@ class Renderer:
                 )
             )
         with _source_date_epoch(when), engine.guard(what):
-            document = weasyprint.HTML(
-                string=source, base_url=engine.base_url, url_fetcher=fetcher
-            ).render(
+            document = weasyprint.HTML(string=source, base_url=engine.base_url, url_fetcher=fetcher).render(
                 font_config=engine.font_config,
                 color_profiles=engine.color_profiles,
                 stylesheets=[engine.stylesheet],

@@ -45,7 +45,10 @@ class Report:
     def to_json(self) -> str:
         return json.dumps(
             {"findings": [f.to_dict() for f in self.findings], "summary": self.summary},
-            ensure_ascii=False, indent=2, sort_keys=False)
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=False,
+        )
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -104,13 +107,23 @@ def format_text(report: Report, colour: bool = False, verbose: bool = False, inc
 
     out: list[str] = []
     summary = report.summary
-    out.append(_("{source}: invoice {invoice}, scheme {scheme}, statement in {language}").format(
-        source=report.source, invoice=summary.get("invoice_number") or "?", scheme=summary.get("scheme"),
-        language=summary.get("statement_language")))
+    out.append(
+        _("{source}: invoice {invoice}, scheme {scheme}, statement in {language}").format(
+            source=report.source,
+            invoice=summary.get("invoice_number") or "?",
+            scheme=summary.get("scheme"),
+            language=summary.get("statement_language"),
+        )
+    )
     if summary.get("originating_value_eur") is not None and summary.get("currency") != "EUR":
-        out.append(_("  originating value: {currency} {value} = EUR {eur} at {rate} {currency} per EUR (eur_rate)").format(
-            currency=summary.get("currency"), value=money(Decimal(summary["originating_value"])), eur=summary["originating_value_eur"],
-            rate=summary.get("eur_rate")))
+        out.append(
+            _("  originating value: {currency} {value} = EUR {eur} at {rate} {currency} per EUR (eur_rate)").format(
+                currency=summary.get("currency"),
+                value=money(Decimal(summary["originating_value"])),
+                eur=summary["originating_value_eur"],
+                rate=summary.get("eur_rate"),
+            )
+        )
     elif summary.get("originating_value_eur") is not None:
         out.append(_("  originating value: EUR {eur}").format(eur=summary["originating_value_eur"]))
     for severity in SEVERITY_ORDER:
@@ -128,12 +141,17 @@ def format_text(report: Report, colour: bool = False, verbose: bool = False, inc
             out.append("      " + _("reference: {reference}").format(reference=finding.reference))
         for code, count in shown.items():
             if severity == Severity.INFO and not verbose and count > INFO_PER_CODE:
-                out.append("  " + _("… and {n} more {code} (--verbose lists them all)").format(
-                    n=count - INFO_PER_CODE, code=code))
+                out.append(
+                    "  "
+                    + _("… and {n} more {code} (--verbose lists them all)").format(n=count - INFO_PER_CODE, code=code)
+                )
     out.append("")
     errors, warnings = summary["errors"], summary["warnings"]
     out.append(
-        ngettext("{n} error", "{n} errors", errors).format(n=errors) + ", "
-        + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings) + ", "
-        + ngettext("{n} information", "{n} information", summary["infos"]).format(n=summary["infos"]))
+        ngettext("{n} error", "{n} errors", errors).format(n=errors)
+        + ", "
+        + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
+        + ", "
+        + ngettext("{n} information", "{n} information", summary["infos"]).format(n=summary["infos"])
+    )
     return "\n".join(out)

@@ -148,21 +148,13 @@ def output_path(document: Path, out: Path | None, force: bool) -> Path:
     would replace the document, is a folder, or exists and ``force`` is not given."""
     out = Path(out) if out is not None else default_output(document)
     if out.exists() and out.is_dir():
-        raise UsageError(
-            _("{path} is a folder; expected an output PDF file (--out)").format(path=out)
-        )
+        raise UsageError(_("{path} is a folder; expected an output PDF file (--out)").format(path=out))
     if out.resolve() == Path(document).resolve():
         raise UsageError(
-            _("{path}: the output would replace the document itself; choose another --out").format(
-                path=out
-            )
+            _("{path}: the output would replace the document itself; choose another --out").format(path=out)
         )
     if out.exists() and not force:
-        raise UsageError(
-            _("{path} already exists; nothing was written (use --force to replace it)").format(
-                path=out
-            )
-        )
+        raise UsageError(_("{path} already exists; nothing was written (use --force to replace it)").format(path=out))
     return out
 
 
@@ -193,9 +185,7 @@ def _read_document(document: Path) -> tuple[bytes, Any]:
         size = document.stat().st_size
     except FileNotFoundError:
         raise UsageError(
-            _(
-                "{path}: file not found; expected the exporter's invoice or packing list as PDF"
-            ).format(path=document)
+            _("{path}: file not found; expected the exporter's invoice or packing list as PDF").format(path=document)
         ) from None
     except OSError as exc:
         raise UsageError(
@@ -223,23 +213,17 @@ def _read_document(document: Path) -> tuple[bytes, Any]:
         pages = 0 if encrypted else len(reader.pages)
         signed = not encrypted and _has_signature(reader)
     except _pdf_errors() as exc:
-        raise StampRefused(
-            _("{path}: the PDF cannot be read ({reason})").format(path=document, reason=exc)
-        ) from None
+        raise StampRefused(_("{path}: the PDF cannot be read ({reason})").format(path=document, reason=exc)) from None
     if encrypted:
         raise StampRefused(
-            _("{path} is encrypted (password-protected): it cannot be checked or stamped").format(
-                path=document
-            ),
+            _("{path} is encrypted (password-protected): it cannot be checked or stamped").format(path=document),
             hint=_("Save or export an unprotected copy of the document and stamp that."),
         )
     if pages == 0:
         raise StampRefused(_("{path}: the PDF has no page").format(path=document))
     if signed:
         raise StampRefused(
-            _(
-                "{path} carries a digital signature: adding the statement would invalidate it"
-            ).format(path=document),
+            _("{path} carries a digital signature: adding the statement would invalidate it").format(path=document),
             hint=_("Stamp the unsigned document, then sign the stamped one."),
         )
     return data, reader
@@ -263,8 +247,7 @@ def _page_texts(reader: Any, document: Path) -> list[str]:
         except _pdf_errors() as exc:
             raise StampRefused(
                 _(
-                    "{path}: the text of page {page} cannot be extracted ({reason}), so the "
-                    "document cannot be checked"
+                    "{path}: the text of page {page} cannot be extracted ({reason}), so the document cannot be checked"
                 ).format(path=document, page=number, reason=exc)
             ) from None
     return texts
@@ -276,9 +259,7 @@ def _tolerant(number: str) -> re.Pattern[str]:
     between = r"(?:[\s\u00ad]|-[ \t]*\n)*"
     characters = [re.escape(c) for c in number if not c.isspace()]
     return re.compile(
-        r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-/._])"
-        + between.join(characters)
-        + r"(?![A-Za-z0-9])(?![-/._][A-Za-z0-9])",
+        r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-/._])" + between.join(characters) + r"(?![A-Za-z0-9])(?![-/._][A-Za-z0-9])",
         re.IGNORECASE,
     )
 
@@ -316,9 +297,7 @@ def check_invoice_number(text: str, number: str, document: Path) -> None:
                 "so it cannot be confirmed that the document belongs to this shipment; nothing was "
                 "written"
             ).format(path=document, number=number),
-            hint=_(
-                "Print the invoice number on the document, or choose the workbook of this document."
-            ),
+            hint=_("Print the invoice number on the document, or choose the workbook of this document."),
         )
 
 
@@ -378,9 +357,7 @@ class _Painted:
         self.page_box = page_box
         self.boxes: list[Box] = []
 
-    def walk(
-        self, content: Any, resources: Any, ctm: Matrix, depth: int, seen: frozenset[int]
-    ) -> None:
+    def walk(self, content: Any, resources: Any, ctm: Matrix, depth: int, seen: frozenset[int]) -> None:
         from pypdf.generic import ContentStream
 
         operations = ContentStream(content, self.reader).operations
@@ -410,24 +387,17 @@ class _Painted:
                 white = False
             elif operator in (b"m", b"l", b"c", b"v", b"y"):
                 values = _numbers(operands)
-                path.extend(
-                    _apply(ctm, values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)
-                )
+                path.extend(_apply(ctm, values[i], values[i + 1]) for i in range(0, len(values) - 1, 2))
             elif operator == b"re":
                 values = _numbers(operands)
                 if len(values) == 4:
                     x, y, w, h = values
-                    path.extend(
-                        _apply(ctm, px, py)
-                        for px, py in ((x, y), (x + w, y), (x, y + h), (x + w, y + h))
-                    )
+                    path.extend(_apply(ctm, px, py) for px, py in ((x, y), (x + w, y), (x, y + h), (x + w, y + h)))
             elif operator in (b"S", b"s", b"B", b"B*", b"b", b"b*", b"f", b"F", b"f*"):
                 stroked = operator in (b"S", b"s", b"B", b"B*", b"b", b"b*")
                 if path and (stroked or not white):
                     grow = (
-                        (line_width * math.sqrt(abs(ctm[0] * ctm[3] - ctm[1] * ctm[2])) / 2 + 0.5)
-                        if stroked
-                        else 0.5
+                        (line_width * math.sqrt(abs(ctm[0] * ctm[3] - ctm[1] * ctm[2])) / 2 + 0.5) if stroked else 0.5
                     )
                     self.boxes.append(_box(path, grow))
                 path = []
@@ -436,9 +406,7 @@ class _Painted:
             elif operator == b"sh":
                 self.boxes.append(self.page_box)  # fills the clip: assume the whole page
             elif operator == b"INLINE IMAGE":
-                self.boxes.append(
-                    _box([_apply(ctm, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))])
-                )
+                self.boxes.append(_box([_apply(ctm, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]))
             elif operator == b"Do" and operands:
                 self._xobject(xobjects.get(operands[0]), resources, ctm, depth, seen)
             elif operator == b"BT":
@@ -491,14 +459,10 @@ class _Painted:
         width = max(width, 0.0)
         trm = _mult(tm, ctm)
         low, high = rise - 0.3 * size, rise + 1.05 * size
-        self.boxes.append(
-            _box([_apply(trm, x, y) for x, y in ((0, low), (width, low), (0, high), (width, high))])
-        )
+        self.boxes.append(_box([_apply(trm, x, y) for x, y in ((0, low), (width, low), (0, high), (width, high))]))
         return _mult((1, 0, 0, 1, width, 0), tm)
 
-    def _xobject(
-        self, xobject: Any, resources: Any, ctm: Matrix, depth: int, seen: frozenset[int]
-    ) -> None:
+    def _xobject(self, xobject: Any, resources: Any, ctm: Matrix, depth: int, seen: frozenset[int]) -> None:
         if xobject is None:
             return
         reference = getattr(xobject, "idnum", None)
@@ -519,12 +483,8 @@ class _Painted:
             )
             bbox = _numbers(list(xobject.get("/BBox", [])))
             if len(bbox) == 4:  # content outside the form's BBox is clipped away
-                clip = _box(
-                    [_apply(form_ctm, x, y) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
-                )
-                self.boxes[before:] = [
-                    b for b in (_intersect(b, clip) for b in self.boxes[before:]) if b
-                ]
+                clip = _box([_apply(form_ctm, x, y) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])])
+                self.boxes[before:] = [b for b in (_intersect(b, clip) for b in self.boxes[before:]) if b]
         elif subtype == "/Form":
             bbox = _numbers(list(xobject.get("/BBox", [])))
             self.boxes.append(
@@ -533,9 +493,7 @@ class _Painted:
                 else self.page_box
             )
         else:  # an image: the unit square
-            self.boxes.append(
-                _box([_apply(ctm, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))])
-            )
+            self.boxes.append(_box([_apply(ctm, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]))
 
 
 def _intersect(a: Box, b: Box) -> Box | None:
@@ -621,11 +579,7 @@ def free_space(boxes: list[Box], page_box: Box) -> FreeSpace:
             merged.append([low, high])
     bands = [(min(merged[0][0] - CLEARANCE, ceiling), bottom)]
     footer = merged[0]
-    if (
-        len(merged) > 1
-        and footer[1] <= y0 + FOOTER_BAND * (y1 - y0)
-        and footer[1] - footer[0] <= FOOTER_MAX_HEIGHT
-    ):
+    if len(merged) > 1 and footer[1] <= y0 + FOOTER_BAND * (y1 - y0) and footer[1] - footer[0] <= FOOTER_MAX_HEIGHT:
         bands.append((min(merged[1][0] - CLEARANCE, ceiling), max(footer[1] + CLEARANCE, bottom)))
     return FreeSpace(tuple(bands), side)
 
@@ -633,9 +587,7 @@ def free_space(boxes: list[Box], page_box: Box) -> FreeSpace:
 # -- the block ---------------------------------------------------------------------------
 
 
-def build_stamp_view(
-    checked: Checked, pages_before: int = 0, continuation: bool = False
-) -> StampView:
+def build_stamp_view(checked: Checked, pages_before: int = 0, continuation: bool = False) -> StampView:
     """The statement block of a checked shipment (no error), as ``stamp.html.j2`` prints it."""
     from rexdecl.viewmodel import build_views
 
@@ -648,15 +600,12 @@ def build_stamp_view(
     if len(criteria) > 1 or any(line.excluded for line in invoice.lines):
         # The document's own line numbers may differ from the workbook's: the statement's
         # item numbers are tied to the descriptions here.
-        rows = tuple(
-            StampRow(line.number, line.description, line.criterion, line.excluded)
-            for line in invoice.lines
-        )
+        rows = tuple(StampRow(line.number, line.description, line.criterion, line.excluded) for line in invoice.lines)
     note = ""
     if continuation:
-        note = _(
-            "Continuation sheet of this {pages}-page document: its statement on origin."
-        ).format(pages=pages_before)
+        note = _("Continuation sheet of this {pages}-page document: its statement on origin.").format(
+            pages=pages_before
+        )
     return StampView(
         invoice_number=invoice.invoice_number,
         invoice_date=invoice.invoice_date,
@@ -723,9 +672,7 @@ def _render(
             url_fetcher=fetcher,
             font_config=engine.font_config,
         )
-        document = weasyprint.HTML(
-            string=html, base_url=engine.base_url, url_fetcher=fetcher
-        ).render(
+        document = weasyprint.HTML(string=html, base_url=engine.base_url, url_fetcher=fetcher).render(
             font_config=engine.font_config,
             color_profiles=engine.color_profiles,
             stylesheets=[engine.stylesheet, css],
@@ -791,13 +738,9 @@ def _draw(writer: Any, page: Any, form: Any, translate: tuple[float, float], wra
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     resources = _inherited(page, "/Resources")
-    resources = (
-        DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
-    )
+    resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
     xobjects = resources.get("/XObject")
-    xobjects = (
-        DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
-    )
+    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
     name, counter = XOBJECT_NAME, 1
     while NameObject(name) in xobjects:
         counter += 1
@@ -836,11 +779,7 @@ def _file_id(writer: Any, reader: Any, data: bytes, parts: list[bytes]) -> None:
     try:
         original = reader.trailer.get("/ID")
         if original is not None and len(original) == 2:
-            first = bytes(
-                original[0].original_bytes
-                if hasattr(original[0], "original_bytes")
-                else original[0]
-            )
+            first = bytes(original[0].original_bytes if hasattr(original[0], "original_bytes") else original[0])
     except (TypeError, ValueError, AttributeError):
         first = None
     first = first or hashlib.sha256(data).digest()[:16]
@@ -865,9 +804,7 @@ def _visual_size(page: Any) -> tuple[float, float]:
     return (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
 
 
-def stamp_pdf(
-    document: Path, checked: Checked, out: Path | None = None, force: bool = False
-) -> StampResult:
+def stamp_pdf(document: Path, checked: Checked, out: Path | None = None, force: bool = False) -> StampResult:
     """Add the statement on origin of ``checked`` to the exporter's own PDF ``document`` and
     write the result to ``out`` (default ``<stem>_stamped.pdf`` beside it), atomically.
 
@@ -891,9 +828,7 @@ def stamp_pdf(
                 "cannot be "
                 "checked, so no statement is added"
             ).format(path=document),
-            hint=_(
-                "Stamp the PDF exported from Excel or the accounting software, not a scan of it."
-            ),
+            hint=_("Stamp the PDF exported from Excel or the accounting software, not a scan of it."),
         )
     found = _STATEMENT_WORDS.search(text)
     if found:
@@ -903,10 +838,7 @@ def stamp_pdf(
                 "contradict "
                 "or repeat it; nothing was written"
             ).format(path=document, words=" ".join(found.group().split())),
-            hint=_(
-                "Check the existing statement with 'rexdecl lint', or stamp the document "
-                "without it."
-            ),
+            hint=_("Check the existing statement with 'rexdecl lint', or stamp the document without it."),
         )
     shipment = checked.input.shipment
     number = shipment.invoice_number or ""
@@ -923,9 +855,7 @@ def stamp_pdf(
     if rotation == 0 and float(last.get("/UserUnit", 1) or 1) == 1:
         space = free_space(painted_boxes(reader, last), page_box)
         side = space.side
-        rendered = _render(
-            render_block_html(view), (width, height), (0, side, 0, side), continuation=False
-        )
+        rendered = _render(render_block_html(view), (width, height), (0, side, 0, side), continuation=False)
         for top, bottom in space.bands:
             if rendered.pages == 1 and top - rendered.height >= bottom:
                 placed = rendered, top, side
@@ -970,9 +900,7 @@ def stamp_pdf(
         result = _pdf_bytes(writer)
     except _pdf_errors() as exc:
         raise StampRefused(
-            _("{path}: the PDF cannot be rewritten with the statement ({reason})").format(
-                path=document, reason=exc
-            )
+            _("{path}: the PDF cannot be rewritten with the statement ({reason})").format(path=document, reason=exc)
         ) from None
     atomic_write_bytes(out, result, overwrite=force)
     return StampResult(

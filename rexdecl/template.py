@@ -10,8 +10,16 @@ from rexdecl.i18n import _
 from rexdecl.output import atomic_write_bytes
 
 EXAMPLE_LABEL = "example (contoh) – ignored"
-CRITERIA = ["P", "W", "no", "eu-cumulation", "norway-cumulation", "switzerland-cumulation",
-            "turkey-cumulation", "regional-cumulation"]
+CRITERIA = [
+    "P",
+    "W",
+    "no",
+    "eu-cumulation",
+    "norway-cumulation",
+    "switzerland-cumulation",
+    "turkey-cumulation",
+    "regional-cumulation",
+]
 COMMON_CURRENCIES = ["EUR", "USD", "IDR", "GBP", "CHF", "NOK", "JPY", "SGD", "AUD", "CNY"]
 
 
@@ -44,8 +52,12 @@ def build_template():  # type: ignore[no-untyped-def]
     for validation in (currency, language, scheme, number_format):
         shipment.add_data_validation(validation)
     for row, spec in enumerate(SHIPMENT.fields, start=2):
-        target = {"currency": currency, "statement_language": language, "scheme": scheme,
-                  "number_format": number_format}.get(spec.name)
+        target = {
+            "currency": currency,
+            "statement_language": language,
+            "scheme": scheme,
+            "number_format": number_format,
+        }.get(spec.name)
         if target is not None:
             target.add(f"B{row}")
     items = workbook.create_sheet(ITEMS.name)

@@ -29,7 +29,7 @@ def hs_printed(code: str | None) -> str:
     if not digits.isdigit() or len(digits) <= 4:
         return code or ""
     rest = digits[4:]
-    return digits[:4] + "." + ".".join(rest[i:i + 2] for i in range(0, len(rest), 2))
+    return digits[:4] + "." + ".".join(rest[i : i + 2] for i in range(0, len(rest), 2))
 
 
 def _price(value: Decimal | None, currency: str) -> str:
@@ -122,8 +122,13 @@ def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
         english = ctx.scheme.texts.get("en", text)
         criterion = english.not_originating if excluded else criterion_text(line.criterion, text, ctx.language)
     elif line.criterion is not None:
-        criterion = "Not originating" if excluded else criterion_text(
-            line.criterion, ctx.scheme.texts["en"], "en") if ctx.scheme and "en" in ctx.scheme.texts else ""
+        criterion = (
+            "Not originating"
+            if excluded
+            else criterion_text(line.criterion, ctx.scheme.texts["en"], "en")
+            if ctx.scheme and "en" in ctx.scheme.texts
+            else ""
+        )
     return LineView(
         number=str(item.line),
         marks=item.marks or "",
@@ -178,8 +183,10 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
     excluded_note = ""
     if with_statement and excluded:
         numbers = ", ".join(str(line.item.line) for line in excluded)
-        excluded_note = ("Lines marked “Not originating” are not covered by the statement on origin "
-                         f"({'item' if len(excluded) == 1 else 'items'} {numbers}).")
+        excluded_note = (
+            "Lines marked “Not originating” are not covered by the statement on origin "
+            f"({'item' if len(excluded) == 1 else 'items'} {numbers})."
+        )
     common: dict[str, Any] = dict(
         invoice_number=shipment.invoice_number or "",
         invoice_date=long_date(shipment.invoice_date),
@@ -194,18 +201,30 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
         statement=statement,
         logo_url=logo_url,
         author=ctx.exporter_name or "",
-        keywords=("commercial invoice", "statement on origin" if statement else "no statement on origin",
-                  ctx.scheme_id),
+        keywords=(
+            "commercial invoice",
+            "statement on origin" if statement else "no statement on origin",
+            ctx.scheme_id,
+        ),
     )
     packages, net, gross, cbm = (_total(ctx.lines, n) for n in ("packages", "net_kg", "gross_kg", "cbm"))
-    packing = dict(
-        total_packages=_quantity(packages), total_net_kg=_quantity(net), total_gross_kg=_quantity(gross),
-        total_cbm=_quantity(cbm))
-    invoice = DocumentView(kind="invoice", title="COMMERCIAL INVOICE", totals=tuple(totals),
-                           amount_in_words=_in_words(total, currency),
-                           **packing, **common)
-    packing_list = DocumentView(kind="packing-list", title="PACKING LIST", totals=(),
-                                amount_in_words="", **packing, **common)
+    packing: dict[str, Any] = dict(
+        total_packages=_quantity(packages),
+        total_net_kg=_quantity(net),
+        total_gross_kg=_quantity(gross),
+        total_cbm=_quantity(cbm),
+    )
+    invoice = DocumentView(
+        kind="invoice",
+        title="COMMERCIAL INVOICE",
+        totals=tuple(totals),
+        amount_in_words=_in_words(total, currency),
+        **packing,
+        **common,
+    )
+    packing_list = DocumentView(
+        kind="packing-list", title="PACKING LIST", totals=(), amount_in_words="", **packing, **common
+    )
     return invoice, packing_list
 
 
@@ -238,19 +257,32 @@ def shipment_json(ctx: Context, statement_text: str | None) -> bytes:
         "scheme": ctx.scheme_id,
         "statement_language": ctx.language,
         "statement": statement_text,
-        "exporter": {"name": ctx.exporter_name, "address": ctx.exporter_address, "country": ctx.exporter_country,
-                     "rex_number": ctx.rex_number},
-        "shipment": {name: _plain(getattr(shipment, name)) for name in shipment.__dataclass_fields__
-                     if name not in ("cells", "sheet_location") and getattr(shipment, name) is not None},
+        "exporter": {
+            "name": ctx.exporter_name,
+            "address": ctx.exporter_address,
+            "country": ctx.exporter_country,
+            "rex_number": ctx.rex_number,
+        },
+        "shipment": {
+            name: _plain(getattr(shipment, name))
+            for name in shipment.__dataclass_fields__
+            if name not in ("cells", "sheet_location") and getattr(shipment, name) is not None
+        },
         "lines": [
-            {name: _plain(getattr(line.item, name)) for name in line.item.__dataclass_fields__
-             if name not in ("cells", "row") and getattr(line.item, name) is not None}
+            {
+                name: _plain(getattr(line.item, name))
+                for name in line.item.__dataclass_fields__
+                if name not in ("cells", "row") and getattr(line.item, name) is not None
+            }
             | {"amount": _plain(line.amount), "origin_country": line.origin}
             for line in ctx.lines
         ],
         "materials": [
-            {name: _plain(getattr(m, name)) for name in m.__dataclass_fields__
-             if name not in ("cells", "row") and getattr(m, name) is not None}
+            {
+                name: _plain(getattr(m, name))
+                for name in m.__dataclass_fields__
+                if name not in ("cells", "row") and getattr(m, name) is not None
+            }
             for m in ctx.input.materials or ()
         ],
         "findings": [{"code": f.code, "severity": f.severity.value} for f in ctx.findings],

@@ -47,8 +47,23 @@ from rexdecl.xlsx import FORMULA_WITHOUT_VALUE, CellError, PackageError, XlsxPac
 log = logging.getLogger("rexdecl")
 
 EXCEL_ERRORS = frozenset(
-    ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
-     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
+    [
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    ]
 )
 # The template's example row starts with "example (contoh) – ignored" (rexdecl.template).
 _EXAMPLE_ROW = normalise_name("example (contoh)")
@@ -76,6 +91,10 @@ class _LazyCell:
     @property
     def location(self) -> Location:
         return self._reader.location(self._row, self._column)
+
+
+# A cell as the table readers see it, its Location built at once or on demand.
+Cell = RawCell | _LazyCell
 
 
 class _RowCells(Mapping[str, Location]):
@@ -125,51 +144,108 @@ def open_workbook(path: Path) -> XlsxPackage:
         raise UnreadableInput([Problem(Location(name), _("this is a folder; expected an .xlsx workbook"))])
     size = path.stat().st_size
     if size > limits.MAX_WORKBOOK_BYTES:
-        raise UnreadableInput([Problem(Location(name), _(
-            "the file is {size} MB, over the limit of {limit} MB; expected a shipment workbook "
-            "(split very large shipments into several invoices)").format(
-                size=size // (1024 * 1024), limit=limits.MAX_WORKBOOK_BYTES // (1024 * 1024)))])
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(name),
+                    _(
+                        "the file is {size} MB, over the limit of {limit} MB; expected a shipment workbook "
+                        "(split very large shipments into several invoices)"
+                    ).format(size=size // (1024 * 1024), limit=limits.MAX_WORKBOOK_BYTES // (1024 * 1024)),
+                )
+            ]
+        )
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head == _OLE2_MAGIC:
-        raise UnreadableInput([Problem(Location(name), _(
-            "this is an old-format .xls workbook or a password-protected file; expected an "
-            ".xlsx workbook without password (in Excel: File > Save As > Excel Workbook "
-            "(*.xlsx), and remove the password)"))])
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(name),
+                    _(
+                        "this is an old-format .xls workbook or a password-protected file; expected an "
+                        ".xlsx workbook without password (in Excel: File > Save As > Excel Workbook "
+                        "(*.xlsx), and remove the password)"
+                    ),
+                )
+            ]
+        )
     if not zipfile.is_zipfile(path):
-        raise UnreadableInput([Problem(Location(name), _(
-            "this is not an Excel workbook (no .xlsx content found; the file may be truncated, "
-            "or be another kind of file renamed .xlsx); expected an .xlsx workbook saved by "
-            "Excel, LibreOffice or rexdecl template"))])
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(name),
+                    _(
+                        "this is not an Excel workbook (no .xlsx content found; the file may be truncated, "
+                        "or be another kind of file renamed .xlsx); expected an .xlsx workbook saved by "
+                        "Excel, LibreOffice or rexdecl template"
+                    ),
+                )
+            ]
+        )
     try:
         with zipfile.ZipFile(path) as package:
             total = sum(info.file_size for info in package.infolist())
             members = set(package.namelist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise UnreadableInput([Problem(Location(name), _(
-            "the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open"
-        ).format(detail=str(exc)[:120]))]) from None
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(name),
+                    _("the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open").format(
+                        detail=str(exc)[:120]
+                    ),
+                )
+            ]
+        ) from None
     if total > limits.MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableInput([Problem(Location(name), _(
-            "the workbook unpacks to {size} MB, over the limit of {limit} MB (a compression "
-            "bomb or a vastly oversized file); expected a shipment workbook").format(
-                size=total // (1024 * 1024), limit=limits.MAX_UNCOMPRESSED_BYTES // (1024 * 1024)))])
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(name),
+                    _(
+                        "the workbook unpacks to {size} MB, over the limit of {limit} MB (a compression "
+                        "bomb or a vastly oversized file); expected a shipment workbook"
+                    ).format(size=total // (1024 * 1024), limit=limits.MAX_UNCOMPRESSED_BYTES // (1024 * 1024)),
+                )
+            ]
+        )
     if "xl/workbook.xml" not in members and not any(m.endswith("workbook.xml") for m in members):
-        raise UnreadableInput([Problem(Location(name), _(
-            "this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx workbook"))])
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(name),
+                    _("this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx workbook"),
+                )
+            ]
+        )
     try:
         opened = XlsxPackage(str(path))
     except PackageError as exc:
-        raise UnreadableInput([Problem(Location(name), _(
-            "the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open"
-        ).format(detail=str(exc)[:160]))]) from None
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(name),
+                    _("the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open").format(
+                        detail=str(exc)[:160]
+                    ),
+                )
+            ]
+        ) from None
     try:
         opened.shared_strings()  # read here: a damaged part is the file's problem, not each sheet's
     except PackageError as exc:
         opened.close()
-        raise UnreadableInput([Problem(Location(name), _(
-            "the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open"
-        ).format(detail=str(exc)[:160]))]) from None
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(name),
+                    _("the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open").format(
+                        detail=str(exc)[:160]
+                    ),
+                )
+            ]
+        ) from None
     return opened
 
 
@@ -180,7 +256,7 @@ class _Sheet:
 
 
 class _SheetReader:
-    """Rows of one worksheet as lists of RawCell, with blank rows dropped."""
+    """Rows of one worksheet as lists of Cell, with blank rows dropped."""
 
     def __init__(self, path: Path, display: str, sheet: _Sheet, problems: _Problems) -> None:
         self.path = path
@@ -196,72 +272,103 @@ class _SheetReader:
             return Location(self.display, self.title, None, _("row {row}").format(row=row))
         return Location(self.display, self.title, f"{column_letters(column)}{row}")
 
-    def rows(self) -> Iterator[tuple[int, list[RawCell]]]:
+    def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         count = 0
         try:
             for row_number, values in self.sheet.package.rows(self.title):
                 width = max(values)
                 if width > limits.MAX_COLUMNS:  # 16,384 cells a row for one stray value
                     self.too_many = True
-                    self.problems.add(self.location(row_number, width), _(
-                        "a value in column {column}, beyond the {limit} columns a sheet may use; expected "
-                        "the table within columns A to {last} (delete or move that cell)").format(
-                            column=column_letters(width), limit=limits.MAX_COLUMNS,
-                            last=column_letters(limits.MAX_COLUMNS)))
+                    self.problems.add(
+                        self.location(row_number, width),
+                        _(
+                            "a value in column {column}, beyond the {limit} columns a sheet may use; expected "
+                            "the table within columns A to {last} (delete or move that cell)"
+                        ).format(
+                            column=column_letters(width),
+                            limit=limits.MAX_COLUMNS,
+                            last=column_letters(limits.MAX_COLUMNS),
+                        ),
+                    )
                     return
-                cells = [_LazyCell(self._value(values.get(column), row_number, column), self, row_number, column)
-                         for column in range(1, width + 1)]
+                cells: list[Cell] = [
+                    _LazyCell(self._value(values.get(column), row_number, column), self, row_number, column)
+                    for column in range(1, width + 1)
+                ]
                 if all(c.value is None for c in cells):
                     continue
                 count += 1
                 if count > limits.MAX_ROWS_PER_SHEET + 1:  # +1: the header row
                     self.too_many = True
-                    self.problems.add(Location(self.display, self.title), _(
-                        "more than {limit} rows; expected at most {limit} rows in one sheet (split "
-                        "the shipment into several invoices)").format(limit=f"{limits.MAX_ROWS_PER_SHEET:,}"))
+                    self.problems.add(
+                        Location(self.display, self.title),
+                        _(
+                            "more than {limit} rows; expected at most {limit} rows in one sheet (split "
+                            "the shipment into several invoices)"
+                        ).format(limit=f"{limits.MAX_ROWS_PER_SHEET:,}"),
+                    )
                     return
                 yield row_number, cells
         except PackageError as exc:
             self.failed = True
-            self.problems.add(Location(self.display, self.title), _(
-                "the sheet cannot be read ({detail}); expected a worksheet that Excel can open").format(
-                    detail=str(exc)[:160]))
+            self.problems.add(
+                Location(self.display, self.title),
+                _("the sheet cannot be read ({detail}); expected a worksheet that Excel can open").format(
+                    detail=str(exc)[:160]
+                ),
+            )
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
             self.failed = True
-            self.problems.add(Location(self.display, self.title), _(
-                "the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open").format(
-                    detail=str(exc)[:120]))
+            self.problems.add(
+                Location(self.display, self.title),
+                _("the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open").format(
+                    detail=str(exc)[:120]
+                ),
+            )
 
     def _value(self, value: Any, row: int, column: int) -> Any:
         if value is None:
             return None
         if value is FORMULA_WITHOUT_VALUE:
-            self.problems.add(self.location(row, column), _(
-                "a formula without a saved value; expected its result (open and save the file "
-                "in Excel, or type the value)"))
+            self.problems.add(
+                self.location(row, column),
+                _(
+                    "a formula without a saved value; expected its result (open and save the file "
+                    "in Excel, or type the value)"
+                ),
+            )
             return None
         if isinstance(value, CellError):
-            self.problems.add(self.location(row, column), _(
-                "the Excel error {error}; expected a value (correct the formula or type the "
-                "value)").format(error=value.code))
+            self.problems.add(
+                self.location(row, column),
+                _("the Excel error {error}; expected a value (correct the formula or type the value)").format(
+                    error=value.code
+                ),
+            )
             return None
         if isinstance(value, str):
             text = clean_text(value)
             if text.upper() in EXCEL_ERRORS:
-                self.problems.add(self.location(row, column), _(
-                    "the Excel error {error}; expected a value (correct the formula or type the "
-                    "value)").format(error=text))
+                self.problems.add(
+                    self.location(row, column),
+                    _("the Excel error {error}; expected a value (correct the formula or type the value)").format(
+                        error=text
+                    ),
+                )
                 return None
             if len(text) > limits.MAX_TEXT_LENGTH:
-                self.problems.add(self.location(row, column), _(
-                    "a text of {length} characters; expected at most {limit} characters in one "
-                    "cell").format(length=f"{len(text):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}"))
+                self.problems.add(
+                    self.location(row, column),
+                    _("a text of {length} characters; expected at most {limit} characters in one cell").format(
+                        length=f"{len(text):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}"
+                    ),
+                )
                 return None
             return text or None
         return value
 
 
-def _convert(spec: FieldSpec, raw: RawCell, number_format: str | None, problems: _Problems) -> Any:
+def _convert(spec: FieldSpec, raw: Cell, number_format: str | None, problems: _Problems) -> Any:
     """The typed value of one cell for ``spec``; problems are collected, ``None`` returned."""
     value = raw.value
     if value is None:
@@ -324,10 +431,10 @@ def _find_sheet(workbook: XlsxPackage, spec: SheetSpec) -> _Sheet | None:
 
 def _field_value_rows(
     reader: _SheetReader, spec: SheetSpec, unknown: list[UnknownHeader]
-) -> dict[str, tuple[FieldSpec, RawCell, RawCell]]:
+) -> dict[str, tuple[FieldSpec, Cell, Cell]]:
     """``field -> (spec, name cell, value cell)`` from a two-column sheet."""
     table = spec.lookup()
-    found: dict[str, tuple[FieldSpec, RawCell, RawCell]] = {}
+    found: dict[str, tuple[FieldSpec, Cell, Cell]] = {}
     first = True
     start: int | None = None  # the field column: where the first non-empty row starts
     for row_number, cells in reader.rows():
@@ -336,8 +443,9 @@ def _field_value_rows(
         if start >= len(cells) or cells[start].value is None:
             continue  # a row whose field is empty is skipped (workbook-format.md)
         name_cell = cells[start]
-        value_cell = cells[start + 1] if start + 1 < len(cells) else RawCell(
-            None, reader.location(row_number, start + 2))
+        value_cell = (
+            cells[start + 1] if start + 1 < len(cells) else RawCell(None, reader.location(row_number, start + 2))
+        )
         label = _text(name_cell.value)
         key = normalise_name(label)
         if first:
@@ -352,8 +460,9 @@ def _field_value_rows(
             unknown.append(UnknownHeader(label, name_cell.location))
             continue
         if field.name in found:
-            unknown.append(UnknownHeader(
-                _("{name} (given twice; the first one is used)").format(name=label), name_cell.location))
+            unknown.append(
+                UnknownHeader(_("{name} (given twice; the first one is used)").format(name=label), name_cell.location)
+            )
             continue
         found[field.name] = (field, name_cell, value_cell)
     return found
@@ -362,7 +471,7 @@ def _field_value_rows(
 @dataclass
 class _Table:
     columns: dict[str, int]  # field name -> column index (0-based)
-    rows: list[tuple[int, list[RawCell]]]
+    rows: list[tuple[int, list[Cell]]]
     header_row: int
 
 
@@ -376,9 +485,12 @@ def _table_rows(
     except StopIteration:
         if reader.failed:
             return None  # already reported: the sheet cannot be read
-        problems.add(Location(reader.display, reader.title), _(
-            "the sheet is empty; expected a header row with the columns {columns}").format(
-                columns=", ".join(f.name for f in spec.fields if f.required == "yes")))
+        problems.add(
+            Location(reader.display, reader.title),
+            _("the sheet is empty; expected a header row with the columns {columns}").format(
+                columns=", ".join(f.name for f in spec.fields if f.required == "yes")
+            ),
+        )
         return None
     columns: dict[str, int] = {}
     header_keys: list[str] = []
@@ -393,20 +505,25 @@ def _table_rows(
         if field is None:
             unknown.append(UnknownHeader(label, cell.location))
         elif field.name in columns:
-            unknown.append(UnknownHeader(
-                _("{name} (a second column for the same field; the first one is used)").format(name=label),
-                cell.location))
+            unknown.append(
+                UnknownHeader(
+                    _("{name} (a second column for the same field; the first one is used)").format(name=label),
+                    cell.location,
+                )
+            )
         else:
             columns[field.name] = index
     missing = [f.name for f in spec.fields if f.required == "yes" and f.name not in columns]
     if missing:
-        problems.add(reader.location(header_number), _(
-            "the header row lacks the column(s) {missing}; expected the columns {required} (found "
-            "{found})").format(
+        problems.add(
+            reader.location(header_number),
+            _("the header row lacks the column(s) {missing}; expected the columns {required} (found {found})").format(
                 missing=", ".join(missing),
                 required=", ".join(f.name for f in spec.fields if f.required == "yes"),
-                found=", ".join(_text(c.value) for c in header_cells if c.value is not None) or "-"))
-    data: list[tuple[int, list[RawCell]]] = []
+                found=", ".join(_text(c.value) for c in header_cells if c.value is not None) or "-",
+            ),
+        )
+    data: list[tuple[int, list[Cell]]] = []
     first_key = next((k for k in header_keys if k), "")
     for row_number, cells in rows:
         first_cell = next(c.value for c in cells if c.value is not None)
@@ -421,7 +538,7 @@ def _table_rows(
     return _Table(columns, data, header_number)
 
 
-def _cell(table: _Table, cells: list[RawCell], name: str, reader: _SheetReader, row: int) -> RawCell:
+def _cell(table: _Table, cells: list[Cell], name: str, reader: _SheetReader, row: int) -> Cell:
     index = table.columns.get(name)
     if index is None:
         return RawCell(None, reader.location(row))
@@ -442,11 +559,16 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
         items_ws = _find_sheet(workbook, ITEMS)
         for sheet_spec, ws in ((SHIPMENT, shipment_ws), (ITEMS, items_ws)):
             if ws is None:
-                problems.add(Location(display), _(
-                    "no sheet named {name} ({alias}); expected the sheets Shipment and Items "
-                    "(found: {found})").format(
-                        name=sheet_spec.name, alias=", ".join(sheet_spec.aliases),
-                        found=", ".join(workbook.sheetnames) or "-"))
+                problems.add(
+                    Location(display),
+                    _(
+                        "no sheet named {name} ({alias}); expected the sheets Shipment and Items (found: {found})"
+                    ).format(
+                        name=sheet_spec.name,
+                        alias=", ".join(sheet_spec.aliases),
+                        found=", ".join(workbook.sheetnames) or "-",
+                    ),
+                )
         if problems.items or shipment_ws is None:
             raise UnreadableInput(problems.items)
 
@@ -465,19 +587,22 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
             values["currency"] = values["currency"].upper()
         shipment = Shipment(**values, cells=cells, sheet_location=Location(display, shipment_ws.title))
 
+        assert shipment_ws is not None and items_ws is not None  # missing sheets were refused above
         items = _read_items(_SheetReader(path, display, items_ws, problems), number_format, unknown, problems)
 
         materials: tuple[Material, ...] | None = None
         materials_ws = _find_sheet(workbook, MATERIALS)
         if materials_ws is not None:
             materials = _read_materials(
-                _SheetReader(path, display, materials_ws, problems), number_format, unknown, problems)
+                _SheetReader(path, display, materials_ws, problems), number_format, unknown, problems
+            )
 
         exporter_sheet: tuple[Registration, ...] | None = None
         exporter_ws = _find_sheet(workbook, EXPORTER)
         if exporter_ws is not None:
-            exporter_sheet = read_exporter_sheet(
-                _SheetReader(path, display, exporter_ws, problems), problems, unknown) or None
+            exporter_sheet = (
+                read_exporter_sheet(_SheetReader(path, display, exporter_ws, problems), problems, unknown) or None
+            )
     finally:
         workbook.close()
     if problems.items:
@@ -485,14 +610,16 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
     return ShipmentInput(display, shipment, items, materials, exporter_sheet, tuple(unknown))
 
 
-def _number_format(raw_fields: dict[str, tuple[FieldSpec, RawCell, RawCell]], problems: _Problems) -> str | None:
+def _number_format(raw_fields: dict[str, tuple[FieldSpec, Cell, Cell]], problems: _Problems) -> str | None:
     entry = raw_fields.get("number_format")
     if entry is None or entry[2].value is None:
         return None
     value = _text(entry[2].value).lower()
     if value not in ("id", "en"):
-        problems.add(entry[2].location, _(
-            "number_format: found '{found}'; expected id (1.234,56) or en (1,234.56)").format(found=value))
+        problems.add(
+            entry[2].location,
+            _("number_format: found '{found}'; expected id (1.234,56) or en (1,234.56)").format(found=value),
+        )
         return None
     return value
 
@@ -511,8 +638,9 @@ def _read_items(
             values[name] = _convert(spec, _cell(table, cells, name, reader, row_number), number_format, problems)
         if values["line"] is None:
             values["line"] = position
-        items.append(Item(**values, row=reader.location(row_number),
-                          cells=_RowCells(reader, row_number, table.columns)))
+        items.append(
+            Item(**values, row=reader.location(row_number), cells=_RowCells(reader, row_number, table.columns))
+        )
     return tuple(items)
 
 
@@ -552,8 +680,10 @@ def read_exporter_sheet(
     if not any(raw.value is not None for _spec, _name, raw in raw_fields.values()):
         return ()
     if not values.get("rex_number"):
-        problems.add(Location(reader.display, reader.title), _(
-            "rex_number is missing; expected the REX number of the registration"))
+        problems.add(
+            Location(reader.display, reader.title),
+            _("rex_number is missing; expected the REX number of the registration"),
+        )
         return ()
     if isinstance(values.get("activity"), str):
         values["activity"] = values["activity"].lower()
@@ -561,9 +691,7 @@ def read_exporter_sheet(
     return (Registration(**values, location=Location(reader.display, reader.title)),)
 
 
-def read_registration_workbook(
-    path: Path, unknown: list[UnknownHeader] | None = None
-) -> tuple[Registration, ...]:
+def read_registration_workbook(path: Path, unknown: list[UnknownHeader] | None = None) -> tuple[Registration, ...]:
     """Registration entries from an .xlsx file's Exporter sheet; unknown fields go to
     ``unknown``."""
     workbook = open_workbook(path)
@@ -571,9 +699,17 @@ def read_registration_workbook(
     try:
         ws = _find_sheet(workbook, EXPORTER)
         if ws is None:
-            raise UnreadableInput([Problem(Location(str(path)), _(
-                "no sheet named Exporter (Eksportir); expected a registration workbook with an "
-                "Exporter sheet (found: {found})").format(found=", ".join(workbook.sheetnames)))])
+            raise UnreadableInput(
+                [
+                    Problem(
+                        Location(str(path)),
+                        _(
+                            "no sheet named Exporter (Eksportir); expected a registration workbook with an "
+                            "Exporter sheet (found: {found})"
+                        ).format(found=", ".join(workbook.sheetnames)),
+                    )
+                ]
+            )
         reader = _SheetReader(path, str(path), ws, problems)
         entries = read_exporter_sheet(reader, problems, unknown)
     finally:

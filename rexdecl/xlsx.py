@@ -75,12 +75,13 @@ def _split_ref(ref: str) -> tuple[int, int]:
     return int(match[2]), column_index(match[1])
 
 
-def _refuse(*_args: Any) -> None:
+def _refuse(*_args: Any) -> Any:
     raise PackageError("the XML declares entities (refused as a defence against entity expansion)")
 
 
-def _parser(start: Callable[..., None] | None, end: Callable[..., None] | None,
-            text: Callable[..., None] | None) -> Any:
+def _parser(
+    start: Callable[..., None] | None, end: Callable[..., None] | None, text: Callable[..., None] | None
+) -> Any:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.EntityDeclHandler = _refuse
@@ -202,8 +203,9 @@ class XlsxPackage:
         for name, attrs in _elements(self.zip, rels_part):
             if name == "Relationship" and attrs.get("TargetMode") != "External":
                 target = attrs.get("Target", "")
-                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join(folder, target))
+                path = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                )
                 targets[attrs.get("Id", "")] = path
         return targets
 
@@ -216,7 +218,7 @@ class XlsxPackage:
         strings: list[str] = []
         if not self._shared_part or self._shared_part not in self.members:
             return strings
-        state = {"parts": [], "in_t": False, "skip": 0}
+        state: dict[str, Any] = {"parts": [], "in_t": False, "skip": 0}
 
         def start(name: str, _attrs: dict[str, str]) -> None:
             local = _local(name)
@@ -368,9 +370,18 @@ class XlsxPackage:
         yield from done
 
 
-def _value(kind: str, raw: str | None, formula: bool, style: int, inline: list[str], shared: list[str],
-           dates: frozenset[int], durations: frozenset[int], epoch: dt.datetime,
-           from_excel: Callable[..., Any]) -> Any:
+def _value(
+    kind: str,
+    raw: str | None,
+    formula: bool,
+    style: int,
+    inline: list[str],
+    shared: list[str],
+    dates: frozenset[int],
+    durations: frozenset[int],
+    epoch: dt.datetime,
+    from_excel: Callable[..., Any],
+) -> Any:
     if kind == "inlineStr":
         if inline:
             return "".join(inline)

@@ -134,9 +134,7 @@ def make_workbook(
         "Items": table_rows([BASE_ITEM] if items is None else items, ITEM_ORDER),
     }
     if materials is not None:
-        sheets["Materials"] = (
-            table_rows(materials, MATERIAL_ORDER) if materials else [list(MATERIAL_ORDER)]
-        )
+        sheets["Materials"] = table_rows(materials, MATERIAL_ORDER) if materials else [list(MATERIAL_ORDER)]
     if exporter is not None:
         sheets["Exporter"] = field_value_rows(exporter)
     path = tmp_path / name
@@ -160,9 +158,7 @@ def write_registration(path: Path, *entries: Mapping[str, Any]) -> Path:
     chunks = []
     for entry in entries or (BASE_REGISTRATION,):
         lines = ["[[exporter]]"]
-        lines += [
-            f"{key} = {_toml_value(value)}" for key, value in entry.items() if value is not None
-        ]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in entry.items() if value is not None]
         chunks.append("\n".join(lines))
     path.write_text("\n\n".join(chunks) + "\n", encoding="utf-8")
     return path
@@ -211,9 +207,7 @@ class Checked:
 
     def one(self, code: str) -> Finding:
         found = self.of(code)
-        assert len(found) == 1, (
-            f"expected one {code}, got {[f.message for f in found]} in {self.codes()}"
-        )
+        assert len(found) == 1, f"expected one {code}, got {[f.message for f in found]} in {self.codes()}"
         return found[0]
 
     def problems(self) -> list[Finding]:
@@ -263,9 +257,7 @@ def run_cli(args: Sequence[str], **kwargs: Any) -> Result:
     from rexdecl.cli import prepare
 
     args = [str(a) for a in args]
-    return CliRunner().invoke(
-        prepare(args), args, prog_name="rexdecl", catch_exceptions=False, **kwargs
-    )
+    return CliRunner().invoke(prepare(args), args, prog_name="rexdecl", catch_exceptions=False, **kwargs)
 
 
 @pytest.fixture
@@ -363,9 +355,7 @@ def resolve_place(place: Any, built: Mapping[str, Any]) -> tuple[str, str | None
         cell = f"{_letter(_columns(built['items'], ITEM_ORDER), place.column)}{place.row + 2}"
         return ("Items", cell, f"Items!{cell}")
     if isinstance(place, M):
-        cell = (
-            f"{_letter(_columns(built['materials'], MATERIAL_ORDER), place.column)}{place.row + 2}"
-        )
+        cell = f"{_letter(_columns(built['materials'], MATERIAL_ORDER), place.column)}{place.row + 2}"
         return ("Materials", cell, f"Materials!{cell}")
     if isinstance(place, SHEET):
         return (place.name, None, place.name)
@@ -390,9 +380,7 @@ def assert_rule(
     assert got == want, f"{code}: {[f.message for f in found]}; all codes {result.codes()}"
     for finding in found:
         sheet, cell, text = next(
-            p
-            for s, p in places
-            if (p[0], p[1] or "") == (finding.location.sheet or "", finding.location.cell or "")
+            p for s, p in places if (p[0], p[1] or "") == (finding.location.sheet or "", finding.location.cell or "")
         )
         assert text in finding.message, (text, finding.message)
         assert finding.reference, finding

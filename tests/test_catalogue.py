@@ -28,9 +28,7 @@ CODE = re.compile(r"^[A-Z]{2,}(?:-(?:[A-Z]+|\d{4,}))+$")
 
 
 def catalogue() -> dict[str, dict[str, Any]]:
-    data = tomllib.loads(
-        resources.files("rexdecl.data").joinpath("rules.toml").read_text(encoding="utf-8")
-    )
+    data = tomllib.loads(resources.files("rexdecl.data").joinpath("rules.toml").read_text(encoding="utf-8"))
     return {rule["code"]: rule for rule in data["rule"]}
 
 
@@ -122,9 +120,7 @@ UNREGISTERED = {"exporter_rex": DROP}
 PRODUCERS: dict[str, dict[str, Any]] = {
     "REX-FORMAT": {"shipment": {"exporter_rex": "IDREX 0001"}},
     "REX-UNKNOWN": {"registration": False},
-    "REX-NOT-YET-VALID": {
-        "registration": [dict(BASE_REGISTRATION, registered_on=dt.date(2026, 11, 21))]
-    },
+    "REX-NOT-YET-VALID": {"registration": [dict(BASE_REGISTRATION, registered_on=dt.date(2026, 11, 21))]},
     "REX-REVOKED": {"registration": [dict(BASE_REGISTRATION, revoked_on=dt.date(2026, 11, 20))]},
     "EXPORTER-MISMATCH": {"shipment": {"exporter_name": "PT Agen Lain"}},
     "THRESHOLD-EUR-6000": {
@@ -158,9 +154,7 @@ PRODUCERS: dict[str, dict[str, Any]] = {
     "DESTINATION-NOT-IN-SCHEME": {"shipment": {"consignee_country": "US"}},
     "SCHEME-UNSUPPORTED": {"shipment": {"scheme": "us-gsp"}},
     "RETROSPECTIVE": {"shipment": {"export_date": dt.date(2026, 11, 1)}},
-    "STATEMENT-AGE": {
-        "shipment": {"invoice_date": dt.date(2025, 1, 2), "expected_import_date": DROP}
-    },
+    "STATEMENT-AGE": {"shipment": {"invoice_date": dt.date(2025, 1, 2), "expected_import_date": DROP}},
     "FUTURE-DATE": {"shipment": {"invoice_date": dt.date(2026, 12, 1)}},
     "HS-FORMAT": {"items": [w(hs_code="9403")]},
     "CRITERION-INVALID": {"items": [w(origin_criterion="X")]},

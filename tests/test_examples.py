@@ -80,9 +80,7 @@ def eur_rate_missing(workbook: Any) -> str:
 
 def over_6000_eur(workbook: Any) -> str:
     items = workbook["Items"]
-    quantity, price, amount = (
-        _items_cell(items, c, 1) for c in ("quantity", "unit_price", "amount")
-    )
+    quantity, price, amount = (_items_cell(items, c, 1) for c in ("quantity", "unit_price", "amount"))
     quantity.value = 200  # 200 × 28 = 5,600 + 1,800 = USD 7,400 / 1.08 = EUR 6,851.85
     amount.value = 200 * price.value
     return "Shipment"
@@ -121,9 +119,7 @@ BREAKS: list[tuple[str, Callable[[Any], str], str]] = [
     BREAKS,
     ids=[f"{n.split('.')[0]}-{b.__name__}" for n, b, _c in BREAKS],
 )
-def test_broken_example_is_caught(
-    tmp_path: Path, name: str, breaks: Callable[[Any], str], code: str
-) -> None:
+def test_broken_example_is_caught(tmp_path: Path, name: str, breaks: Callable[[Any], str], code: str) -> None:
     path = _copy(tmp_path, name)
     workbook = load_workbook(path)
     place = breaks(workbook)
@@ -145,9 +141,7 @@ def test_revoked_registration_blocks_the_example(tmp_path: Path) -> None:
     text = registration.read_text(encoding="utf-8")
     marker = 'rex_number    = "IDREXEXAMPLE0000002"'
     assert marker in text
-    registration.write_text(
-        text.replace(marker, marker + "\nrevoked_on    = 2026-11-01"), encoding="utf-8"
-    )
+    registration.write_text(text.replace(marker, marker + "\nrevoked_on    = 2026-11-01"), encoding="utf-8")
     result = run_cli(["check", path, "--as-of", AS_OF])
     assert result.exit_code == 1
     assert f"  REX-REVOKED  {registration_revoked(load_workbook(path))}" in result.stdout

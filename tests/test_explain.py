@@ -29,15 +29,10 @@ def _flat(text: str) -> str:
 
 
 def test_every_rule_explains_itself_in_both_languages() -> None:
-    raw = tomllib.loads(
-        resources.files("rexdecl.data").joinpath("rules.toml").read_text(encoding="utf-8")
-    )
+    raw = tomllib.loads(resources.files("rexdecl.data").joinpath("rules.toml").read_text(encoding="utf-8"))
     assert len(raw["rule"]) == len(CODES) == 47
     problems = [
-        f"{rule['code']}: {field}"
-        for rule in raw["rule"]
-        for field in FIELDS
-        if not str(rule.get(field, "")).strip()
+        f"{rule['code']}: {field}" for rule in raw["rule"] for field in FIELDS if not str(rule.get(field, "")).strip()
     ]
     assert not problems, "empty or missing: " + ", ".join(problems)
 
@@ -194,8 +189,7 @@ def test_explain_unknown_code_without_close_match(cli: Callable[..., Any]) -> No
     result = cli(["explain", "nonsense"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "rexdecl: unknown rule code 'nonsense'\n"
-        "hint: `rexdecl explain` without a code lists every rule code\n"
+        "rexdecl: unknown rule code 'nonsense'\nhint: `rexdecl explain` without a code lists every rule code\n"
     )
 
 
@@ -206,9 +200,7 @@ def test_explain_unknown_code_without_close_match(cli: Callable[..., Any]) -> No
         ("id", "47 kode aturan; `rexdecl explain CODE` menjelaskan salah satunya", "meaning_id"),
     ],
 )
-def test_explain_alone_lists_every_code(
-    cli: Callable[..., Any], lang: str, title: str, field: str
-) -> None:
+def test_explain_alone_lists_every_code(cli: Callable[..., Any], lang: str, title: str, field: str) -> None:
     result = cli(["--lang", lang, "explain"])
     assert result.exit_code == 0
     lines = result.output.splitlines()

@@ -57,9 +57,23 @@ needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext
 
 # -- a good shipment, and how to build workbooks from it ----------------------------------------
 
-COLUMNS = ["line", "description", "hs_code", "quantity", "unit", "unit_price", "amount",
-           "origin_criterion", "origin_note", "packages", "package_type", "marks", "net_kg",
-           "gross_kg", "cbm"]
+COLUMNS = [
+    "line",
+    "description",
+    "hs_code",
+    "quantity",
+    "unit",
+    "unit_price",
+    "amount",
+    "origin_criterion",
+    "origin_note",
+    "packages",
+    "package_type",
+    "marks",
+    "net_kg",
+    "gross_kg",
+    "cbm",
+]
 # Shipment rows: field in column A, value in column B; row 1 is the "field | value" header,
 # so invoice_number is B2, invoice_date B3, exporter_rex B4 ...
 SHIPMENT: dict[str, Any] = {
@@ -79,14 +93,38 @@ SHIPMENT: dict[str, Any] = {
 # Items: header in row 1, line 1 in row 2, line 2 in row 3 (description B, hs_code C,
 # quantity D, unit E, unit_price F, amount G ...).
 ITEMS: list[dict[str, Any]] = [
-    {"line": 1, "description": "Batik sarong, hand-drawn, cotton", "hs_code": "6214.90",
-     "quantity": 120, "unit": "PCS", "unit_price": 18.5, "amount": 2220,
-     "origin_criterion": "W 6214", "packages": 4, "package_type": "CARTON", "marks": "VT-1/4",
-     "net_kg": 48, "gross_kg": 52, "cbm": 0.24},
-    {"line": 2, "description": "Batik cotton fabric, 115 cm wide", "hs_code": "5208.52",
-     "quantity": 300, "unit": "M", "unit_price": 4.2, "amount": 1260,
-     "origin_criterion": "W 5208", "packages": 3, "package_type": "ROLL", "marks": "VT-5/7",
-     "net_kg": 45, "gross_kg": 48, "cbm": 0.21},
+    {
+        "line": 1,
+        "description": "Batik sarong, hand-drawn, cotton",
+        "hs_code": "6214.90",
+        "quantity": 120,
+        "unit": "PCS",
+        "unit_price": 18.5,
+        "amount": 2220,
+        "origin_criterion": "W 6214",
+        "packages": 4,
+        "package_type": "CARTON",
+        "marks": "VT-1/4",
+        "net_kg": 48,
+        "gross_kg": 52,
+        "cbm": 0.24,
+    },
+    {
+        "line": 2,
+        "description": "Batik cotton fabric, 115 cm wide",
+        "hs_code": "5208.52",
+        "quantity": 300,
+        "unit": "M",
+        "unit_price": 4.2,
+        "amount": 1260,
+        "origin_criterion": "W 5208",
+        "packages": 3,
+        "package_type": "ROLL",
+        "marks": "VT-5/7",
+        "net_kg": 45,
+        "gross_kg": 48,
+        "cbm": 0.21,
+    },
 ]
 OUTPUTS = ("BCP-INV-2026-118_invoice.pdf", "BCP-INV-2026-118_packing-list.pdf")
 
@@ -129,8 +167,9 @@ def with_item(index: int = 0, **changes: Any) -> list[dict[str, Any]]:
     return items
 
 
-def repack(source: Path, target: Path, change: Callable[[str, bytes], bytes | None],
-           extra: dict[str, bytes] | None = None) -> Path:
+def repack(
+    source: Path, target: Path, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None
+) -> Path:
     """Copy an .xlsx package part by part; ``change`` edits a part (None drops it)."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
@@ -242,7 +281,8 @@ def test_text_file_renamed_xlsx(tmp_path: Path) -> None:
     assert unusable(check(path)) == [
         f"{path}: this is not an Excel workbook (no .xlsx content found; the file may be "
         "truncated, or be another kind of file renamed .xlsx); expected an .xlsx workbook saved "
-        "by Excel, LibreOffice or rexdecl template"]
+        "by Excel, LibreOffice or rexdecl template"
+    ]
 
 
 def test_empty_file(tmp_path: Path) -> None:
@@ -264,11 +304,15 @@ def test_truncated_xlsx(good: Path, tmp_path: Path, keep: float) -> None:
 
 def test_damaged_part_inside_the_package(good: Path, tmp_path: Path) -> None:
     """The zip is intact but the workbook part is not XML."""
-    path = repack(good, tmp_path / "damaged.xlsx",
-                  lambda name, data: data[: len(data) // 2] if name == "xl/workbook.xml" else data)
+    path = repack(
+        good,
+        tmp_path / "damaged.xlsx",
+        lambda name, data: data[: len(data) // 2] if name == "xl/workbook.xml" else data,
+    )
     assert unusable(check(path)) == [
         f"{path}: the workbook cannot be read (damaged XML (unclosed token)); expected an .xlsx "
-        "workbook that Excel can open"]
+        "workbook that Excel can open"
+    ]
 
 
 def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
@@ -276,14 +320,15 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as package:
         package.writestr("README.txt", "not a workbook")
     assert unusable(check(path)) == [
-        f"{path}: this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx "
-        "workbook"]
+        f"{path}: this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx workbook"
+    ]
 
 
 OLE2_MESSAGE = (
     "this is an old-format .xls workbook or a password-protected file; expected an .xlsx "
     "workbook without password (in Excel: File > Save As > Excel Workbook (*.xlsx), and "
-    "remove the password)")
+    "remove the password)"
+)
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -301,8 +346,7 @@ def test_ole2_files_xls_and_encrypted_xlsx(tmp_path: Path, name: str) -> None:
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     missing = tmp_path / "nope.xlsx"
     assert unusable(check(missing)) == [f"{missing}: file not found"]
-    assert unusable(check(tmp_path)) == [
-        f"{tmp_path}: this is a folder; expected an .xlsx workbook"]
+    assert unusable(check(tmp_path)) == [f"{tmp_path}: this is a folder; expected an .xlsx workbook"]
 
 
 # == 1b. Sheets and layout ======================================================================
@@ -314,8 +358,8 @@ def test_sheet_renamed(tmp_path: Path) -> None:
 
     path = write_workbook(tmp_path / "renamed.xlsx", edit=rename)
     assert unusable(check(path)) == [
-        f"{path}: no sheet named Items (Barang); expected the sheets Shipment and Items "
-        "(found: Shipment, Lines)"]
+        f"{path}: no sheet named Items (Barang); expected the sheets Shipment and Items (found: Shipment, Lines)"
+    ]
 
 
 def test_both_sheets_missing(tmp_path: Path) -> None:
@@ -325,10 +369,9 @@ def test_both_sheets_missing(tmp_path: Path) -> None:
 
     path = write_workbook(tmp_path / "sheet1.xlsx", edit=only_one)
     assert unusable(check(path)) == [
-        f"{path}: no sheet named Shipment (Pengiriman); expected the sheets Shipment and Items "
-        "(found: Sheet1)",
-        f"{path}: no sheet named Items (Barang); expected the sheets Shipment and Items "
-        "(found: Sheet1)"]
+        f"{path}: no sheet named Shipment (Pengiriman); expected the sheets Shipment and Items (found: Sheet1)",
+        f"{path}: no sheet named Items (Barang); expected the sheets Shipment and Items (found: Sheet1)",
+    ]
 
 
 def test_sheet_names_in_other_case_spacing_and_indonesian(tmp_path: Path) -> None:
@@ -342,6 +385,7 @@ def test_sheet_names_in_other_case_spacing_and_indonesian(tmp_path: Path) -> Non
 
 def test_merged_header_cells(tmp_path: Path) -> None:
     """Merging B1:C1 keeps "description" and loses "hs_code": the column is missing."""
+
     def merge(workbook: Workbook) -> None:
         workbook["Items"].merge_cells("B1:C1")
 
@@ -350,11 +394,13 @@ def test_merged_header_cells(tmp_path: Path) -> None:
     assert unusable(check(path)) == [
         f"{path}, sheet Items, row 1: the header row lacks the column(s) hs_code; expected the "
         "columns description, hs_code, quantity, unit, unit_price, origin_criterion "
-        f"(found {found})"]
+        f"(found {found})"
+    ]
 
 
 def test_merged_title_above_the_header(tmp_path: Path) -> None:
     """The header row is the first non-empty row (workbook-format.md): a title is not one."""
+
     def title(workbook: Workbook) -> None:
         sheet = workbook["Items"]
         sheet.insert_rows(1)
@@ -366,7 +412,8 @@ def test_merged_title_above_the_header(tmp_path: Path) -> None:
     assert message == (
         f"{path}, sheet Items, row 1: the header row lacks the column(s) description, hs_code, "
         "quantity, unit, unit_price, origin_criterion; expected the columns description, "
-        "hs_code, quantity, unit, unit_price, origin_criterion (found Invoice lines)")
+        "hs_code, quantity, unit, unit_price, origin_criterion (found Invoice lines)"
+    )
 
 
 def test_leading_blank_rows_and_columns(tmp_path: Path) -> None:
@@ -375,8 +422,7 @@ def test_leading_blank_rows_and_columns(tmp_path: Path) -> None:
             sheet.insert_rows(1, 3)
             sheet.insert_cols(1, 2)
 
-    path = write_workbook(tmp_path / "shifted.xlsx", items=with_item(0, hs_code="6214.9X"),
-                          edit=shift)
+    path = write_workbook(tmp_path / "shifted.xlsx", items=with_item(0, hs_code="6214.9X"), edit=shift)
     data = summary(path)
     assert data["summary"]["invoice_number"] == "BCP/INV/2026/118"
     assert data["summary"]["lines"] == 2
@@ -427,10 +473,10 @@ def test_cells_holding_excel_errors(tmp_path: Path) -> None:
     assert unusable(check(path)) == [
         f"{path}, sheet Shipment, cell B8: the Excel error #VALUE!; expected a value (correct "
         "the formula or type the value)",
-        f"{path}, sheet Items, cell D2: the Excel error #N/A; expected a value (correct the "
-        "formula or type the value)",
+        f"{path}, sheet Items, cell D2: the Excel error #N/A; expected a value (correct the formula or type the value)",
         f"{path}, sheet Items, cell F3: the Excel error #REF!; expected a value (correct the "
-        "formula or type the value)"]
+        "formula or type the value)",
+    ]
 
 
 def test_formulas_without_saved_values(tmp_path: Path) -> None:
@@ -440,10 +486,13 @@ def test_formulas_without_saved_values(tmp_path: Path) -> None:
         sheet["G3"] = "=D3*F3"
 
     path = write_workbook(tmp_path / "formulas.xlsx", edit=formulas)
-    message = ("a formula without a saved value; expected its result (open and save the file "
-               "in Excel, or type the value)")
-    assert unusable(check(path)) == [f"{path}, sheet Items, cell G2: {message}",
-                                     f"{path}, sheet Items, cell G3: {message}"]
+    message = (
+        "a formula without a saved value; expected its result (open and save the file in Excel, or type the value)"
+    )
+    assert unusable(check(path)) == [
+        f"{path}, sheet Items, cell G2: {message}",
+        f"{path}, sheet Items, cell G3: {message}",
+    ]
 
 
 def test_formula_with_saved_value_is_read_through_its_value(good: Path, tmp_path: Path) -> None:
@@ -459,9 +508,21 @@ def test_formula_with_saved_value_is_read_through_its_value(good: Path, tmp_path
 
 
 DATE_FORMS = [
-    dt.datetime(2026, 11, 16, 14, 30), 46342, 46342.0, "2026-11-16", "2026-11-16 00:00:00",
-    "16/11/2026", "16-11-2026", "16.11.2026", "16 November 2026", "16 Nov 2026", "16-Nov-2026",
-    " 16 Nov. 2026 ", "16 Nopember 2026", "16  november  2026", "\u00a016/11/2026\u200b",
+    dt.datetime(2026, 11, 16, 14, 30),
+    46342,
+    46342.0,
+    "2026-11-16",
+    "2026-11-16 00:00:00",
+    "16/11/2026",
+    "16-11-2026",
+    "16.11.2026",
+    "16 November 2026",
+    "16 Nov 2026",
+    "16-Nov-2026",
+    " 16 Nov. 2026 ",
+    "16 Nopember 2026",
+    "16  november  2026",
+    "\u00a016/11/2026\u200b",
 ]
 
 
@@ -477,34 +538,38 @@ FORMS = "2026-11-22, 22/11/2026, 22-11-2026, 22 November 2026, 22 Nov 2026 or 22
 NOT_IN_CALENDAR = "which is not a date in the calendar"
 
 
-@pytest.mark.parametrize(("value", "found", "expected"), [
-    ("31/02/2026", f"'31/02/2026', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
-    ("2026-02-31", f"'2026-02-31', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
-    ("29/02/2026", f"'29/02/2026', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
-    ("30 Februari 2026", f"'30 Februari 2026', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
-    ("11/16/2026", f"'11/16/2026', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
-    ("16/11/26", "'16/11/26'", f"a date such as {FORMS}"),
-    ("Nov 16, 2026", "'Nov 16, 2026'", f"a date such as {FORMS}"),
-    ("tomorrow", "'tomorrow'", f"a date such as {FORMS}"),
-    (12, "the number 12", f"a date such as {FORMS}"),
-    (-5, "the number -5", f"a date such as {FORMS}"),
-    (1e308, "the number 1e+308", f"a date such as {FORMS}"),
-    (46342.5, "the number 46342.5", f"a date such as {FORMS}"),
-], ids=repr)
-def test_impossible_and_unreadable_dates(tmp_path: Path, value: Any, found: str,
-                                         expected: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "found", "expected"),
+    [
+        ("31/02/2026", f"'31/02/2026', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
+        ("2026-02-31", f"'2026-02-31', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
+        ("29/02/2026", f"'29/02/2026', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
+        ("30 Februari 2026", f"'30 Februari 2026', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
+        ("11/16/2026", f"'11/16/2026', {NOT_IN_CALENDAR}", f"a real date such as {FORMS}"),
+        ("16/11/26", "'16/11/26'", f"a date such as {FORMS}"),
+        ("Nov 16, 2026", "'Nov 16, 2026'", f"a date such as {FORMS}"),
+        ("tomorrow", "'tomorrow'", f"a date such as {FORMS}"),
+        (12, "the number 12", f"a date such as {FORMS}"),
+        (-5, "the number -5", f"a date such as {FORMS}"),
+        (1e308, "the number 1e+308", f"a date such as {FORMS}"),
+        (46342.5, "the number 46342.5", f"a date such as {FORMS}"),
+    ],
+    ids=repr,
+)
+def test_impossible_and_unreadable_dates(tmp_path: Path, value: Any, found: str, expected: str) -> None:
     path = write_workbook(tmp_path / "date.xlsx", shipment=with_shipment(invoice_date=value))
     assert unusable(check(path)) == [
-        f"{path}, sheet Shipment, cell B3: invoice_date: found {found}; expected {expected}"]
+        f"{path}, sheet Shipment, cell B3: invoice_date: found {found}; expected {expected}"
+    ]
 
 
 def test_negative_numbers_are_findings(tmp_path: Path) -> None:
-    path = write_workbook(tmp_path / "negative.xlsx",
-                          items=with_item(0, quantity=-5, amount=-92.5))
+    path = write_workbook(tmp_path / "negative.xlsx", items=with_item(0, quantity=-5, amount=-92.5))
     result = check(path)
     assert_handled(result, 1)
-    assert ("Items!D2: quantity of line 1 is negative (-5); enter a positive number (credit "
-            "notes are separate documents)") in result.output
+    assert (
+        "Items!D2: quantity of line 1 is negative (-5); enter a positive number (credit notes are separate documents)"
+    ) in result.output
     assert "Items!G2: amount of line 1 is negative (-92.5)" in result.output
 
 
@@ -513,13 +578,18 @@ def test_ambiguous_number_text(tmp_path: Path) -> None:
     assert unusable(check(path)) == [
         f"{path}, sheet Items, cell F2: unit_price: found '1.234', which reads as 1234 or "
         "1.234; expected the number written unambiguously (e.g. 17500 or 17.50), or the "
-        "Shipment field number_format set to id (1.234,56) or en (1,234.56)"]
+        "Shipment field number_format set to id (1.234,56) or en (1,234.56)"
+    ]
 
 
 def test_number_text_in_both_styles(tmp_path: Path) -> None:
-    path = write_workbook(tmp_path / "styles.xlsx", items=[
-        {**ITEMS[0], "unit_price": "18,50", "amount": "2.220,00"},
-        {**ITEMS[1], "quantity": "300", "unit_price": "4.20", "amount": "1,260.00"}])
+    path = write_workbook(
+        tmp_path / "styles.xlsx",
+        items=[
+            {**ITEMS[0], "unit_price": "18,50", "amount": "2.220,00"},
+            {**ITEMS[1], "quantity": "300", "unit_price": "4.20", "amount": "1,260.00"},
+        ],
+    )
     assert summary(path)["summary"]["originating_value"] == "3480.00"
 
 
@@ -527,16 +597,22 @@ def test_number_text_that_is_not_a_number(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "text.xlsx", items=with_item(0, quantity="1e308"))
     assert unusable(check(path)) == [
         f"{path}, sheet Items, cell D2: quantity: found '1e308'; expected a number such as "
-        "1234.56, 1,234.56 or 1.234,56 (no currency sign or unit)"]
+        "1234.56, 1,234.56 or 1.234,56 (no currency sign or unit)"
+    ]
 
 
-
-
-@pytest.mark.parametrize(("column", "cell", "value"), [
-    ("quantity", "D2", 1e308), ("unit_price", "F2", -1e308), ("amount", "G2", 1e308),
-    ("net_kg", "M2", 1e308), ("quantity", "D2", "9" * 400)], ids=repr)
-def test_absurd_numbers_are_refused_naming_the_cell(tmp_path: Path, column: str, cell: str,
-                                                    value: Any) -> None:
+@pytest.mark.parametrize(
+    ("column", "cell", "value"),
+    [
+        ("quantity", "D2", 1e308),
+        ("unit_price", "F2", -1e308),
+        ("amount", "G2", 1e308),
+        ("net_kg", "M2", 1e308),
+        ("quantity", "D2", "9" * 400),
+    ],
+    ids=repr,
+)
+def test_absurd_numbers_are_refused_naming_the_cell(tmp_path: Path, column: str, cell: str, value: Any) -> None:
     path = write_workbook(tmp_path / "absurd.xlsx", items=with_item(0, **{column: value}))
     for result in (check(path), generate(path, tmp_path / "out")):
         (message,) = unusable(result)
@@ -547,8 +623,9 @@ def test_absurd_numbers_are_refused_naming_the_cell(tmp_path: Path, column: str,
 
 def test_a_total_too_large_to_spell_does_not_crash_generate(tmp_path: Path) -> None:
     # Every cell is below the largest number a cell may hold; their product is not.
-    path = write_workbook(tmp_path / "large.xlsx", items=with_item(
-        0, quantity=100_000_000, unit_price=100_000_000, amount=None))
+    path = write_workbook(
+        tmp_path / "large.xlsx", items=with_item(0, quantity=100_000_000, unit_price=100_000_000, amount=None)
+    )
     assert_handled(check(path), 0)
     assert_handled(generate(path, tmp_path / "out"), 0)
 
@@ -561,65 +638,77 @@ def test_invisible_characters_around_rex_and_hs_are_trimmed(tmp_path: Path) -> N
     path = write_workbook(
         tmp_path / "around.xlsx",
         shipment=with_shipment(exporter_rex=f"{NBSP}{ZWSP}IDREXEXAMPLE0000001{BOM} "),
-        items=with_item(0, hs_code=f" {ZWSP}6214.90{NBSP}{NNBSP}"))
+        items=with_item(0, hs_code=f" {ZWSP}6214.90{NBSP}{NNBSP}"),
+    )
     data = summary(path)
     assert data["summary"]["rex_number"] == "IDREXEXAMPLE0000001"
     assert data["summary"]["errors"] == 0
 
 
-@pytest.mark.parametrize(("rex", "char"), [
-    (f"IDREX{ZWSP}EXAMPLE0000001", "U+200B ZERO WIDTH SPACE"),
-    (f"IDREX{NBSP}EXAMPLE0000001", "U+00A0 NO-BREAK SPACE"),
-    (f"IDREXEXAMPLE{ZWJ}0000001", "U+200D ZERO WIDTH JOINER"),
-])
+@pytest.mark.parametrize(
+    ("rex", "char"),
+    [
+        (f"IDREX{ZWSP}EXAMPLE0000001", "U+200B ZERO WIDTH SPACE"),
+        (f"IDREX{NBSP}EXAMPLE0000001", "U+00A0 NO-BREAK SPACE"),
+        (f"IDREXEXAMPLE{ZWJ}0000001", "U+200D ZERO WIDTH JOINER"),
+    ],
+)
 def test_invisible_characters_inside_a_rex_number(tmp_path: Path, rex: str, char: str) -> None:
     path = write_workbook(tmp_path / "rex.xlsx", shipment=with_shipment(exporter_rex=rex))
     result = check(path)
     assert_handled(result, 1)
-    assert (f"REX-FORMAT  Shipment!B4: REX number '{rex}' is not valid: it contains the "
-            f"invisible character(s) {char}. Copy the number exactly as registered"
-            ) in result.output
+    assert (
+        f"REX-FORMAT  Shipment!B4: REX number '{rex}' is not valid: it contains the "
+        f"invisible character(s) {char}. Copy the number exactly as registered"
+    ) in result.output
 
 
-@pytest.mark.parametrize(("code", "char"), [
-    (f"6214{NBSP}90", "U+00A0 NO-BREAK SPACE"),
-    (f"6214.{ZWJ}90", "U+200D ZERO WIDTH JOINER"),
-    (f"62{ZWSP}14.90", "U+200B ZERO WIDTH SPACE"),
-])
+@pytest.mark.parametrize(
+    ("code", "char"),
+    [
+        (f"6214{NBSP}90", "U+00A0 NO-BREAK SPACE"),
+        (f"6214.{ZWJ}90", "U+200D ZERO WIDTH JOINER"),
+        (f"62{ZWSP}14.90", "U+200B ZERO WIDTH SPACE"),
+    ],
+)
 def test_invisible_characters_inside_an_hs_code(tmp_path: Path, code: str, char: str) -> None:
     path = write_workbook(tmp_path / "hs.xlsx", items=with_item(0, hs_code=code))
     result = check(path)
     assert_handled(result, 1)
-    assert (f"HS-FORMAT  Items!C2: HS code '{code}' is not valid (it contains the invisible "
-            f"character(s) {char}); expected 6 to 10 digits in the Items sheet") in result.output
+    assert (
+        f"HS-FORMAT  Items!C2: HS code '{code}' is not valid (it contains the invisible "
+        f"character(s) {char}); expected 6 to 10 digits in the Items sheet"
+    ) in result.output
 
 
 def test_text_over_the_length_limit(tmp_path: Path) -> None:
     limit = limits.MAX_TEXT_LENGTH
-    path = write_workbook(tmp_path / "long.xlsx",
-                          shipment=with_shipment(consignee_address="x" * (limit + 1)),
-                          items=with_item(1, description="é" * 50_000))
+    path = write_workbook(
+        tmp_path / "long.xlsx",
+        shipment=with_shipment(consignee_address="x" * (limit + 1)),
+        items=with_item(1, description="é" * 50_000),
+    )
     assert unusable(check(path)) == [
         f"{path}, sheet Shipment, cell B6: a text of {limit + 1:,} characters; expected at most "
         f"{limit:,} characters in one cell",
         # Excel (and openpyxl) keep at most 32,767 characters in a cell.
-        f"{path}, sheet Items, cell B3: a text of 32,767 characters; expected at most "
-        f"{limit:,} characters in one cell"]
+        f"{path}, sheet Items, cell B3: a text of 32,767 characters; expected at most {limit:,} characters in one cell",
+    ]
 
 
 def test_text_just_under_the_length_limit_is_printed(tmp_path: Path) -> None:
     limit = limits.MAX_TEXT_LENGTH
     words = ("Batik sarong hand-drawn cotton " * 100)[: limit - 4] + " END"
-    path = write_workbook(tmp_path / "long.xlsx",
-                          shipment=with_shipment(consignee_address=words),
-                          items=with_item(0, description=words))
+    path = write_workbook(
+        tmp_path / "long.xlsx", shipment=with_shipment(consignee_address=words), items=with_item(0, description=words)
+    )
     assert_handled(check(path), 0)
     out = tmp_path / "out"
     assert_handled(generate(path, out), 0)
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
 
 
-HEBREW_NAME = "חברת הדוגמה בע\"מ"
+HEBREW_NAME = 'חברת הדוגמה בע"מ'
 HEBREW_ADDRESS = "רחוב הדוגמה 5, תל אביב"
 ARABIC_NAME = "شركة المثال للتجارة"
 
@@ -629,9 +718,13 @@ def test_right_to_left_text_is_printed(tmp_path: Path) -> None:
     """Hebrew (in the bundled Noto Sans) and bidi control characters inside Latin text."""
     path = write_workbook(
         tmp_path / "rtl.xlsx",
-        shipment=with_shipment(consignee_name=HEBREW_NAME, consignee_address=HEBREW_ADDRESS,
-                               notes=f"Latin \u202eevil\u202c text \u200f{HEBREW_NAME}\u200e."),
-        items=with_item(0, description=f"Batik sarong {HEBREW_ADDRESS} \u2067inline\u2069"))
+        shipment=with_shipment(
+            consignee_name=HEBREW_NAME,
+            consignee_address=HEBREW_ADDRESS,
+            notes=f"Latin \u202eevil\u202c text \u200f{HEBREW_NAME}\u200e.",
+        ),
+        items=with_item(0, description=f"Batik sarong {HEBREW_ADDRESS} \u2067inline\u2069"),
+    )
     assert_handled(check(path), 0)
     out = tmp_path / "out"
     assert_handled(generate(path, out), 0)
@@ -640,11 +733,14 @@ def test_right_to_left_text_is_printed(tmp_path: Path) -> None:
         assert word in text, word
 
 
-@pytest.mark.parametrize(("field", "value", "char"), [
-    ("consignee_name", f"{ARABIC_NAME} 🚢", "'ش' (U+0634 ARABIC LETTER SHEEN)"),
-    ("notes", "Shipped with care 📦", "'📦' (U+1F4E6 PACKAGE)"),
-    ("description", "وشاح باتيك قطن", "'و' (U+0648 ARABIC LETTER WAW)"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "char"),
+    [
+        ("consignee_name", f"{ARABIC_NAME} 🚢", "'ش' (U+0634 ARABIC LETTER SHEEN)"),
+        ("notes", "Shipped with care 📦", "'📦' (U+1F4E6 PACKAGE)"),
+        ("description", "وشاح باتيك قطن", "'و' (U+0648 ARABIC LETTER WAW)"),
+    ],
+)
 def test_arabic_and_emoji_text(tmp_path: Path, field: str, value: str, char: str) -> None:
     """Checked like any text; the documents are refused (exit 2, the character named)
     rather than printed with empty boxes, since no bundled font has these characters."""
@@ -656,38 +752,40 @@ def test_arabic_and_emoji_text(tmp_path: Path, field: str, value: str, char: str
     out = tmp_path / "out"
     result = generate(path, out)
     assert_handled(result, 2)
-    assert (f"the character {char} is in none of the bundled fonts and would print as an empty "
-            "box") in result.output
+    assert (f"the character {char} is in none of the bundled fonts and would print as an empty box") in result.output
     assert no_partial_files(out) == []
 
 
 @pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9b"])
-def test_control_characters_in_printed_text_are_refused_naming_the_field(
-        tmp_path: Path, char: str) -> None:
+def test_control_characters_in_printed_text_are_refused_naming_the_field(tmp_path: Path, char: str) -> None:
     """Excel keeps DEL and the C1 controls (pasted from terminals and old systems) in cells."""
-    path = write_workbook(tmp_path / "in" / "s.xlsx",
-                          shipment=with_shipment(notes=f"Fragile{char} goods"))
+    path = write_workbook(tmp_path / "in" / "s.xlsx", shipment=with_shipment(notes=f"Fragile{char} goods"))
     assert_handled(check(path), 0)
     out = tmp_path / "out"
     result = generate(path, out)
     assert_handled(result, 2)
-    assert result.output.startswith(f"rexdecl: notes {'Fragile' + char + ' goods'!r}: the "
-                                    f"character {char!r} (U+{ord(char):04X} ")
+    assert result.output.startswith(
+        f"rexdecl: notes {'Fragile' + char + ' goods'!r}: the character {char!r} (U+{ord(char):04X} "
+    )
     assert no_partial_files(out) == []
 
 
 # == 1d. XML and zip bombs, huge sheets ==========================================================
 
-SST_TYPE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
-SST_REL = ('<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/'
-           '2006/relationships/sharedStrings" Target="sharedStrings.xml"/>')
+SST_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+SST_REL = (
+    '<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/'
+    '2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+)
 SST_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i > 1 else "&lol;") * 10}">'
-              for i in range(1, 10))
-    + "]>\n")
+    + "".join(f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i > 1 else "&lol;") * 10}">' for i in range(1, 10))
+    + "]>\n"
+)
 
 
 def with_shared_strings(good: Path, target: Path, shared_strings: str) -> Path:
@@ -700,8 +798,7 @@ def with_shared_strings(good: Path, target: Path, shared_strings: str) -> Path:
         if name == "xl/_rels/workbook.xml.rels":
             return data.replace(b"</Relationships>", SST_REL.encode() + b"</Relationships>")
         if name == ITEMS_PART:
-            cell = re.search(rb'<c r="B2" t="inlineStr"><is><t>' + re.escape(description)
-                             + rb"</t></is></c>", data)
+            cell = re.search(rb'<c r="B2" t="inlineStr"><is><t>' + re.escape(description) + rb"</t></is></c>", data)
             assert cell is not None, "openpyxl no longer writes inline strings"
             return data.replace(cell.group(0), b'<c r="B2" t="s"><v>0</v></c>')
         return data
@@ -711,15 +808,21 @@ def with_shared_strings(good: Path, target: Path, shared_strings: str) -> Path:
 
 def test_shared_strings_are_read(good: Path, tmp_path: Path) -> None:
     """The carrier of the bombs below works: a plain sharedStrings part is read."""
-    path = with_shared_strings(good, tmp_path / "sst.xlsx", (
-        f'<?xml version="1.0"?><sst xmlns="{SST_NS}" count="1" uniqueCount="1">'
-        "<si><t>Shared batik sarong</t></si></sst>"))
+    path = with_shared_strings(
+        good,
+        tmp_path / "sst.xlsx",
+        (
+            f'<?xml version="1.0"?><sst xmlns="{SST_NS}" count="1" uniqueCount="1">'
+            "<si><t>Shared batik sarong</t></si></sst>"
+        ),
+    )
     assert_handled(check(path), 0)
 
 
 def billion_laughs_in_shared_strings(good: Path, target: Path) -> Path:
-    return with_shared_strings(good, target, BILLION_LAUGHS + (
-        f'<sst xmlns="{SST_NS}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'))
+    return with_shared_strings(
+        good, target, BILLION_LAUGHS + (f'<sst xmlns="{SST_NS}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>')
+    )
 
 
 def billion_laughs_in_a_sheet(good: Path, target: Path) -> Path:
@@ -732,8 +835,7 @@ def billion_laughs_in_a_sheet(good: Path, target: Path) -> Path:
     return repack(good, target, change)
 
 
-BOMBS = {"sharedStrings.xml": billion_laughs_in_shared_strings,
-         "worksheet": billion_laughs_in_a_sheet}
+BOMBS = {"sharedStrings.xml": billion_laughs_in_shared_strings, "worksheet": billion_laughs_in_a_sheet}
 
 
 ENTITIES_REFUSED = "the XML declares entities (refused as a defence against entity expansion)"
@@ -757,16 +859,19 @@ def test_xml_bomb_is_one_problem_at_its_place(good: Path, tmp_path: Path, where:
     path = BOMBS[where](good, tmp_path / "bomb.xlsx")
     expected = {
         "sharedStrings.xml": f"{path}: the workbook cannot be read ({ENTITIES_REFUSED}); "
-                             "expected an .xlsx workbook that Excel can open",
+        "expected an .xlsx workbook that Excel can open",
         "worksheet": f"{path}, sheet Items: the sheet cannot be read ({ENTITIES_REFUSED}); "
-                     "expected a worksheet that Excel can open",
+        "expected a worksheet that Excel can open",
     }
     assert unusable(check(path)) == [expected[where]]
 
 
 def test_a_refused_workbook_leaves_no_open_file(good: Path, tmp_path: Path) -> None:
-    path = repack(good, tmp_path / "damaged.xlsx",
-                  lambda name, data: data[: len(data) // 2] if name == "xl/workbook.xml" else data)
+    path = repack(
+        good,
+        tmp_path / "damaged.xlsx",
+        lambda name, data: data[: len(data) // 2] if name == "xl/workbook.xml" else data,
+    )
     gc.collect()
     gc.disable()  # what is freed must be freed by reference counting, deterministically
     try:
@@ -779,9 +884,14 @@ def test_a_refused_workbook_leaves_no_open_file(good: Path, tmp_path: Path) -> N
 def test_external_entity_is_not_resolved(good: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(f"SECRET-{uuid.uuid4()}")
-    path = with_shared_strings(good, tmp_path / "xxe.xlsx", (
-        f'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'
-        f'<sst xmlns="{SST_NS}" count="1" uniqueCount="1"><si><t>&xxe;</t></si></sst>'))
+    path = with_shared_strings(
+        good,
+        tmp_path / "xxe.xlsx",
+        (
+            f'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'
+            f'<sst xmlns="{SST_NS}" count="1" uniqueCount="1"><si><t>&xxe;</t></si></sst>'
+        ),
+    )
     with OpenedFiles() as opened:
         result = check(path, "--format", "json")
     found = unusable(result)
@@ -796,8 +906,10 @@ def test_zip_bomb_is_refused_without_unpacking(good: Path, tmp_path: Path) -> No
     shutil.copy(good, path)
     shutil.copy(REGISTRATION, tmp_path / "registration.toml")
     chunk = bytes(1 << 20)
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package, \
-            package.open("xl/media/image1.png", "w", force_zip64=True) as stream:
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package,
+        package.open("xl/media/image1.png", "w", force_zip64=True) as stream,
+    ):
         for _ in range(600):
             stream.write(chunk)
     assert path.stat().st_size < 2 * 1024 * 1024
@@ -805,7 +917,8 @@ def test_zip_bomb_is_refused_without_unpacking(good: Path, tmp_path: Path) -> No
     assert unusable(check(path)) == [
         f"{path}: the workbook unpacks to 600 MB, over the limit of "
         f"{limits.MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB (a compression bomb or a vastly "
-        "oversized file); expected a shipment workbook"]
+        "oversized file); expected a shipment workbook"
+    ]
     assert time.monotonic() - started < 10
 
 
@@ -844,13 +957,15 @@ def test_200000_item_rows_are_refused(tmp_path: Path) -> None:
     elapsed = time.monotonic() - started
     assert unusable(result) == [
         f"{path}, sheet Items: more than 100,000 rows; expected at most 100,000 rows in one sheet "
-        "(split the shipment into several invoices)"]
+        "(split the shipment into several invoices)"
+    ]
     print(f"\n200,000-row workbook refused in {elapsed:.1f} s")
 
 
 def test_a_value_in_the_last_cell_of_the_sheet_is_read_quickly(tmp_path: Path) -> None:
     """A 6 KB file whose used range is the whole sheet: the reader must not walk (or pad)
     the 17 billion cells in between. (It did hang with openpyxl's read-only mode.)"""
+
     def far(workbook: Workbook) -> None:
         workbook["Items"]["B1048576"] = "stray"
 
@@ -858,11 +973,15 @@ def test_a_value_in_the_last_cell_of_the_sheet_is_read_quickly(tmp_path: Path) -
     assert path.stat().st_size < 10_000
     completed = subprocess.run(
         [sys.executable, "-m", "rexdecl", "check", str(path), "--as-of", AS_OF],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert "Traceback" not in completed.stderr
-    assert ("MISSING-FIELD  Items!C1048576: hs_code of line 3 is empty; enter it (required "
-            "for every line)") in completed.stdout
+    assert (
+        "MISSING-FIELD  Items!C1048576: hs_code of line 3 is empty; enter it (required for every line)"
+    ) in completed.stdout
 
 
 def test_a_value_far_to_the_right_is_refused(tmp_path: Path) -> None:
@@ -873,7 +992,8 @@ def test_a_value_far_to_the_right_is_refused(tmp_path: Path) -> None:
     assert unusable(check(path)) == [
         f"{path}, sheet Items, cell XFD3: a value in column XFD, beyond the "
         f"{limits.MAX_COLUMNS} columns a sheet may use; expected the table within columns A to "
-        "GR (delete or move that cell)"]
+        "GR (delete or move that cell)"
+    ]
 
 
 # == 2. Hostile content renders as text; nothing is fetched, read or embedded ===================
@@ -943,8 +1063,13 @@ def foreign_files(opened: list[str], *allowed_folders: Path) -> set[str]:
     """Opened files outside Python, the package's own files and ``allowed_folders``."""
     from rexdecl.render import templates_dir
 
-    roots = [sys.prefix, sys.base_prefix, str(ROOT / "rexdecl"), str(templates_dir()),
-             *(str(Path(p).resolve()) for p in allowed_folders)]
+    roots = [
+        sys.prefix,
+        sys.base_prefix,
+        str(ROOT / "rexdecl"),
+        str(templates_dir()),
+        *(str(Path(p).resolve()) for p in allowed_folders),
+    ]
     temp = Path(tempfile.gettempdir()).resolve()
     foreign = set()
     for name in opened:
@@ -953,8 +1078,7 @@ def foreign_files(opened: list[str], *allowed_folders: Path) -> set[str]:
             continue
         if name.startswith(SYSTEM_READS) or path == temp:
             continue
-        if path.is_relative_to(temp) and path.relative_to(temp).parts[0].startswith(
-                TEMPORARY_PREFIXES):
+        if path.is_relative_to(temp) and path.relative_to(temp).parts[0].startswith(TEMPORARY_PREFIXES):
             continue
         foreign.add(name)
     return foreign
@@ -962,19 +1086,20 @@ def foreign_files(opened: list[str], *allowed_folders: Path) -> set[str]:
 
 def pdf_text(path: Path) -> str:
     assert POPPLER
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
-RUNNING_LINES = re.compile(
-    r"^(?:(?:COMMERCIAL INVOICE|PACKING LIST) • Invoice No\. .* • .*|Page \d+ of \d+)$")
+RUNNING_LINES = re.compile(r"^(?:(?:COMMERCIAL INVOICE|PACKING LIST) • Invoice No\. .* • .*|Page \d+ of \d+)$")
 
 
 def pdf_body_text(path: Path) -> str:
     """The PDF's text without each page's running footer, so that a value broken across
     pages reads as one."""
-    return "\n".join(line for line in pdf_text(path).replace("\f", "\n").splitlines()
-                     if not RUNNING_LINES.match(line.strip()))
+    return "\n".join(
+        line for line in pdf_text(path).replace("\f", "\n").splitlines() if not RUNNING_LINES.match(line.strip())
+    )
 
 
 def pdf_every_byte(path: Path) -> bytes:
@@ -1017,15 +1142,25 @@ def hostile_payloads(port: int, secret: Path) -> list[str]:
 
 # Every text field of the workbook, with the tag that starts its value (the invoice number,
 # which also names the files, holds a shorter one: see HOSTILE_INVOICE_NUMBER).
-SHIPMENT_TEXT = {"exporter_name": "EXPNAME",
-                 "exporter_address": "EXPADDR", "consignee_name": "CONNAME",
-                 "consignee_address": "CONADDR", "consignment_ref": "BLREF",
-                 "incoterm": "INCOTERM", "delivery_place": "DELIVERY",
-                 "payment_terms": "PAYMENT", "buyer_order": "BUYER", "lc_number": "LCNUM",
-                 "port_of_loading": "POL", "port_of_discharge": "POD", "vessel": "VESSEL",
-                 "peb_number": "PEBNO", "eska_code": "ESKA", "notes": "NOTES"}
-ITEM_TEXT = {"description": "DESC", "unit": "UNIT", "origin_note": "ONOTE",
-             "package_type": "PKG", "marks": "MARKS"}
+SHIPMENT_TEXT = {
+    "exporter_name": "EXPNAME",
+    "exporter_address": "EXPADDR",
+    "consignee_name": "CONNAME",
+    "consignee_address": "CONADDR",
+    "consignment_ref": "BLREF",
+    "incoterm": "INCOTERM",
+    "delivery_place": "DELIVERY",
+    "payment_terms": "PAYMENT",
+    "buyer_order": "BUYER",
+    "lc_number": "LCNUM",
+    "port_of_loading": "POL",
+    "port_of_discharge": "POD",
+    "vessel": "VESSEL",
+    "peb_number": "PEBNO",
+    "eska_code": "ESKA",
+    "notes": "NOTES",
+}
+ITEM_TEXT = {"description": "DESC", "unit": "UNIT", "origin_note": "ONOTE", "package_type": "PKG", "marks": "MARKS"}
 EXPORTER_TEXT = {"name": "EXPNAME", "address": "EXPADDR", "npwp": "NPWP", "contact": "CONTACT"}
 NOT_PRINTED = {"ONOTE", "CONTACT"}  # kept in the attached shipment data, not on the page
 HOSTILE_INVOICE_NUMBER = "INV <b>{{ 7*7 }}</b> <script>x</script>"
@@ -1034,14 +1169,22 @@ HOSTILE_INVOICE_NUMBER = "INV <b>{{ 7*7 }}</b> <script>x</script>"
 def hostile_workbook(path: Path, payload: str) -> Path:
     """Every text field holds ``TAG payload``; the registration is the Exporter sheet, so
     the exporter's name and address in both places match."""
+
     def value(tag: str) -> str:
         return f"{tag} {payload}"
 
-    shipment = {**SHIPMENT, "exporter_rex": "IDREXEXAMPLE0000009", "exporter_country": "ID",
-                "peb_date": dt.date(2026, 11, 15), "invoice_number": HOSTILE_INVOICE_NUMBER,
-                **{field: value(tag) for field, tag in SHIPMENT_TEXT.items()}}
-    items = [{**item, **{field: value(f"{tag}{number}") for field, tag in ITEM_TEXT.items()}}
-             for number, item in enumerate(ITEMS, start=1)]
+    shipment = {
+        **SHIPMENT,
+        "exporter_rex": "IDREXEXAMPLE0000009",
+        "exporter_country": "ID",
+        "peb_date": dt.date(2026, 11, 15),
+        "invoice_number": HOSTILE_INVOICE_NUMBER,
+        **{field: value(tag) for field, tag in SHIPMENT_TEXT.items()},
+    }
+    items = [
+        {**item, **{field: value(f"{tag}{number}") for field, tag in ITEM_TEXT.items()}}
+        for number, item in enumerate(ITEMS, start=1)
+    ]
 
     def exporter_sheet(workbook: Workbook) -> None:
         sheet = workbook.create_sheet("Exporter")
@@ -1057,8 +1200,7 @@ def hostile_workbook(path: Path, payload: str) -> Path:
 
 
 @needs_poppler
-def test_hostile_text_in_every_field_renders_as_text(tmp_path: Path,
-                                                     http_server: tuple[int, list[str]]) -> None:
+def test_hostile_text_in_every_field_renders_as_text(tmp_path: Path, http_server: tuple[int, list[str]]) -> None:
     port, requests = http_server
     secret = tmp_path / "secret" / "secret.txt"
     secret.parent.mkdir()
@@ -1102,8 +1244,10 @@ def test_hostile_text_in_every_field_renders_as_text(tmp_path: Path,
     # Cells of the line table are narrow columns that break across pages, where pdftotext
     # puts the repeated table head and the neighbouring cells in between: there, every
     # character must come, in order, within a short stretch after the field's tag.
-    cells = {pdfs[0]: ("DESC1", "DESC2", "MARKS1", "MARKS2", "UNIT1"),
-             pdfs[1]: ("DESC1", "DESC2", "MARKS1", "MARKS2", "PKG1")}
+    cells = {
+        pdfs[0]: ("DESC1", "DESC2", "MARKS1", "MARKS2", "UNIT1"),
+        pdfs[1]: ("DESC1", "DESC2", "MARKS1", "MARKS2", "PKG1"),
+    }
     for pdf, tags in cells.items():
         for tag in tags:
             assert in_order(tag + compact(payload), texts[pdf], within=3), (pdf.name, tag)
@@ -1140,49 +1284,44 @@ def in_order(needle: str, text: str, within: float) -> bool:
 
 def test_hostile_invoice_number_becomes_a_safe_file_name(tmp_path: Path) -> None:
     number = "../../etc/<passwd> {{7*7}}\u202e."
-    path = write_workbook(tmp_path / "in" / "name.xlsx",
-                          shipment=with_shipment(invoice_number=number))
+    path = write_workbook(tmp_path / "in" / "name.xlsx", shipment=with_shipment(invoice_number=number))
     out = tmp_path / "out"
     assert_handled(generate(path, out), 0)
     base = "..-..-etc--passwd----7-7---."  # workbook-format.md: outside A-Za-z0-9._- -> "-"
     assert base == re.sub(r"[^A-Za-z0-9._-]", "-", number)
-    assert sorted(p.name for p in out.iterdir()) == [f"{base}_invoice.pdf",
-                                                     f"{base}_packing-list.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [f"{base}_invoice.pdf", f"{base}_packing-list.pdf"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
 
 
 def test_invoice_number_too_long_for_a_file_name(tmp_path: Path) -> None:
     """Fixed: a 2,000-character invoice number made the file name too long (exit 3)."""
     number = "INV-" + "0" * (limits.MAX_TEXT_LENGTH - 4)
-    path = write_workbook(tmp_path / "in" / "long.xlsx",
-                          shipment=with_shipment(invoice_number=number))
+    path = write_workbook(tmp_path / "in" / "long.xlsx", shipment=with_shipment(invoice_number=number))
     assert_handled(check(path), 0)
     out = tmp_path / "out"
     result = generate(path, out)
     assert_handled(result, 2)
-    assert (f"rexdecl: {path}, sheet Shipment, cell B2: the invoice number is 2,000 characters "
-            f"long, too long to name the output files; expected at most {limits.MAX_FILE_STEM} "
-            "characters") in result.output
+    assert (
+        f"rexdecl: {path}, sheet Shipment, cell B2: the invoice number is 2,000 characters "
+        f"long, too long to name the output files; expected at most {limits.MAX_FILE_STEM} "
+        "characters"
+    ) in result.output
     assert not out.exists()
-    ok = write_workbook(tmp_path / "ok" / "ok.xlsx", shipment=with_shipment(
-        invoice_number="I" * limits.MAX_FILE_STEM))
+    ok = write_workbook(tmp_path / "ok" / "ok.xlsx", shipment=with_shipment(invoice_number="I" * limits.MAX_FILE_STEM))
     assert_handled(generate(ok, out, "--html"), 0)
     assert len(list(out.iterdir())) == 4
 
 
 def png_bytes(width: int = 4, height: int = 4) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     raw = b"".join(b"\0" + b"\x20\x40\x80" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
-def test_logo_outside_the_workbook_folder_is_the_only_file_read(tmp_path: Path,
-                                                                good: Path) -> None:
+def test_logo_outside_the_workbook_folder_is_the_only_file_read(tmp_path: Path, good: Path) -> None:
     logo_folder = tmp_path / "elsewhere" / "branding"
     logo_folder.mkdir(parents=True)
     logo = logo_folder / "logo.png"
@@ -1211,13 +1350,14 @@ def test_text_file_named_like_an_image_is_refused_as_a_logo(tmp_path: Path, good
     out = tmp_path / "out"
     result = generate(good, out, "--logo", str(fake))
     assert_handled(result, 2)
-    assert (f"rexdecl: {fake}: the file is not a PNG, JPEG or SVG image (its content does not "
-            "match); expected the exporter's logo") in result.output
+    assert (
+        f"rexdecl: {fake}: the file is not a PNG, JPEG or SVG image (its content does not "
+        "match); expected the exporter's logo"
+    ) in result.output
     assert not out.exists()
 
 
-def test_svg_logo_pointing_elsewhere_is_refused(tmp_path: Path, good: Path,
-                                               http_server: tuple[int, list[str]]) -> None:
+def test_svg_logo_pointing_elsewhere_is_refused(tmp_path: Path, good: Path, http_server: tuple[int, list[str]]) -> None:
     port, requests = http_server
     secret = tmp_path / "secret.png"
     secret.write_bytes(png_bytes())
@@ -1226,7 +1366,8 @@ def test_svg_logo_pointing_elsewhere_is_refused(tmp_path: Path, good: Path,
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'width="40" height="20">'
         f'<image xlink:href="{secret.as_uri()}" width="20" height="20"/>'
-        f'<image href="http://127.0.0.1:{port}/logo.png" x="20" width="20" height="20"/></svg>')
+        f'<image href="http://127.0.0.1:{port}/logo.png" x="20" width="20" height="20"/></svg>'
+    )
     out = tmp_path / "out"
     with OpenedFiles() as opened:
         result = generate(good, out, "--logo", str(logo))
@@ -1248,8 +1389,7 @@ def test_existing_outputs_are_not_overwritten_without_force(tmp_path: Path, good
     before = existing.read_bytes()
     result = generate(good, out)
     assert_handled(result, 2)
-    assert (f"rexdecl: {existing} already exist(s); nothing was written (use --force to "
-            "replace)") in result.output
+    assert (f"rexdecl: {existing} already exist(s); nothing was written (use --force to replace)") in result.output
     assert existing.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [OUTPUTS[0]]
     assert_handled(generate(good, out, "--force"), 0)
@@ -1262,8 +1402,7 @@ def test_out_naming_a_file(tmp_path: Path, good: Path) -> None:
     target.write_bytes(b"not a folder")
     result = generate(good, target)
     assert_handled(result, 2)
-    assert (f"rexdecl: {target} is a file, not a folder; expected an output folder (--out)"
-            in result.output)
+    assert f"rexdecl: {target} is a file, not a folder; expected an output folder (--out)" in result.output
     assert target.read_bytes() == b"not a folder"
 
 
@@ -1272,8 +1411,7 @@ def test_out_below_a_file(tmp_path: Path, good: Path) -> None:
     blocker.write_text("x")
     result = generate(good, blocker / "sub")
     assert_handled(result, 2)
-    assert (f"rexdecl: {blocker / 'sub'}: the output folder cannot be created (Not a directory)"
-            in result.output)
+    assert f"rexdecl: {blocker / 'sub'}: the output folder cannot be created (Not a directory)" in result.output
 
 
 @pytest.fixture
@@ -1290,10 +1428,10 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
             folder.chmod(0o700)
         return
     chattr = shutil.which("chattr")
-    if chattr is None or subprocess.run([chattr, "+i", str(folder)],
-                                        capture_output=True).returncode != 0:
-        pytest.skip("running as root, where chmod does not stop writes, and chattr +i is not "
-                    "available on this file system")
+    if chattr is None or subprocess.run([chattr, "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip(
+            "running as root, where chmod does not stop writes, and chattr +i is not available on this file system"
+        )
     try:
         probe = folder / "probe"
         try:
@@ -1311,17 +1449,20 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
 def test_output_folder_not_writable(read_only_folder: Path, good: Path) -> None:
     result = generate(good, read_only_folder)
     assert_handled(result, 2)
-    assert (f"rexdecl: {read_only_folder}: the output folder is not writable; choose another "
-            "with --out") in result.output
+    assert (
+        f"rexdecl: {read_only_folder}: the output folder is not writable; choose another with --out"
+    ) in result.output
     assert list(read_only_folder.iterdir()) == []
 
 
 def test_unrelated_files_in_the_output_folder_are_untouched(tmp_path: Path, good: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    unrelated = {"notes.txt": b"call the forwarder\n",
-                 "OTHER-INV_invoice.pdf": b"%PDF-1.7 someone else's invoice\n",
-                 ".BCP-INV-2026-118_invoice.pdf.keep": b"a dot file"}
+    unrelated = {
+        "notes.txt": b"call the forwarder\n",
+        "OTHER-INV_invoice.pdf": b"%PDF-1.7 someone else's invoice\n",
+        ".BCP-INV-2026-118_invoice.pdf.keep": b"a dot file",
+    }
     for name, data in unrelated.items():
         (out / name).write_bytes(data)
     stamps = {name: (out / name).stat().st_mtime_ns for name in unrelated}
@@ -1355,8 +1496,9 @@ def no_partial_files(folder: Path) -> list[str]:
     return names
 
 
-def interrupt_on(monkeypatch: pytest.MonkeyPatch, call: int, error: BaseException,
-                 target: str = "replace", after: bool = False) -> None:
+def interrupt_on(
+    monkeypatch: pytest.MonkeyPatch, call: int, error: BaseException, target: str = "replace", after: bool = False
+) -> None:
     """Make ``os.<target>`` as rexdecl.output uses it raise ``error`` on its ``call``-th
     use: before doing its work, or ``after`` it (a Ctrl-C just after a file was renamed)."""
     import rexdecl.output
@@ -1379,16 +1521,18 @@ def interrupt_on(monkeypatch: pytest.MonkeyPatch, call: int, error: BaseExceptio
     monkeypatch.setattr(rexdecl.output, "os", fake_os)
 
 
-@pytest.mark.parametrize(("call", "target", "after"), [
-    (1, "replace", False),  # before the first document is in place
-    (2, "replace", False),  # the first is in place, the second not yet
-    (1, "replace", True),  # just after the first rename (a real Ctrl-C can land there)
-    (2, "fsync", False),  # while the second document's bytes are being written
-])
-def test_ctrl_c_while_writing_leaves_no_partial_file(tmp_path: Path, good: Path,
-                                                      monkeypatch: pytest.MonkeyPatch,
-                                                      call: int, target: str,
-                                                      after: bool) -> None:
+@pytest.mark.parametrize(
+    ("call", "target", "after"),
+    [
+        (1, "replace", False),  # before the first document is in place
+        (2, "replace", False),  # the first is in place, the second not yet
+        (1, "replace", True),  # just after the first rename (a real Ctrl-C can land there)
+        (2, "fsync", False),  # while the second document's bytes are being written
+    ],
+)
+def test_ctrl_c_while_writing_leaves_no_partial_file(
+    tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch, call: int, target: str, after: bool
+) -> None:
     out = tmp_path / "out"
     interrupt_on(monkeypatch, call, KeyboardInterrupt(), target, after)
     result = generate(good, out)
@@ -1397,8 +1541,9 @@ def test_ctrl_c_while_writing_leaves_no_partial_file(tmp_path: Path, good: Path,
     assert no_partial_files(out) == []  # the first file, already in place, is removed again
 
 
-def test_ctrl_c_with_force_keeps_complete_files_only(tmp_path: Path, good: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_c_with_force_keeps_complete_files_only(
+    tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     assert_handled(generate(good, out), 0)
     interrupt_on(monkeypatch, 2, KeyboardInterrupt())
@@ -1407,8 +1552,7 @@ def test_ctrl_c_with_force_keeps_complete_files_only(tmp_path: Path, good: Path,
     assert no_partial_files(out) == sorted(OUTPUTS)
 
 
-def test_disk_full_while_writing(tmp_path: Path, good: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_while_writing(tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     interrupt_on(monkeypatch, 2, OSError(errno.ENOSPC, "No space left on device"), "fsync")
     result = generate(good, out)
@@ -1417,8 +1561,7 @@ def test_disk_full_while_writing(tmp_path: Path, good: Path,
     assert no_partial_files(out) == []
 
 
-def test_crash_while_rendering_writes_nothing(tmp_path: Path, good: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_while_rendering_writes_nothing(tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in the renderer on the second document: exit 3 with a message, no file."""
     from rexdecl.render import Renderer
 
@@ -1436,8 +1579,7 @@ def test_crash_while_rendering_writes_nothing(tmp_path: Path, good: Path,
     result = generate(good, out)
     assert result.exit_code == 3
     assert "Traceback" not in result.output
-    assert ("rexdecl: internal error (RuntimeError: renderer broke). This is a bug in rexdecl"
-            in result.output)
+    assert "rexdecl: internal error (RuntimeError: renderer broke). This is a bug in rexdecl" in result.output
     assert no_partial_files(out) == []
 
 
@@ -1465,8 +1607,11 @@ SIGINT_DRIVER = textwrap.dedent("""
 def test_real_sigint_after_the_first_file(tmp_path: Path, good: Path) -> None:
     out = tmp_path / "out"
     completed = subprocess.run(
-        [sys.executable, "-c", SIGINT_DRIVER, "generate", str(good), "--out", str(out),
-         "--as-of", AS_OF], capture_output=True, text=True, timeout=300)
+        [sys.executable, "-c", SIGINT_DRIVER, "generate", str(good), "--out", str(out), "--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert completed.returncode == 130, completed.stderr
     assert "Traceback" not in completed.stderr
     assert "rexdecl: interrupted; no partial file was left" in completed.stderr
@@ -1476,16 +1621,45 @@ def test_real_sigint_after_the_first_file(tmp_path: Path, good: Path) -> None:
 # == 4. Property: any text in any field =========================================================
 
 SHIPMENT_FIELDS = [f for f in SHIPMENT if f != "invoice_date"] + [
-    "invoice_date", "exporter_name", "exporter_address", "exporter_country", "destination_country",
-    "scheme", "customs_id", "eur_rate", "chf_rate", "number_format", "consignment_ref",
-    "statement_language", "delivery_place", "payment_terms", "buyer_order", "lc_number",
-    "port_of_loading", "port_of_discharge", "vessel", "peb_number", "peb_date", "invoice_total"]
+    "invoice_date",
+    "exporter_name",
+    "exporter_address",
+    "exporter_country",
+    "destination_country",
+    "scheme",
+    "customs_id",
+    "eur_rate",
+    "chf_rate",
+    "number_format",
+    "consignment_ref",
+    "statement_language",
+    "delivery_place",
+    "payment_terms",
+    "buyer_order",
+    "lc_number",
+    "port_of_loading",
+    "port_of_discharge",
+    "vessel",
+    "peb_number",
+    "peb_date",
+    "invoice_total",
+]
 ITEM_FIELDS = COLUMNS + ["origin_country", "ex_works_value"]
-PRINTED_FIELDS = [("shipment", f) for f in ("consignee_name", "consignee_address", "notes",
-                                             "incoterm", "delivery_place", "payment_terms",
-                                             "vessel", "port_of_discharge", "eska_code",
-                                             "invoice_number")] + [
-    ("items", f) for f in ("description", "marks", "package_type", "unit")]
+PRINTED_FIELDS = [
+    ("shipment", f)
+    for f in (
+        "consignee_name",
+        "consignee_address",
+        "notes",
+        "incoterm",
+        "delivery_place",
+        "payment_terms",
+        "vessel",
+        "port_of_discharge",
+        "eska_code",
+        "invoice_number",
+    )
+] + [("items", f) for f in ("description", "marks", "package_type", "unit")]
 
 
 def excel_text(text: str) -> str:
@@ -1498,7 +1672,8 @@ any_text = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",), max_codepoint=0x7F), max_size=30),
     st.from_regex(r"[-+]?[0-9.,\u00a0 ]{1,40}", fullmatch=True),
     st.integers(limits.MAX_TEXT_LENGTH - 30, limits.MAX_TEXT_LENGTH + 30).flatmap(
-        lambda n: st.text(st.characters(blacklist_categories=("Cs",)), min_size=n, max_size=n)),
+        lambda n: st.text(st.characters(blacklist_categories=("Cs",)), min_size=n, max_size=n)
+    ),
 )
 
 
@@ -1509,13 +1684,23 @@ def workbook_with_text(folder: Path, sheet: str, field: str, text: str) -> Path:
     return write_workbook(folder / "shipment.xlsx", items=with_item(0, **{field: value}))
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(where=st.one_of(st.tuples(st.just("shipment"), st.sampled_from(SHIPMENT_FIELDS)),
-                       st.tuples(st.just("items"), st.sampled_from(ITEM_FIELDS))),
-       text=any_text)
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    where=st.one_of(
+        st.tuples(st.just("shipment"), st.sampled_from(SHIPMENT_FIELDS)),
+        st.tuples(st.just("items"), st.sampled_from(ITEM_FIELDS)),
+    ),
+    text=any_text,
+)
 def test_any_text_in_any_field_is_checked_without_crash(
-        tmp_path_factory: pytest.TempPathFactory, where: tuple[str, str], text: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, where: tuple[str, str], text: str
+) -> None:
     path = workbook_with_text(tmp_path_factory.mktemp("prop"), *where, text)
     result = check(path)
     output = assert_handled(result, 0, 1, 2)
@@ -1524,11 +1709,17 @@ def test_any_text_in_any_field_is_checked_without_crash(
 
 
 @needs_poppler
-@settings(max_examples=8, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(where=st.sampled_from(PRINTED_FIELDS), text=any_text)
 def test_any_text_in_a_printed_field_is_generated_without_crash(
-        tmp_path_factory: pytest.TempPathFactory, where: tuple[str, str], text: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, where: tuple[str, str], text: str
+) -> None:
     folder = tmp_path_factory.mktemp("prop")
     path = workbook_with_text(folder, *where, text)
     out = folder / "out"
@@ -1584,4 +1775,3 @@ def test_run_reader_classifies_outcomes(tmp_path: Path, good: Path) -> None:
     assert fuzzer.run_reader(broken, 30).outcome == "unreadable"
     errors = write_workbook(tmp_path / "e" / "errors.xlsx", items=with_item(0, hs_code=None))
     assert fuzzer.run_reader(errors, 30).outcome == "findings"
-

@@ -121,9 +121,7 @@ def test_indonesian_has_one_plural_form(catalogue: Catalog) -> None:
 
 def _contents(catalog: Catalog) -> dict[Any, Any]:
     return {
-        (m.id if isinstance(m.id, str) else tuple(m.id)): (
-            m.string if isinstance(m.string, str) else tuple(m.string)
-        )
+        (m.id if isinstance(m.id, str) else tuple(m.id)): (m.string if isinstance(m.string, str) else tuple(m.string))
         for m in catalog
         if m.id
     }
@@ -136,9 +134,7 @@ def test_compiled_mo_matches_the_po(catalogue: Catalog) -> None:
     expected = read_mo(compiled)
     with open(MO_FILE, "rb") as handle:
         shipped = read_mo(handle)
-    assert _contents(shipped) == _contents(expected), (
-        f"rexdecl.mo is out of date with rexdecl.po; {UPDATE}"
-    )
+    assert _contents(shipped) == _contents(expected), f"rexdecl.mo is out of date with rexdecl.po; {UPDATE}"
     assert dict(shipped.mime_headers)["Plural-Forms"] == "nplurals=1; plural=0;"
 
 
@@ -146,9 +142,7 @@ def test_the_catalogue_files_are_what_the_update_script_writes() -> None:
     """.pot, .po and .mo are in sync with the code (and the script is deterministic)."""
     from rexdecl.locale.update import update
 
-    changed, _statuses = update(
-        check=True, package_dir=PACKAGE
-    )  # the source tree, not site-packages
+    changed, _statuses = update(check=True, package_dir=PACKAGE)  # the source tree, not site-packages
     assert not changed, f"out of date: {[str(p.relative_to(ROOT)) for p in changed]}; {UPDATE}"
 
 
@@ -166,9 +160,7 @@ def test_translations_have_the_placeholders_of_their_msgid(catalogue: Catalog) -
                 problems.append(f"{message.id!r}: {error}")
                 continue
             if got not in wanted:
-                problems.append(
-                    f"{message.id!r}: placeholders {got} in {translation!r}, expected {wanted}"
-                )
+                problems.append(f"{message.id!r}: placeholders {got} in {translation!r}, expected {wanted}")
     assert not problems, "\n".join(problems)
 
 
@@ -181,9 +173,7 @@ def test_translations_keep_leading_and_trailing_spaces(catalogue: Catalog) -> No
                 translation[:1].isspace(),
                 translation[-1:].isspace(),
             ), repr(message.id)
-            assert len(msgid) - len(msgid.lstrip()) == len(translation) - len(
-                translation.lstrip()
-            ), repr(message.id)
+            assert len(msgid) - len(msgid.lstrip()) == len(translation) - len(translation.lstrip()), repr(message.id)
 
 
 # Rule codes, options, field and file names, sheet names and legal names stay as they are.
@@ -356,9 +346,7 @@ def _clear_locale(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(variable, raising=False)
 
 
-def test_rexdecl_lang_selects_indonesian(
-    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rexdecl_lang_selects_indonesian(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
     _clear_locale(monkeypatch)
     monkeypatch.setenv("REXDECL_LANG", "id")
     result = cli(["rules"])
@@ -367,9 +355,7 @@ def test_rexdecl_lang_selects_indonesian(
     assert current_language() == "id"
 
 
-def test_an_indonesian_locale_selects_indonesian(
-    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_indonesian_locale_selects_indonesian(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
     _clear_locale(monkeypatch)
     monkeypatch.setenv("LANG", "id_ID.UTF-8")
     result = cli(["check", str(EXAMPLE), "--as-of", "2026-11-22"])
@@ -377,9 +363,7 @@ def test_an_indonesian_locale_selects_indonesian(
     assert "0 kesalahan, 0 peringatan, 1 informasi" in result.output
 
 
-def test_lang_option_beats_the_environment(
-    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_lang_option_beats_the_environment(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REXDECL_LANG", "id")
     result = cli(["--lang", "en", "rules"])
     assert "reference: HMRC answer on the REX format [V2]" in result.output
@@ -422,9 +406,7 @@ def test_no_message_holds_the_statutory_statement(source_messages: dict[str, Any
         assert "preferential origin" not in key.lower(), key
         assert "origine préférentielle" not in key.lower(), key
         assert "origen preferencial" not in key.lower(), key
-    statements = {
-        text.statement for scheme in legal.schemes().values() for text in scheme.texts.values()
-    }
+    statements = {text.statement for scheme in legal.schemes().values() for text in scheme.texts.values()}
     assert statements, "expected the statutory texts in schemes.toml"
     assert not statements & set(source_messages)
 
@@ -450,9 +432,7 @@ def test_update_keeps_translations_marks_obsolete_and_restores_them(tmp_path: Pa
     package = tmp_path / "pkg"
     package.mkdir()
     module = package / "mod.py"
-    module.write_text(
-        '_("Hello {name}")\nN_("Bye")\nngettext("{n} file", "{n} files", 2)\n', encoding="utf-8"
-    )
+    module.write_text('_("Hello {name}")\nN_("Bye")\nngettext("{n} file", "{n} files", 2)\n', encoding="utf-8")
     catalog = StableCatalog(locale="id", domain="rexdecl")
     catalog.add("Hello {name}", "Halo {name}")
     catalog.add("Old", "Lama")

@@ -100,37 +100,36 @@ GOOD = [
     ("switzerland", CH, "ch-gsp", "en"),
     ("generalised", EN.replace("Generalized", "Generalised"), "eu-gsp", "en"),
     ("adjective", EN.replace("of Indonesia", "of Indonesian"), "eu-gsp", "en"),
-    ("unregistered-without-bracket", EN.replace(f" (Number of Registered Exporter {REX})", ""),
-     "eu-gsp", "en"),
-    ("criteria-with-items", EN.replace("W 6214.", "W 6214 (items 1, 2, 4), P (item 3)."),
-     "eu-gsp", "en"),
-    ("criteria-items-ranges", EN.replace("W 6214.", "W 6214 (items 1-3 and 5); P (item 4)"),
-     "eu-gsp", "en"),
+    ("unregistered-without-bracket", EN.replace(f" (Number of Registered Exporter {REX})", ""), "eu-gsp", "en"),
+    ("criteria-with-items", EN.replace("W 6214.", "W 6214 (items 1, 2, 4), P (item 3)."), "eu-gsp", "en"),
+    ("criteria-items-ranges", EN.replace("W 6214.", "W 6214 (items 1-3 and 5); P (item 4)"), "eu-gsp", "en"),
     ("w-no-space", EN.replace("W 6214", "W6214"), "eu-gsp", "en"),
     ("w-dotted-heading", EN.replace("W 6214", "W 62.14"), "eu-gsp", "en"),
     ("w-quoted", EN.replace("W 6214", '"W" 6214'), "eu-gsp", "en"),
     ("no-final-period", EN.removesuffix("."), "eu-gsp", "en"),
     ("eu-cumulation", EN.replace("W 6214", "EU cumulation"), "eu-gsp", "en"),
     ("regional-cumulation", EN.replace("W 6214", "Regional cumulation"), "eu-gsp", "en"),
-    ("extended-cumulation", EN.replace("W 6214", "Extended cumulation with Cambodia"),
-     "eu-gsp", "en"),
-    ("fr-cumul", FR.replace("W 6214 (articles 1, 2), P (article 3)", "Cumul régional"),
-     "eu-gsp", "fr"),
+    ("extended-cumulation", EN.replace("W 6214", "Extended cumulation with Cambodia"), "eu-gsp", "en"),
+    ("fr-cumul", FR.replace("W 6214 (articles 1, 2), P (article 3)", "Cumul régional"), "eu-gsp", "fr"),
     ("es-acumulacion", ES.replace("es P.", "es Acumulación UE."), "eu-gsp", "es"),
     ("all-capitals", EN.upper(), "eu-gsp", "en"),
     ("typographic-quotes-and-spaces", EN.replace(" ", "\u00a0 ", 6), "eu-gsp", "en"),
     ("in-an-invoice", INVOICE.format(statement=EN), "eu-gsp", "en"),
-    ("wrapped-and-hyphenated", "The exporter PT Batik Sari (Number of Registered Exporter\n"
-     "IDREX0123456789) of the products covered by this document de-\nclares that, except where "
-     "otherwise clearly indicated, these products are of Indonesia preferential origin "
-     "according to rules of origin of the Genera-\nlized System of Preferences of the European "
-     "Union and that the origin criterion met is\nW 6214 (items 1,\n2), P (item 3)\n"
-     "Pekalongan, 3 March 2025", "eu-gsp", "en"),
+    (
+        "wrapped-and-hyphenated",
+        "The exporter PT Batik Sari (Number of Registered Exporter\n"
+        "IDREX0123456789) of the products covered by this document de-\nclares that, except where "
+        "otherwise clearly indicated, these products are of Indonesia preferential origin "
+        "according to rules of origin of the Genera-\nlized System of Preferences of the European "
+        "Union and that the origin criterion met is\nW 6214 (items 1,\n2), P (item 3)\n"
+        "Pekalongan, 3 March 2025",
+        "eu-gsp",
+        "en",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "scheme", "language"), [g[1:] for g in GOOD],
-                         ids=[g[0] for g in GOOD])
+@pytest.mark.parametrize(("text", "scheme", "language"), [g[1:] for g in GOOD], ids=[g[0] for g in GOOD])
 def test_correct_statement_passes(text: str, scheme: str, language: str) -> None:
     report = lint(text)
     assert report.findings == ()
@@ -144,8 +143,7 @@ def test_blanks_are_read() -> None:
     blanks = (statement.exporter, statement.identifier, statement.country, statement.criterion)
     assert blanks == ("PT Batik Sari", REX, "indonésienne", "W 6214 (articles 1, 2), P (article 3)")
     norway = lint(NO).statements[0]
-    assert (norway.exporter, norway.identifier, norway.country) == (
-        "AXIX", "INREX987654321GF001", "Indian")
+    assert (norway.exporter, norway.identifier, norway.country) == ("AXIX", "INREX987654321GF001", "Indian")
     unregistered = lint(EN.replace(f" (Number of Registered Exporter {REX})", "")).statements[0]
     assert (unregistered.exporter, unregistered.identifier) == ("PT Batik Sari", None)
 
@@ -159,8 +157,11 @@ def test_every_statutory_text_of_the_data_passes_when_filled() -> None:
         for language, texts in scheme.texts.items():
             number = "ID0123456789" if scheme.identifier == "customs_id" else REX
             text = texts.statement.format(
-                exporter="CV Contoh Jaya", rex_bracket=texts.rex_bracket.format(rex=number),
-                country={"fr": "Indonésie"}.get(language, "Indonesia"), criterion="P")
+                exporter="CV Contoh Jaya",
+                rex_bracket=texts.rex_bracket.format(rex=number),
+                country={"fr": "Indonésie"}.get(language, "Indonesia"),
+                criterion="P",
+            )
             report = lint(text)
             messages = [f.message for f in report.findings]
             assert report.findings == (), (scheme.id, language, messages)
@@ -172,78 +173,117 @@ def test_every_statutory_text_of_the_data_passes_when_filled() -> None:
 def test_two_statements_in_one_document() -> None:
     report = lint(f"Invoice 7\n{EN}\n\n{FR}\nThank you for your order.")
     assert [(s.scheme, s.language, s.exact) for s in report.statements] == [
-        ("eu-gsp", "en", True), ("eu-gsp", "fr", True)]
+        ("eu-gsp", "en", True),
+        ("eu-gsp", "fr", True),
+    ]
     assert report.exit_code == 0
 
 
 # -- each mistake, one finding --------------------------------------------------------------
 
 BAD = [
-    ("missing-union", EN.replace("European Union", "European"),
-     ["LINT-WORDING"], 'missing: "Union"'),
-    ("community", EN.replace("European Union", "European Community"),
-     ["LINT-WORDING"], 'changed: "Community" → "Union"'),
-    ("added-word", EN.replace("declares that", "hereby declares that"),
-     ["LINT-WORDING"], 'added: "hereby"'),
-    ("fr-missing-word", FR.replace("claire du contraire", "du contraire"),
-     ["LINT-WORDING"], 'missing: "claire"'),
-    ("es-changed-word", ES.replace("gozan de", "tienen"),
-     ["LINT-WORDING"], 'changed: "tienen" → "gozan de"'),
-    ("exporter-name-missing", EN.replace("PT Batik Sari ", ""),
-     ["LINT-WORDING"], "missing: the exporter's name"),
-    ("rex-without-bracket-words",
-     EN.replace(f" (Number of Registered Exporter {REX})", f", {REX}"),
-     ["LINT-WORDING"], "stands without the words of the bracket"),
-    ("uk-without-customs-identification",
-     UK.replace(" (customs identification No ID0123456789)", ""),
-     ["LINT-WORDING"], 'missing: "(customs identification No …)"'),
-    ("footnote-marker", EN.replace("PT Batik Sari", "PT Batik Sari (1)"),
-     ["LINT-FOOTNOTE-MARKER"], 'the footnote marker "(1)"'),
-    ("footnote-superscript", EN.replace("Indonesia", "Indonesia⁵"),
-     ["LINT-FOOTNOTE-MARKER"], 'the footnote marker "(5)"'),
-    ("rex-with-spaces", EN.replace(REX, "ID REX 0123 4567 89"),
-     ["LINT-REX-FORMAT"], 'REX number "ID REX 0123 4567 89" is malformed: it contains spaces'),
-    ("rex-lower-case", EN.replace(REX, "idrex0123456789"),
-     ["LINT-REX-FORMAT"], "it contains lower-case letters"),
-    ("rex-structure", EN.replace(REX, "ID0123456789"),
-     ["LINT-REX-FORMAT"], "wrong structure"),
-    ("w-without-heading", EN.replace("W 6214", "W"),
-     ["LINT-CRITERION"], '"W" must be followed by the 4-digit HS heading'),
-    ("w-with-subheading", EN.replace("W 6214", "W 6214.10"),
-     ["LINT-CRITERION"], "must have exactly 4 digits"),
-    ("criterion-unknown", EN.replace("W 6214", "B"),
-     ["LINT-CRITERION"], 'criterion "B" is not a recognised mention'),
-    ("criterion-missing", EN.replace(" W 6214", ""),
-     ["LINT-CRITERION"], "the origin criterion is missing"),
-    ("cumulation-in-wrong-language",
-     FR.replace("W 6214 (articles 1, 2), P (article 3)", "EU cumulation"),
-     ["LINT-CRITERION"], '"Cumul UE"'),
-    ("not-an-item-list", EN.replace("W 6214.", "W 6214 (see annex)."),
-     ["LINT-CRITERION"], '"(see annex)" after the criterion is not an item list'),
-    ("obsolete-invoice-declaration", OBSOLETE,
-     ["LINT-OBSOLETE-WORDING"], "pre-REX invoice declaration"),
-    ("obsolete-mixed-with-rex",
-     EN.replace("Number of Registered Exporter", "customs authorization REX No"),
-     ["LINT-OBSOLETE-WORDING"], '"customs authorization REX No" mixes'),
-    ("dots-for-country", EN.replace("of Indonesia", "of …."),
-     ["LINT-PLACEHOLDER"], 'The country of origin is not filled in: "...."'),
-    ("dots-in-bracket", EN.replace(REX, "…"),
-     ["LINT-PLACEHOLDER"], "The registration bracket is not filled in"),
-    ("dots-for-criterion", EN.replace("W 6214.", "… …"),
-     ["LINT-PLACEHOLDER"], "The origin criterion is not filled in"),
-    ("instruction-for-country", EN.replace("Indonesia", "(name of country)"),
-     ["LINT-PLACEHOLDER"], '"(name of country)"'),
-    ("instruction-for-exporter", EN.replace("PT Batik Sari", "[name of the exporter]"),
-     ["LINT-PLACEHOLDER"], "The exporter's name is not filled in"),
-    ("country-missing", EN.replace("of Indonesia preferential", "of preferential"),
-     ["LINT-COUNTRY"], "the country of origin is missing"),
-    ("country-unknown", EN.replace("Indonesia", "Indnesia"),
-     ["LINT-COUNTRY"], '"Indnesia" is not a country name'),
+    ("missing-union", EN.replace("European Union", "European"), ["LINT-WORDING"], 'missing: "Union"'),
+    (
+        "community",
+        EN.replace("European Union", "European Community"),
+        ["LINT-WORDING"],
+        'changed: "Community" → "Union"',
+    ),
+    ("added-word", EN.replace("declares that", "hereby declares that"), ["LINT-WORDING"], 'added: "hereby"'),
+    ("fr-missing-word", FR.replace("claire du contraire", "du contraire"), ["LINT-WORDING"], 'missing: "claire"'),
+    ("es-changed-word", ES.replace("gozan de", "tienen"), ["LINT-WORDING"], 'changed: "tienen" → "gozan de"'),
+    ("exporter-name-missing", EN.replace("PT Batik Sari ", ""), ["LINT-WORDING"], "missing: the exporter's name"),
+    (
+        "rex-without-bracket-words",
+        EN.replace(f" (Number of Registered Exporter {REX})", f", {REX}"),
+        ["LINT-WORDING"],
+        "stands without the words of the bracket",
+    ),
+    (
+        "uk-without-customs-identification",
+        UK.replace(" (customs identification No ID0123456789)", ""),
+        ["LINT-WORDING"],
+        'missing: "(customs identification No …)"',
+    ),
+    (
+        "footnote-marker",
+        EN.replace("PT Batik Sari", "PT Batik Sari (1)"),
+        ["LINT-FOOTNOTE-MARKER"],
+        'the footnote marker "(1)"',
+    ),
+    (
+        "footnote-superscript",
+        EN.replace("Indonesia", "Indonesia⁵"),
+        ["LINT-FOOTNOTE-MARKER"],
+        'the footnote marker "(5)"',
+    ),
+    (
+        "rex-with-spaces",
+        EN.replace(REX, "ID REX 0123 4567 89"),
+        ["LINT-REX-FORMAT"],
+        'REX number "ID REX 0123 4567 89" is malformed: it contains spaces',
+    ),
+    ("rex-lower-case", EN.replace(REX, "idrex0123456789"), ["LINT-REX-FORMAT"], "it contains lower-case letters"),
+    ("rex-structure", EN.replace(REX, "ID0123456789"), ["LINT-REX-FORMAT"], "wrong structure"),
+    (
+        "w-without-heading",
+        EN.replace("W 6214", "W"),
+        ["LINT-CRITERION"],
+        '"W" must be followed by the 4-digit HS heading',
+    ),
+    ("w-with-subheading", EN.replace("W 6214", "W 6214.10"), ["LINT-CRITERION"], "must have exactly 4 digits"),
+    ("criterion-unknown", EN.replace("W 6214", "B"), ["LINT-CRITERION"], 'criterion "B" is not a recognised mention'),
+    ("criterion-missing", EN.replace(" W 6214", ""), ["LINT-CRITERION"], "the origin criterion is missing"),
+    (
+        "cumulation-in-wrong-language",
+        FR.replace("W 6214 (articles 1, 2), P (article 3)", "EU cumulation"),
+        ["LINT-CRITERION"],
+        '"Cumul UE"',
+    ),
+    (
+        "not-an-item-list",
+        EN.replace("W 6214.", "W 6214 (see annex)."),
+        ["LINT-CRITERION"],
+        '"(see annex)" after the criterion is not an item list',
+    ),
+    ("obsolete-invoice-declaration", OBSOLETE, ["LINT-OBSOLETE-WORDING"], "pre-REX invoice declaration"),
+    (
+        "obsolete-mixed-with-rex",
+        EN.replace("Number of Registered Exporter", "customs authorization REX No"),
+        ["LINT-OBSOLETE-WORDING"],
+        '"customs authorization REX No" mixes',
+    ),
+    (
+        "dots-for-country",
+        EN.replace("of Indonesia", "of …."),
+        ["LINT-PLACEHOLDER"],
+        'The country of origin is not filled in: "...."',
+    ),
+    ("dots-in-bracket", EN.replace(REX, "…"), ["LINT-PLACEHOLDER"], "The registration bracket is not filled in"),
+    ("dots-for-criterion", EN.replace("W 6214.", "… …"), ["LINT-PLACEHOLDER"], "The origin criterion is not filled in"),
+    (
+        "instruction-for-country",
+        EN.replace("Indonesia", "(name of country)"),
+        ["LINT-PLACEHOLDER"],
+        '"(name of country)"',
+    ),
+    (
+        "instruction-for-exporter",
+        EN.replace("PT Batik Sari", "[name of the exporter]"),
+        ["LINT-PLACEHOLDER"],
+        "The exporter's name is not filled in",
+    ),
+    (
+        "country-missing",
+        EN.replace("of Indonesia preferential", "of preferential"),
+        ["LINT-COUNTRY"],
+        "the country of origin is missing",
+    ),
+    ("country-unknown", EN.replace("Indonesia", "Indnesia"), ["LINT-COUNTRY"], '"Indnesia" is not a country name'),
 ]
 
 
-@pytest.mark.parametrize(("text", "expected", "fragment"), [b[1:] for b in BAD],
-                         ids=[b[0] for b in BAD])
+@pytest.mark.parametrize(("text", "expected", "fragment"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
 def test_mistake_is_reported(text: str, expected: list[str], fragment: str) -> None:
     report = lint(text)
     assert codes(report) == expected, [f.message for f in report.findings]
@@ -258,7 +298,8 @@ def test_wording_message_names_place_diff_and_fix() -> None:
     finding = report.findings[0]
     assert finding.message == (
         'line 6: missing: "Union" (the statutory text reads "…of the European Union and that '
-        'the…"); add the missing words.')
+        'the…"); add the missing words.'
+    )
     assert finding.location.file == "statement.txt"
     assert finding.location.part == "line 6"
     assert "Annex 22-07" in finding.reference
@@ -269,7 +310,9 @@ def test_each_deviation_is_its_own_finding_on_its_own_line() -> None:
     text = text.replace("European Union", "European Community").replace("W 6214", "W") + "\n"
     report = lint(text)
     assert [(f.code, f.location.part) for f in report.findings] == [
-        ("LINT-WORDING", "line 2"), ("LINT-CRITERION", "line 2")]
+        ("LINT-WORDING", "line 2"),
+        ("LINT-CRITERION", "line 2"),
+    ]
 
 
 def test_annex_copied_with_its_blanks_and_footnotes() -> None:
@@ -277,7 +320,8 @@ def test_annex_copied_with_its_blanks_and_footnotes() -> None:
         "The exporter … (1) (Number of Registered Exporter … (2)(3)(4)) of the products covered by "
         "this document declares that, except where otherwise clearly indicated, these products are "
         "of …. (5) preferential origin according to rules of origin of the Generalized System of "
-        "Preferences of the European Union and that the origin criterion met is … … (6)")
+        "Preferences of the European Union and that the origin criterion met is … … (6)"
+    )
     report = lint(annex)
     assert sorted(codes(report)) == ["LINT-FOOTNOTE-MARKER"] * 6 + ["LINT-PLACEHOLDER"] * 4
 
@@ -314,16 +358,32 @@ def test_no_statement() -> None:
 
 
 def test_badly_copied_statement_is_still_found() -> None:
-    report = lint("Declaration: we the exporter declare that these products are of Indonesia "
-                  "preferential origin according to rules of origin of the Generalized System of "
-                  "Preferences and that the origin criterion met is P.")
+    report = lint(
+        "Declaration: we the exporter declare that these products are of Indonesia "
+        "preferential origin according to rules of origin of the Generalized System of "
+        "Preferences and that the origin criterion met is P."
+    )
     assert report.statements and "LINT-NO-STATEMENT" not in codes(report)
     assert "LINT-WORDING" in codes(report)
 
 
-@pytest.mark.parametrize("name", [
-    "Indonesia", "Indonesian", "INDONESIA", "Indonésie", "indonésienne", "indonesio", "Viet Nam",
-    "Vietnamese", "Sri Lankan", "the Philippines", "Myanmar", "Cambodge"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Indonesia",
+        "Indonesian",
+        "INDONESIA",
+        "Indonésie",
+        "indonésienne",
+        "indonesio",
+        "Viet Nam",
+        "Vietnamese",
+        "Sri Lankan",
+        "the Philippines",
+        "Myanmar",
+        "Cambodge",
+    ],
+)
 def test_country_names_and_adjectives(name: str) -> None:
     assert is_country(name)
 
@@ -335,7 +395,8 @@ def test_not_countries(name: str) -> None:
 
 def test_normalise_ligatures_spaces_and_hyphenation() -> None:
     assert normalise("ef\ufb01cient  and\u00a0clearly\nindi-\ncated “W” 6214\u2026") == (
-        'efficient and clearly indicated "W" 6214...')
+        'efficient and clearly indicated "W" 6214...'
+    )
 
 
 # -- files ----------------------------------------------------------------------------------
@@ -384,8 +445,7 @@ def _lines_pdf(path: Path, pages: list[list[str]]) -> Path:
 
 
 def test_pdf_long_statement_wrapped(tmp_path: Path) -> None:
-    long = EN.replace("W 6214.", "W 6214 (items 1, 2, 4, 5, 6, 7), P (items 3, 8), Regional "
-                      "cumulation (items 9, 10).")
+    long = EN.replace("W 6214.", "W 6214 (items 1, 2, 4, 5, 6, 7), P (items 3, 8), Regional cumulation (items 9, 10).")
     pdf = _paragraph_pdf(tmp_path / "invoice.pdf", [["COMMERCIAL INVOICE INV-2025-017", long]])
     report = lint_file(pdf)
     assert report.findings == ()
@@ -395,9 +455,13 @@ def test_pdf_long_statement_wrapped(tmp_path: Path) -> None:
 
 
 def test_two_page_pdf_names_the_page(tmp_path: Path) -> None:
-    pdf = _paragraph_pdf(tmp_path / "invoice.pdf", [
-        ["COMMERCIAL INVOICE INV-2025-017", "1 Batik scarf, silk, 100 PCS"],
-        ["Total EUR 1,250.00", EN.replace("European Union", "European Community")]])
+    pdf = _paragraph_pdf(
+        tmp_path / "invoice.pdf",
+        [
+            ["COMMERCIAL INVOICE INV-2025-017", "1 Batik scarf, silk, 100 PCS"],
+            ["Total EUR 1,250.00", EN.replace("European Union", "European Community")],
+        ],
+    )
     report = lint_file(pdf)
     assert report.pages == 2
     finding = report.findings[0]
@@ -407,27 +471,46 @@ def test_two_page_pdf_names_the_page(tmp_path: Path) -> None:
 
 
 def test_pdf_statement_across_a_page_break_and_hyphenated(tmp_path: Path) -> None:
-    pdf = _lines_pdf(tmp_path / "broken-lines.pdf", [
-        ["COMMERCIAL INVOICE INV-2025-017", "",
-         "The exporter PT Batik Sari (Number of Registered Exporter IDREX0123456789) of",
-         "the prod-",
-         "ucts covered by this document declares that, except where otherwise clearly",
-         "indicated,"],
-        ["these products are of Indonesia preferential origin according to rules of origin",
-         "of the Generalized System of Preferences of the European Union and that the",
-         "origin criterion met is W 6214.", "", "Pekalongan, 3 March 2025"]])
+    pdf = _lines_pdf(
+        tmp_path / "broken-lines.pdf",
+        [
+            [
+                "COMMERCIAL INVOICE INV-2025-017",
+                "",
+                "The exporter PT Batik Sari (Number of Registered Exporter IDREX0123456789) of",
+                "the prod-",
+                "ucts covered by this document declares that, except where otherwise clearly",
+                "indicated,",
+            ],
+            [
+                "these products are of Indonesia preferential origin according to rules of origin",
+                "of the Generalized System of Preferences of the European Union and that the",
+                "origin criterion met is W 6214.",
+                "",
+                "Pekalongan, 3 March 2025",
+            ],
+        ],
+    )
     report = lint_file(pdf)
     assert report.findings == ()
     assert [s.location.part for s in report.statements] == ["page 1"]
 
 
 def test_pdf_footnote_on_second_page_of_a_statement(tmp_path: Path) -> None:
-    pdf = _lines_pdf(tmp_path / "f.pdf", [
-        ["The exporter PT Batik Sari (Number of Registered Exporter IDREX0123456789) of the",
-         "products covered by this document declares that, except where otherwise clearly"],
-        ["indicated, these products are of Indonesia (5) preferential origin according to",
-         "rules of origin of the Generalized System of Preferences of the European Union and",
-         "that the origin criterion met is P."]])
+    pdf = _lines_pdf(
+        tmp_path / "f.pdf",
+        [
+            [
+                "The exporter PT Batik Sari (Number of Registered Exporter IDREX0123456789) of the",
+                "products covered by this document declares that, except where otherwise clearly",
+            ],
+            [
+                "indicated, these products are of Indonesia (5) preferential origin according to",
+                "rules of origin of the Generalized System of Preferences of the European Union and",
+                "that the origin criterion met is P.",
+            ],
+        ],
+    )
     report = lint_file(pdf)
     found = [(f.code, f.location.part) for f in report.findings]
     assert found == [("LINT-FOOTNOTE-MARKER", "page 2")]
@@ -451,13 +534,16 @@ def test_scanned_pdf_has_no_text_layer(tmp_path: Path) -> None:
     assert report.exit_code == 1
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "found a damaged PDF"),
-    ("empty.pdf", b"", "found an empty file; expected a PDF starting with %PDF-"),
-    ("renamed.pdf", b"PK\x03\x04 not a pdf", "no PDF header"),
-    ("invoice.docx", b"PK\x03\x04\x14\x00", "found a ZIP container"),
-    ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", "found binary data"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "found a damaged PDF"),
+        ("empty.pdf", b"", "found an empty file; expected a PDF starting with %PDF-"),
+        ("renamed.pdf", b"PK\x03\x04 not a pdf", "no PDF header"),
+        ("invoice.docx", b"PK\x03\x04\x14\x00", "found a ZIP container"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", "found binary data"),
+    ],
+)
 def test_unreadable_files(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
@@ -492,8 +578,7 @@ def test_cli_exact_statement_exits_0(group: click.Group, tmp_path: Path) -> None
     path.write_text(INVOICE.format(statement=EN), encoding="utf-8")
     result = run(group, path)
     assert result.exit_code == 0, result.output
-    assert result.stdout == (
-        f"{path}: 1 statement on origin found\n  1. line 6: eu-gsp, en — exact\n\n0 errors\n")
+    assert result.stdout == (f"{path}: 1 statement on origin found\n  1. line 6: eu-gsp, en — exact\n\n0 errors\n")
 
 
 def test_cli_deviation_exits_1(group: click.Group, tmp_path: Path) -> None:
@@ -525,12 +610,14 @@ def test_cli_no_statement_exits_1(group: click.Group, tmp_path: Path) -> None:
     assert "LINT-NO-STATEMENT" in result.stdout
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"%PDF-1.4\n1 0 obj garbage", "found a damaged PDF"),
-    (None, "file not found"),
-])
-def test_cli_unreadable_exits_2(group: click.Group, tmp_path: Path, content: bytes | None,
-                                expected: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"%PDF-1.4\n1 0 obj garbage", "found a damaged PDF"),
+        (None, "file not found"),
+    ],
+)
+def test_cli_unreadable_exits_2(group: click.Group, tmp_path: Path, content: bytes | None, expected: str) -> None:
     path = tmp_path / "broken.pdf"
     if content is not None:
         path.write_bytes(content)

@@ -236,9 +236,7 @@ def test_ambiguous_number_in_a_workbook_names_the_cell(tmp_path: Path) -> None:
     assert str(path) in str(problem)
 
 
-@pytest.mark.parametrize(
-    ("number_format", "expected"), [("id", Decimal("1234")), ("en", Decimal("1.234"))]
-)
+@pytest.mark.parametrize(("number_format", "expected"), [("id", Decimal("1234")), ("en", Decimal("1.234"))])
 def test_number_format_field_applies_to_the_whole_workbook(
     tmp_path: Path, number_format: str, expected: Decimal
 ) -> None:
@@ -246,9 +244,7 @@ def test_number_format_field_applies_to_the_whole_workbook(
         tmp_path,
         shipment_with(number_format=number_format, invoice_total="1.234"),
         items=[dict(BASE_ITEM, unit_price="1.234", quantity="1", amount=None)],
-        materials=[
-            {"line": 1, "description": "Teak", "hs_code": "4407", "origin": "ID", "value": "1.234"}
-        ],
+        materials=[{"line": 1, "description": "Teak", "hs_code": "4407", "origin": "ID", "value": "1.234"}],
     )
     read = read_shipment(path)
     assert read.items[0].unit_price == expected
@@ -320,9 +316,7 @@ _piece = st.one_of(
 _texty = st.one_of(
     st.text(max_size=30),
     st.text(alphabet="0123456789.,-+ /\u00a0\u200bNovMaretgusJ", max_size=20),
-    st.builds(
-        lambda a, s1, b, s2, c: f"{a}{s1}{b}{s2}{c}", _piece, _separator, _piece, _separator, _piece
-    ),
+    st.builds(lambda a, s1, b, s2, c: f"{a}{s1}{b}{s2}{c}", _piece, _separator, _piece, _separator, _piece),
 )
 
 

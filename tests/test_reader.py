@@ -92,12 +92,10 @@ def test_sheet_names_match_loosely(tmp_path: Path, shipment_title: str, items_ti
 )
 def test_column_names_match_loosely(tmp_path: Path, header: str, field: str) -> None:
     columns = [header if c == field else c for c in ITEM_COLUMNS]
-    read = _read(
-        tmp_path, {"Shipment": field_value_rows(BASE_SHIPMENT), "Items": [columns, ITEM_VALUES]}
+    read = _read(tmp_path, {"Shipment": field_value_rows(BASE_SHIPMENT), "Items": [columns, ITEM_VALUES]})
+    assert getattr(read.items[0], field) == BASE_ITEM[field] or str(getattr(read.items[0], field)) == str(
+        BASE_ITEM[field]
     )
-    assert getattr(read.items[0], field) == BASE_ITEM[field] or str(
-        getattr(read.items[0], field)
-    ) == str(BASE_ITEM[field])
     assert read.unknown == ()
 
 
@@ -111,9 +109,7 @@ def test_column_names_match_loosely(tmp_path: Path, header: str, field: str) -> 
 )
 def test_field_names_match_loosely(tmp_path: Path, label: str, field: str) -> None:
     shipment = {(label if k == field else k): v for k, v in BASE_SHIPMENT.items()}
-    read = _read(
-        tmp_path, {"Shipment": field_value_rows(shipment), "Items": [ITEM_COLUMNS, ITEM_VALUES]}
-    )
+    read = _read(tmp_path, {"Shipment": field_value_rows(shipment), "Items": [ITEM_COLUMNS, ITEM_VALUES]})
     assert getattr(read.shipment, field) == BASE_SHIPMENT[field]
     assert read.unknown == ()
 
@@ -147,9 +143,7 @@ SHIPMENT_ALIASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("alias", "field", "cell", "expected"), SHIPMENT_ALIASES, ids=[a[0] for a in SHIPMENT_ALIASES]
-)
+@pytest.mark.parametrize(("alias", "field", "cell", "expected"), SHIPMENT_ALIASES, ids=[a[0] for a in SHIPMENT_ALIASES])
 def test_shipment_aliases(tmp_path: Path, alias: str, field: str, cell: Any, expected: Any) -> None:
     shipment = {k: v for k, v in BASE_SHIPMENT.items() if k != field}
     shipment[alias] = cell
@@ -186,9 +180,7 @@ ITEM_ALIASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("alias", "field", "cell", "expected"), ITEM_ALIASES, ids=[a[0] for a in ITEM_ALIASES]
-)
+@pytest.mark.parametrize(("alias", "field", "cell", "expected"), ITEM_ALIASES, ids=[a[0] for a in ITEM_ALIASES])
 def test_items_aliases(tmp_path: Path, alias: str, field: str, cell: Any, expected: Any) -> None:
     item = {k: v for k, v in BASE_ITEM.items() if k != field}
     if field == "quantity" or field == "unit_price":
@@ -211,16 +203,10 @@ MATERIAL_ALIASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("alias", "field", "cell", "expected"), MATERIAL_ALIASES, ids=[a[0] for a in MATERIAL_ALIASES]
-)
-def test_materials_aliases(
-    tmp_path: Path, alias: str, field: str, cell: Any, expected: Any
-) -> None:
+@pytest.mark.parametrize(("alias", "field", "cell", "expected"), MATERIAL_ALIASES, ids=[a[0] for a in MATERIAL_ALIASES])
+def test_materials_aliases(tmp_path: Path, alias: str, field: str, cell: Any, expected: Any) -> None:
     material = {"line": 1, "description": "Teak", "hs_code": "4407", "origin": "ID", "value": 100}
-    material = {
-        (alias if k == field else k): (cell if k == field else v) for k, v in material.items()
-    }
+    material = {(alias if k == field else k): (cell if k == field else v) for k, v in material.items()}
     read = _read(
         tmp_path,
         {
@@ -256,9 +242,7 @@ def test_exporter_sheet_alias(tmp_path: Path) -> None:
 # -- two-column sheets ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "header", [["field", "value"], ["Field", "Value"], ["isian", "nilai"], ["ISIAN", "Nilai"]]
-)
+@pytest.mark.parametrize("header", [["field", "value"], ["Field", "Value"], ["isian", "nilai"], ["ISIAN", "Nilai"]])
 def test_header_row_of_two_column_sheets_is_skipped(tmp_path: Path, header: list[str]) -> None:
     rows = [header] + field_value_rows(BASE_SHIPMENT, header=False)
     read = _read(
@@ -420,9 +404,7 @@ def test_formula_with_saved_value_is_read(tmp_path: Path) -> None:
     workbook.save(path)
     with zipfile.ZipFile(path) as package:
         parts = {name: package.read(name) for name in package.namelist()}
-    sheet = next(
-        n for n, data in parts.items() if n.startswith("xl/worksheets/") and b"D2*F2" in data
-    )
+    sheet = next(n for n, data in parts.items() if n.startswith("xl/worksheets/") and b"D2*F2" in data)
     parts[sheet] = parts[sheet].replace(b"<f>D2*F2</f><v />", b"<f>D2*F2</f><v>1000</v>")
     assert b"<v>1000</v>" in parts[sheet]
     with zipfile.ZipFile(path, "w") as package:
@@ -500,9 +482,7 @@ def test_file_not_found(tmp_path: Path) -> None:
 
 
 def test_missing_sheet(tmp_path: Path) -> None:
-    path = write_rows(
-        tmp_path / "w.xlsx", {"Shipment": field_value_rows(BASE_SHIPMENT), "Sheet2": [["x"]]}
-    )
+    path = write_rows(tmp_path / "w.xlsx", {"Shipment": field_value_rows(BASE_SHIPMENT), "Sheet2": [["x"]]})
     result = run_cli(["check", path, "--as-of", "2026-11-22"])
     assert result.exit_code == 2
     assert result.stderr == (
@@ -512,9 +492,7 @@ def test_missing_sheet(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "column", ["description", "hs_code", "quantity", "unit", "unit_price", "origin_criterion"]
-)
+@pytest.mark.parametrize("column", ["description", "hs_code", "quantity", "unit", "unit_price", "origin_criterion"])
 def test_missing_required_column(tmp_path: Path, column: str) -> None:
     item = {k: v for k, v in BASE_ITEM.items() if k != column}
     path = write_rows(
@@ -524,13 +502,8 @@ def test_missing_required_column(tmp_path: Path, column: str) -> None:
     result = run_cli(["check", path, "--as-of", "2026-11-22"])
     assert result.exit_code == 2
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
-    assert line.startswith(
-        f"  - {path}, sheet Items, row 1: the header row lacks the column(s) {column};"
-    )
-    assert (
-        "expected the columns description, hs_code, quantity, unit, unit_price, origin_criterion"
-        in line
-    )
+    assert line.startswith(f"  - {path}, sheet Items, row 1: the header row lacks the column(s) {column};")
+    assert "expected the columns description, hs_code, quantity, unit, unit_price, origin_criterion" in line
     assert line.endswith("(found " + ", ".join(item) + ")")
 
 
@@ -586,9 +559,7 @@ def test_registration_file_with_many_exporters(tmp_path: Path) -> None:
     # the shipment's exporter_rex selects the entry
     shipment = shipment_with(exporter_rex=SECOND["rex_number"], exporter_name="CV Rotan Contoh")
     workbook = make_workbook(tmp_path, shipment)
-    result = run_cli(
-        ["check", workbook, "--registration", path, "--as-of", "2026-11-22", "--format", "json"]
-    )
+    result = run_cli(["check", workbook, "--registration", path, "--as-of", "2026-11-22", "--format", "json"])
     assert result.exit_code == 0, result.output
     import json
 
@@ -627,16 +598,12 @@ def test_exporter_sheet_is_the_registration(check: Any) -> None:
     assert result.problems() == []
     assert result.summary["registration_source"] == "Exporter sheet"
     result = check(exporter=dict(BASE_REGISTRATION, name="PT Lain Sekali"), registration=False)
-    assert [f.code for f in result.findings if f.severity == Severity.ERROR] == [
-        "EXPORTER-MISMATCH"
-    ]
+    assert [f.code for f in result.findings if f.severity == Severity.ERROR] == ["EXPORTER-MISMATCH"]
 
 
 def test_exporter_sheet_supplies_exporter_fields(tmp_path: Path) -> None:
     shipment = {
-        k: v
-        for k, v in BASE_SHIPMENT.items()
-        if k not in ("exporter_name", "exporter_address", "exporter_country")
+        k: v for k, v in BASE_SHIPMENT.items() if k not in ("exporter_name", "exporter_address", "exporter_country")
     }
     result = run_check(tmp_path, shipment, exporter=BASE_REGISTRATION, registration=False)
     assert result.problems() == []
@@ -644,9 +611,7 @@ def test_exporter_sheet_supplies_exporter_fields(tmp_path: Path) -> None:
 
 
 def test_registration_workbook_by_option(tmp_path: Path) -> None:
-    registration = write_rows(
-        tmp_path / "reg.xlsx", {"Exporter": field_value_rows(BASE_REGISTRATION)}
-    )
+    registration = write_rows(tmp_path / "reg.xlsx", {"Exporter": field_value_rows(BASE_REGISTRATION)})
     workbook = make_workbook(tmp_path)
     result = run_cli(["check", workbook, "--registration", registration, "--as-of", "2026-11-22"])
     assert result.exit_code == 0, result.output
@@ -663,9 +628,7 @@ def test_registration_workbook_by_option(tmp_path: Path) -> None:
 def test_unusable_registration_file(tmp_path: Path, content: str, expected: str) -> None:
     registration = tmp_path / "reg.toml"
     registration.write_text(content, encoding="utf-8")
-    result = run_cli(
-        ["check", make_workbook(tmp_path), "--registration", registration, "--as-of", "2026-11-22"]
-    )
+    result = run_cli(["check", make_workbook(tmp_path), "--registration", registration, "--as-of", "2026-11-22"])
     assert result.exit_code == 2
     assert str(registration) in result.stderr
     assert expected in result.stderr
@@ -680,9 +643,7 @@ def test_unknown_registration_field_is_a_warning(check: Any) -> None:
     sheet = check(exporter=dict(BASE_REGISTRATION, email="x@example.com"), registration=False)
     (unknown,) = [f for f in sheet.findings if f.code == "UNKNOWN-FIELD"]
     assert "email" in unknown.message
-    assert (
-        f"Exporter!A{len(BASE_REGISTRATION) + 2}" in unknown.message
-    )  # after the header and the fields
+    assert f"Exporter!A{len(BASE_REGISTRATION) + 2}" in unknown.message  # after the header and the fields
     assert [f for f in sheet.findings if f.severity == Severity.ERROR] == []
 
 
@@ -709,9 +670,7 @@ def test_template_round_trip(tmp_path: Path) -> None:
     items = workbook["Items"]
     header = [c.value for c in items[1]]
     for number in (1, 2):
-        items.append(
-            [dict(BASE_ITEM, line=number, amount=None, ex_works_value=900).get(h) for h in header]
-        )
+        items.append([dict(BASE_ITEM, line=number, amount=None, ex_works_value=900).get(h) for h in header])
     materials = workbook["Materials"]
     header_m = [c.value for c in materials[1]]
     materials.append(
@@ -748,14 +707,9 @@ def test_template_round_trip(tmp_path: Path) -> None:
             i.ex_works_value,
         )
         for i in read.items
-    ] == [
-        (n, "Teak dining table", "9403.60", Decimal(10), Decimal(100), None, "W 9403", Decimal(900))
-        for n in (1, 2)
-    ]
+    ] == [(n, "Teak dining table", "9403.60", Decimal(10), Decimal(100), None, "W 9403", Decimal(900)) for n in (1, 2)]
     assert read.materials is not None
-    assert [(m.line, m.hs_code, m.origin, m.value) for m in read.materials] == [
-        (1, "440722", "ID", Decimal(600))
-    ]
+    assert [(m.line, m.hs_code, m.origin, m.value) for m in read.materials] == [(1, "440722", "ID", Decimal(600))]
     assert read.exporter_sheet is not None
     assert read.exporter_sheet[0].rex_number == REX
     assert read.exporter_sheet[0].registered_on == dt.date(2020, 3, 2)
@@ -768,10 +722,7 @@ def test_template_refuses_to_overwrite(tmp_path: Path) -> None:
     path.write_bytes(b"precious")
     result = run_cli(["template", path])
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == f"rexdecl: {path} already exists; nothing was written (use --force to replace it)\n"
-    )
+    assert result.stderr == f"rexdecl: {path} already exists; nothing was written (use --force to replace it)\n"
     assert path.read_bytes() == b"precious"
     result = run_cli(["template", path, "--force"])
     assert result.exit_code == 0
@@ -866,9 +817,7 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
 
 def test_missing_registration_file(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.toml"
-    result = run_cli(
-        ["check", make_workbook(tmp_path), "--registration", missing, "--as-of", "2026-11-22"]
-    )
+    result = run_cli(["check", make_workbook(tmp_path), "--registration", missing, "--as-of", "2026-11-22"])
     assert result.exit_code == 2
     assert f"  - {missing}: registration file not found" in result.stderr
 

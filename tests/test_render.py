@@ -67,9 +67,7 @@ def make_line(number: int, *, excluded: bool = False, description: str | None = 
     )
 
 
-def make_view(
-    kind: str = "invoice", lines: int = 3, *, excluded: tuple[int, ...] = (), **changes: Any
-) -> DocumentView:
+def make_view(kind: str = "invoice", lines: int = 3, *, excluded: tuple[int, ...] = (), **changes: Any) -> DocumentView:
     """A complete document view, as the view-model builder would hand it over."""
     view = DocumentView(
         kind=kind,  # type: ignore[arg-type]
@@ -94,9 +92,7 @@ def make_view(
         currency="EUR",
         lines=tuple(make_line(i, excluded=i in excluded) for i in range(1, lines + 1)),
         totals=(("Total EUR", "4,620.00"),),
-        amount_in_words="SAY: EURO FOUR THOUSAND SIX HUNDRED TWENTY AND 00/100 ONLY"
-        if kind == "invoice"
-        else "",
+        amount_in_words="SAY: EURO FOUR THOUSAND SIX HUNDRED TWENTY AND 00/100 ONLY" if kind == "invoice" else "",
         total_packages="55 CTN",
         total_net_kg="82.5",
         total_gross_kg="99",
@@ -245,9 +241,7 @@ def test_html_is_autoescaped() -> None:
 def test_html_statement_language_eska_and_dates() -> None:
     html = render_html(
         make_view(
-            statement=StatementView(
-                "Déclaration d'origine", "L'exportateur ...", "fr", "eu-gsp", eska_code="E-1"
-            )
+            statement=StatementView("Déclaration d'origine", "L'exportateur ...", "fr", "eu-gsp", eska_code="E-1")
         )
     )
     assert '<p class="statement-text" lang="fr">L&#39;exportateur ...</p>' in html
@@ -269,10 +263,7 @@ def test_html_signature_lines_label_under_line() -> None:
         ),
     )
     html = render_html(make_view(statement=statement))
-    assert (
-        '<td><p class="signed">Pekalongan, 20 November 2026</p>'
-        '<p class="label">(Place and date)</p></td>'
-    ) in html
+    assert ('<td><p class="signed">Pekalongan, 20 November 2026</p><p class="label">(Place and date)</p></td>') in html
     assert '<td><p class="signed"></p><p class="label">(Name and signature of the exporter)' in html
 
 
@@ -442,9 +433,7 @@ def test_same_bytes_in_another_process(renderer: Renderer) -> None:
         """
     )
     env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "FONTCONFIG_FILE")}
-    other = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True
-    ).stdout
+    other = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True).stdout
     assert other == renderer.pdf(make_view(lines=12), attachment_json=SHIPMENT_JSON)
 
 
@@ -466,9 +455,7 @@ def embedded_fonts(pdf: bytes, tmp_path: Path) -> list[str]:
     """Font names pdffonts lists, without the subset tag."""
     path = tmp_path / "fonts.pdf"
     path.write_bytes(pdf)
-    listing = subprocess.run(
-        ["pdffonts", str(path)], capture_output=True, text=True, check=True
-    ).stdout
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     return [line.split()[0].split("+", 1)[-1] for line in listing.splitlines()[2:]]
 
 
@@ -490,9 +477,9 @@ def test_font_lookup_is_confined(renderer: Renderer, tmp_path: Path) -> None:
 
     engine = _engine()
     html = render_html(make_view(notes="Braille \u2801\u2803 symbol \u2318 CJK \u4e2d\u6587"))
-    pdf = engine.weasyprint.HTML(
-        string=html, base_url=engine.base_url, url_fetcher=engine.fetcher_class()
-    ).write_pdf(font_config=engine.font_config, stylesheets=[engine.stylesheet])
+    pdf = engine.weasyprint.HTML(string=html, base_url=engine.base_url, url_fetcher=engine.fetcher_class()).write_pdf(
+        font_config=engine.font_config, stylesheets=[engine.stylesheet]
+    )
     names = embedded_fonts(pdf, tmp_path)
     assert names
     assert all(name.startswith(("Liberation-Sans", "Noto-Sans")) for name in names), names
@@ -505,9 +492,7 @@ def test_font_lookup_is_confined(renderer: Renderer, tmp_path: Path) -> None:
         ("description", {"lines": (make_line(1, description="Silk \u4e2d\u6587 scarf"),)}),
     ],
 )
-def test_a_character_no_font_has_stops_the_render(
-    renderer: Renderer, field: str, change: dict[str, Any]
-) -> None:
+def test_a_character_no_font_has_stops_the_render(renderer: Renderer, field: str, change: dict[str, Any]) -> None:
     with pytest.raises(RenderError, match=f"^{field} .*U\\+(2801|4E2D) ") as caught:
         renderer.pdf(dataclasses.replace(make_view(), **change))
     assert "would print as an empty box" in caught.value.message
@@ -559,9 +544,7 @@ def test_hostile_text_is_printed_and_nothing_is_fetched(
     streams = all_stream_bytes(pdf)
     assert b"SECRET-6f1d2c7e" not in pdf
     assert b"SECRET-6f1d2c7e" not in streams
-    hostname = (
-        Path("/etc/hostname").read_bytes().strip() if Path("/etc/hostname").is_file() else b""
-    )
+    hostname = Path("/etc/hostname").read_bytes().strip() if Path("/etc/hostname").is_file() else b""
     if len(hostname) >= 8:  # a short name (e.g. "vm") occurs by chance in binary data
         assert hostname not in pdf
         assert hostname not in streams
@@ -580,9 +563,7 @@ def test_a_refused_resource_stops_the_render(renderer: Renderer, logo_url: str) 
     assert "refused" in caught.value.message
 
 
-def test_a_remote_resource_is_refused_without_a_request(
-    renderer: Renderer, http_server: tuple[int, list[str]]
-) -> None:
+def test_a_remote_resource_is_refused_without_a_request(renderer: Renderer, http_server: tuple[int, list[str]]) -> None:
     port, requests = http_server
     url = f"http://127.0.0.1:{port}/logo.png"
     with pytest.raises(RenderError, match=re.escape(url)):
@@ -671,9 +652,7 @@ def test_missing_system_libraries() -> None:
             print(error.message)
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     message = result.stdout.strip()
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0" in message
     assert "brew install pango" in message

@@ -49,9 +49,7 @@ REX_NOT_APPLICABLE_YET = [
     case("long-before", [(ERROR, S("invoice_date"))], **dated(D(2017, 6, 1))),
     case("today", [], **dated(D(2026, 11, 20))),
     # Another country's date: Vietnam 2019-01-01 [V2].
-    case(
-        "vietnam-before", [(ERROR, S("invoice_date"))], items=origin("VN"), **dated(D(2018, 12, 31))
-    ),
+    case("vietnam-before", [(ERROR, S("invoice_date"))], items=origin("VN"), **dated(D(2018, 12, 31))),
     case("vietnam-on", [], items=origin("VN"), **dated(D(2019, 1, 1))),
     # Only the EU GSP has REX dates.
     case(
@@ -134,9 +132,7 @@ COUNTRY_NOT_BENEFICIARY = [
     ),
     # none with an end date: beneficiary until it, error after.
     case("eswatini-last-day", [], items=origin("SZ"), **dated(D(2018, 12, 31))),
-    case(
-        "eswatini-after", [(ERROR, I("origin_country"))], items=origin("SZ"), **dated(D(2019, 1, 1))
-    ),
+    case("eswatini-after", [(ERROR, I("origin_country"))], items=origin("SZ"), **dated(D(2019, 1, 1))),
     # Beneficiaries: no finding.
     case("bangladesh-eba", [], items=origin("BD"), **dated(D(2026, 11, 20))),
     case("india-standard", [], items=origin("IN"), **dated(D(2026, 11, 20))),
@@ -296,9 +292,7 @@ RETROSPECTIVE = [
     case("after-export", [(INFO, S("invoice_date"))], shipment={"export_date": DAY - ONE}),
     case("on-export-day", [], shipment={"export_date": DAY}),
     case("before-export", [], shipment={"export_date": DAY + ONE}),
-    case(
-        "months-after-export", [(INFO, S("invoice_date"))], shipment={"export_date": D(2026, 6, 1)}
-    ),
+    case("months-after-export", [(INFO, S("invoice_date"))], shipment={"export_date": D(2026, 6, 1)}),
     case("no-export-date", [], shipment={}),
 ]
 
@@ -348,9 +342,7 @@ def test_statement_age(check: Any, kwargs: dict[str, Any], expect: list[Any]) ->
 
 
 FUTURE_DATE = [
-    case(
-        "tomorrow", [(WARNING, S("invoice_date"))], **dated(D(2026, 11, 23), as_of=D(2026, 11, 22))
-    ),
+    case("tomorrow", [(WARNING, S("invoice_date"))], **dated(D(2026, 11, 23), as_of=D(2026, 11, 22))),
     case("today", [], **dated(D(2026, 11, 22), as_of=D(2026, 11, 22))),
     case("yesterday", [], **dated(D(2026, 11, 21), as_of=D(2026, 11, 22))),
     case(
@@ -379,9 +371,7 @@ def test_future_date(check: Any, kwargs: dict[str, Any], expect: list[Any]) -> N
         ("US", NOV_20, "eu-gsp"),  # anything else: eu-gsp, which reports the destination
     ],
 )
-def test_empty_scheme_is_taken_from_the_destination(
-    check: Any, destination: str, day: dt.date, scheme: str
-) -> None:
+def test_empty_scheme_is_taken_from_the_destination(check: Any, destination: str, day: dt.date, scheme: str) -> None:
     result = check(**build_case(to(destination, day, scheme=None)))
     assert result.summary["scheme"] == scheme
     assert ("DESTINATION-NOT-IN-SCHEME" in result.codes()) == (destination == "US")

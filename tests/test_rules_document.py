@@ -56,10 +56,7 @@ NO_REGISTRATION_ENTRY = [dict(BASE_REGISTRATION, rex_number="IDREXTEST0000000077
 MISSING_FIELD = [
     case("complete", []),
     *[case(f"{f}-empty", [(ERROR, S(f))], shipment={f: None}) for f in REQUIRED_SHIPMENT],
-    *[
-        case(f"{f}-absent", [(ERROR, SHEET("Shipment"))], shipment={f: DROP})
-        for f in REQUIRED_SHIPMENT
-    ],
+    *[case(f"{f}-absent", [(ERROR, SHEET("Shipment"))], shipment={f: DROP}) for f in REQUIRED_SHIPMENT],
     # Exporter name, address and country: required unless the registration supplies them.
     *[case(f"{f}-from-registration", [], shipment={f: DROP}) for f in SUPPLIED_BY_REGISTRATION],
     *[
@@ -94,17 +91,11 @@ MISSING_FIELD = [
         },
     ),
     # Each line: description, HS code, quantity, unit, unit price and origin criterion.
-    *[
-        case(f"item-{c}-empty", [(ERROR, I(c))], items=[item(**{c: None, "amount": None})])
-        for c in REQUIRED_ITEMS
-    ],
+    *[case(f"item-{c}-empty", [(ERROR, I(c))], items=[item(**{c: None, "amount": None})]) for c in REQUIRED_ITEMS],
     case("item-second-line", [(ERROR, I("unit", 1))], items=[item(), item(line=2, unit=None)]),
     case("item-amount-optional", [], items=[item(amount=None)]),
     case("item-line-optional", [], items=[{k: v for k, v in BASE_ITEM.items() if k != "line"}]),
-    *[
-        case(f"material-{c}-empty", [(ERROR, M(c))], materials=[material(**{c: None})])
-        for c in REQUIRED_MATERIALS
-    ],
+    *[case(f"material-{c}-empty", [(ERROR, M(c))], materials=[material(**{c: None})]) for c in REQUIRED_MATERIALS],
     # A typo in a field name: UNKNOWN-FIELD and the field is missing.
     case(
         "typo-in-field-name",
@@ -127,9 +118,7 @@ def test_items_sheet_without_lines(tmp_path: Any) -> None:
     from rexdecl.checking import check_workbook
     from rexdecl.rules import CheckOptions
 
-    path = write_rows(
-        tmp_path / "w.xlsx", {"Shipment": field_value_rows(shipment_with()), "Items": [ITEM_ORDER]}
-    )
+    path = write_rows(tmp_path / "w.xlsx", {"Shipment": field_value_rows(shipment_with()), "Items": [ITEM_ORDER]})
     write_registration(tmp_path / "registration.toml")
     findings = check_workbook(path, CheckOptions(as_of=AS_OF)).report.findings
     missing = [f for f in findings if f.code == "MISSING-FIELD"]
@@ -274,9 +263,7 @@ WEIGHT_INCONSISTENT = [
         items=[item(net_kg=1, gross_kg=-2)],
     ),
     case("zero-is-allowed", [], items=[item(net_kg=0, gross_kg=0)]),
-    case(
-        "second-line", [(ERROR, I("net_kg", 1))], items=[item(), item(line=2, net_kg=5, gross_kg=4)]
-    ),
+    case("second-line", [(ERROR, I("net_kg", 1))], items=[item(), item(line=2, net_kg=5, gross_kg=4)]),
 ]
 
 
@@ -286,10 +273,7 @@ def test_weight_inconsistent(check: Any, kwargs: dict[str, Any], expect: list[An
 
 
 CURRENCY_UNKNOWN = [
-    *[
-        case(code, [], shipment={"currency": code})
-        for code in ("EUR", "USD", "IDR", "JPY", "GBP", "CHF")
-    ],
+    *[case(code, [], shipment={"currency": code}) for code in ("EUR", "USD", "IDR", "JPY", "GBP", "CHF")],
     case("lower-case", [], shipment={"currency": "eur"}),
     case("word", [(ERROR, S("currency"))], shipment={"currency": "EURO"}),
     case("rupiah-abbreviation", [(ERROR, S("currency"))], shipment={"currency": "Rp"}),
@@ -306,10 +290,7 @@ def test_currency_unknown(check: Any, kwargs: dict[str, Any], expect: list[Any])
 
 LANGUAGE_UNSUPPORTED = [
     case("default-english", []),
-    *[
-        case(language, [], shipment={"statement_language": language})
-        for language in ("en", "fr", "es", "FR")
-    ],
+    *[case(language, [], shipment={"statement_language": language}) for language in ("en", "fr", "es", "FR")],
     case("german", [(ERROR, S("statement_language"))], shipment={"statement_language": "de"}),
     case("indonesian", [(ERROR, S("statement_language"))], shipment={"statement_language": "id"}),
     case("word", [(ERROR, S("statement_language"))], shipment={"statement_language": "English"}),

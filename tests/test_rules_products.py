@@ -186,17 +186,13 @@ CRITERION_HEADING_MISMATCH = [
     criterion("W"),
     criterion("W9403"),
     criterion("W 94.03"),
-    case(
-        "W-other-heading", [(ERROR, I("origin_criterion"))], items=[item(origin_criterion="W 9401")]
-    ),
+    case("W-other-heading", [(ERROR, I("origin_criterion"))], items=[item(origin_criterion="W 9401")]),
     case(
         "W-other-heading-dotted",
         [(ERROR, I("origin_criterion"))],
         items=[item(origin_criterion="W 94.01")],
     ),
-    case(
-        "W-chapter-typo", [(ERROR, I("origin_criterion"))], items=[item(origin_criterion="W 4903")]
-    ),
+    case("W-chapter-typo", [(ERROR, I("origin_criterion"))], items=[item(origin_criterion="W 4903")]),
     case("leading-zero-from-number", [], items=[item(hs_code=90111, origin_criterion="W 0901")]),
     case(
         "leading-zero-lost",
@@ -217,9 +213,7 @@ def test_criterion_heading_mismatch(check: Any, kwargs: dict[str, Any], expect: 
 
 
 def wholly(materials: list[dict[str, Any]], expect: list[Any], id: str, crit: str = "P") -> Any:
-    return case(
-        id, expect, items=[item(hs_code="1401.20", origin_criterion=crit)], materials=materials
-    )
+    return case(id, expect, items=[item(hs_code="1401.20", origin_criterion=crit)], materials=materials)
 
 
 CRITERION_P_WITH_MATERIALS = [
@@ -255,9 +249,7 @@ def test_criterion_p_with_materials(check: Any, kwargs: dict[str, Any], expect: 
     assert_rule(check, "CRITERION-P-WITH-MATERIALS", kwargs, expect)
 
 
-def cumulation(
-    value: str, materials: list[dict[str, Any]] | None, expect: list[Any], id: str, **shipment: Any
-) -> Any:
+def cumulation(value: str, materials: list[dict[str, Any]] | None, expect: list[Any], id: str, **shipment: Any) -> Any:
     return case(
         id,
         expect,
@@ -293,9 +285,7 @@ CUMULATION_NOT_AVAILABLE = [
         [(ERROR, I("origin_criterion"))],
         "regional-with-own-country-only",
     ),
-    cumulation(
-        "regional-cumulation", None, [(ERROR, I("origin_criterion"))], "regional-without-materials"
-    ),
+    cumulation("regional-cumulation", None, [(ERROR, I("origin_criterion"))], "regional-without-materials"),
     cumulation(
         "regional-cumulation",
         [material(2, hs="7115", origin="VN")],
@@ -305,18 +295,12 @@ CUMULATION_NOT_AVAILABLE = [
     case(
         "regional-country-in-no-group",
         [(ERROR, I("origin_criterion"))],
-        items=[
-            item(hs_code="7115.90", origin_country="KE", origin_criterion="regional-cumulation")
-        ],
+        items=[item(hs_code="7115.90", origin_country="KE", origin_criterion="regional-cumulation")],
         materials=[material(hs="7115", origin="UG")],
     ),
     # Extended cumulation: none is recorded for Indonesia.
-    cumulation(
-        "extended-cumulation:VN", None, [(ERROR, I("origin_criterion"))], "extended-with-vietnam"
-    ),
-    cumulation(
-        "extended-cumulation:KR", None, [(ERROR, I("origin_criterion"))], "extended-with-korea"
-    ),
+    cumulation("extended-cumulation:VN", None, [(ERROR, I("origin_criterion"))], "extended-with-vietnam"),
+    cumulation("extended-cumulation:KR", None, [(ERROR, I("origin_criterion"))], "extended-with-korea"),
     # The EU GSP provides bilateral, Norway, Switzerland and Turkey cumulation.
     cumulation("eu-cumulation", None, [], "eu"),
     cumulation("norway-cumulation", None, [], "norway"),

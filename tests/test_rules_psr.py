@@ -18,9 +18,7 @@ import pytest
 from conftest import BASE_ITEM, ERROR, INFO, ROW, WARNING, I, S, assert_rule, build_case, case
 
 
-def line(
-    hs: str, ex_works: Any = 1000, criterion: str | None = None, **changes: Any
-) -> dict[str, Any]:
+def line(hs: str, ex_works: Any = 1000, criterion: str | None = None, **changes: Any) -> dict[str, Any]:
     """A line worth 1000 whose ex-works price is ``ex_works`` (None: not given)."""
     row = dict(
         BASE_ITEM,
@@ -36,9 +34,7 @@ def line(
     return row
 
 
-def mat(
-    hs: str, origin: str, value: Any, line_number: int = 1, description: str = "material"
-) -> dict[str, Any]:
+def mat(hs: str, origin: str, value: Any, line_number: int = 1, description: str = "material") -> dict[str, Any]:
     return {
         "line": line_number,
         "description": description,
@@ -250,9 +246,9 @@ def test_psr_unchecked_lists_the_candidate_rules(check: Any, hs: str, scopes: li
 
 
 def test_embroidered_and_other_both_listed(check: Any) -> None:
-    finding = check(
-        **build_case({"items": [line("6214.90")], "materials": [mat("5208", "CN", 1)]})
-    ).one("PSR-UNCHECKED")
+    finding = check(**build_case({"items": [line("6214.90")], "materials": [mat("5208", "CN", 1)]})).one(
+        "PSR-UNCHECKED"
+    )
     assert "Embroidered" in finding.message and "Other" in finding.message
 
 
@@ -265,9 +261,7 @@ DATA_MISSING = [
     # No REX date for the country: Burkina Faso (not applied as at 2020-01-01).
     psr("no-rex-date", "9403.60", None, [(WARNING, I("origin_country"))], origin_country="BF"),
     # No graduated sections in the data for a standard-arrangement country other than Indonesia.
-    psr(
-        "no-graduation-data", "9403.60", None, [(WARNING, I("origin_country"))], origin_country="IN"
-    ),
+    psr("no-graduation-data", "9403.60", None, [(WARNING, I("origin_country"))], origin_country="IN"),
     psr("indonesia-has-its-data", "9403.60", None, []),
     # Other schemes: their product rules are not in the data.
     psr(
@@ -306,9 +300,7 @@ def fob(
     hs: str = "9403.60",
     **changes: Any,
 ) -> Any:
-    return psr(
-        id, hs, materials, expect, ex_works=ex_works, shipment={"incoterm": incoterm}, **changes
-    )
+    return psr(id, hs, materials, expect, ex_works=ex_works, shipment={"incoterm": incoterm}, **changes)
 
 
 ASSUMED = [(WARNING, ROW("Items"))]  # no ex_works_value column: the finding names the row

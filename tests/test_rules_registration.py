@@ -35,9 +35,7 @@ REX_FORMAT = [
     rex_case("well-formed", REX, []),
     rex_case("one-character-after-REX", "IDREX1", []),
     rex_case("thirty-characters-after-REX", "IDREX" + "A1" * 15, []),
-    rex_case(
-        "thirty-one-characters-after-REX", "IDREX" + "A1" * 15 + "B", [(ERROR, S("exporter_rex"))]
-    ),
+    rex_case("thirty-one-characters-after-REX", "IDREX" + "A1" * 15 + "B", [(ERROR, S("exporter_rex"))]),
     rex_case("nothing-after-REX", "IDREX", [(ERROR, S("exporter_rex"))]),
     rex_case("space-inside", "IDREX 0000000001", [(ERROR, S("exporter_rex"))]),
     rex_case("dots", "ID.REX.0000000001", [(ERROR, S("exporter_rex"))]),
@@ -94,9 +92,7 @@ def test_rex_format(check: Any, kwargs: dict[str, Any], expect: list[Any]) -> No
 
 REX_UNKNOWN = [
     case("held-by-the-registration", []),
-    case(
-        "not-held", [(ERROR, S("exporter_rex"))], shipment={"exporter_rex": "IDREXTEST0000000099"}
-    ),
+    case("not-held", [(ERROR, S("exporter_rex"))], shipment={"exporter_rex": "IDREXTEST0000000099"}),
     case(
         "held-by-another-entry",
         [],

@@ -32,13 +32,9 @@ def unregistered(**changes: Any) -> dict[str, Any]:
     return {**UNREGISTERED, **changes}
 
 
-def value_case(
-    id: str, amounts: list[str], expect: list[Any], registration: Any = False, **shipment: Any
-) -> Any:
+def value_case(id: str, amounts: list[str], expect: list[Any], registration: Any = False, **shipment: Any) -> Any:
     items = [line(a, n) for n, a in enumerate(amounts, start=1)]
-    return case(
-        id, expect, shipment=unregistered(**shipment), items=items, registration=registration
-    )
+    return case(id, expect, shipment=unregistered(**shipment), items=items, registration=registration)
 
 
 # Where the threshold findings point: the exporter_rex field, absent here → the sheet.
@@ -68,13 +64,9 @@ THRESHOLD_EUR = [
     ),
     # Converted with eur_rate (units of the invoice currency per 1 EUR), exactly.
     value_case("usd-at-6000-eur", ["6480.00"], [], currency="USD", eur_rate="1.08"),
-    value_case(
-        "usd-just-over-6000-eur", ["6480.01"], [(ERROR, REX_PLACE)], currency="USD", eur_rate="1.08"
-    ),
+    value_case("usd-just-over-6000-eur", ["6480.01"], [(ERROR, REX_PLACE)], currency="USD", eur_rate="1.08"),
     # 6006.00 / 1.001 is exactly 6000 (in binary floating point it comes out above).
-    value_case(
-        "usd-exact-division", ["6006.00"], [], currency="USD", eur_rate="1.001", number_format="en"
-    ),
+    value_case("usd-exact-division", ["6006.00"], [], currency="USD", eur_rate="1.001", number_format="en"),
     value_case(
         "usd-exact-division-over",
         ["6006.01"],
@@ -84,12 +76,8 @@ THRESHOLD_EUR = [
         number_format="en",
     ),
     value_case("idr-at-limit", ["105000000"], [], currency="IDR", eur_rate="17500"),
-    value_case(
-        "idr-over", ["105000000.01"], [(ERROR, REX_PLACE)], currency="IDR", eur_rate="17500"
-    ),
-    value_case(
-        "idr-rate-as-number", ["105000001"], [(ERROR, REX_PLACE)], currency="IDR", eur_rate=17500
-    ),
+    value_case("idr-over", ["105000000.01"], [(ERROR, REX_PLACE)], currency="IDR", eur_rate="17500"),
+    value_case("idr-rate-as-number", ["105000001"], [(ERROR, REX_PLACE)], currency="IDR", eur_rate=17500),
     value_case(
         "idr-rate-as-indonesian-text",
         ["104999999"],
@@ -101,9 +89,7 @@ THRESHOLD_EUR = [
     # A registered exporter may declare any value.
     case("registered-any-value", [], items=[line("250000")]),
     # no-gsp has the same EUR limit [V].
-    value_case(
-        "no-gsp-over", ["6000.01"], [(ERROR, REX_PLACE)], scheme="no-gsp", consignee_country="NO"
-    ),
+    value_case("no-gsp-over", ["6000.01"], [(ERROR, REX_PLACE)], scheme="no-gsp", consignee_country="NO"),
     value_case("no-gsp-at", ["6000.00"], [], scheme="no-gsp", consignee_country="NO"),
     # uk-dcts has no value threshold; ch-gsp has its own.
     value_case(
@@ -169,9 +155,7 @@ def test_threshold_chf_10300(check: Any, kwargs: dict[str, Any], expect: list[An
 
 RATE_MISSING = [
     value_case("usd-without-eur-rate", ["100"], [(ERROR, SHEET("Shipment"))], currency="USD"),
-    value_case(
-        "usd-with-empty-eur-rate", ["100"], [(ERROR, S("eur_rate"))], currency="USD", eur_rate=None
-    ),
+    value_case("usd-with-empty-eur-rate", ["100"], [(ERROR, S("eur_rate"))], currency="USD", eur_rate=None),
     value_case("usd-with-eur-rate", ["100"], [], currency="USD", eur_rate="1.08"),
     value_case("eur-needs-no-rate", ["100"], [], currency="EUR"),
     value_case("eur-lower-case", ["100"], [], currency="eur"),
@@ -200,9 +184,7 @@ RATE_MISSING = [
 def test_rate_missing(check: Any, kwargs: dict[str, Any], expect: list[Any]) -> None:
     result = assert_rule(check, "RATE-MISSING", kwargs, expect)
     if expect:
-        assert not {"THRESHOLD-EUR-6000", "THRESHOLD-CHF-10300", "THRESHOLD-NEAR"} & set(
-            result.codes()
-        )
+        assert not {"THRESHOLD-EUR-6000", "THRESHOLD-CHF-10300", "THRESHOLD-NEAR"} & set(result.codes())
 
 
 THRESHOLD_NEAR = [
@@ -211,9 +193,7 @@ THRESHOLD_NEAR = [
     value_case("at-the-limit", ["6000.00"], [(WARNING, REX_PLACE)]),
     value_case("over-the-limit-is-an-error-not-near", ["6000.01"], []),
     value_case("in-between", ["5850.50"], [(WARNING, REX_PLACE)]),
-    value_case(
-        "usd-at-95-percent", ["6156.00"], [(WARNING, REX_PLACE)], currency="USD", eur_rate="1.08"
-    ),
+    value_case("usd-at-95-percent", ["6156.00"], [(WARNING, REX_PLACE)], currency="USD", eur_rate="1.08"),
     value_case("usd-below-95-percent", ["6155.99"], [], currency="USD", eur_rate="1.08"),
     # 5707.41 / 1.0013 is exactly 5,700 (in binary floating point it comes out below).
     value_case(

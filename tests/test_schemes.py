@@ -58,15 +58,11 @@ UK = {
     "eska_code": DROP,
 }
 UNREGISTERED = {"exporter_rex": DROP}
-CEPA_HINT = (
-    "the EU-Indonesia CEPA is expected to apply from 2027-01-01 with its own proof of origin"
-)
+CEPA_HINT = "the EU-Indonesia CEPA is expected to apply from 2027-01-01 with its own proof of origin"
 
 
 def line(amount: str, number: int = 1, criterion: str = "W 9403") -> dict[str, Any]:
-    return item_with(
-        line=number, quantity=1, unit_price=amount, amount=amount, origin_criterion=criterion
-    )
+    return item_with(line=number, quantity=1, unit_price=amount, amount=amount, origin_criterion=criterion)
 
 
 def run(
@@ -80,9 +76,7 @@ def run(
     if not registered:
         shipment = {**UNREGISTERED, **shipment}
     items = [line(amount, n) for n, amount in enumerate(amounts, start=1)]
-    return check(
-        shipment=shipment_with(**shipment), items=items, registration=registered, as_of=as_of
-    )
+    return check(shipment=shipment_with(**shipment), items=items, registration=registered, as_of=as_of)
 
 
 def the(result: Checked, code: str, containing: str = "") -> Any:
@@ -127,9 +121,7 @@ def test_the_cepa_has_a_named_place_and_no_invented_text() -> None:
     for entry in legal.eu_customs_territory():
         if entry.covers(day):
             assert legal.scheme_for_destination(entry.code, day) == "eu-gsp"
-    assert all(
-        legal.scheme_for_destination(code, day) != "eu-id-cepa" for code in ("ID", "GB", "NO")
-    )
+    assert all(legal.scheme_for_destination(code, day) != "eu-id-cepa" for code in ("ID", "GB", "NO"))
 
 
 # -- Switzerland: CHF 10,300 -------------------------------------------------------------
@@ -141,9 +133,7 @@ def test_the_cepa_has_a_named_place_and_no_invented_text() -> None:
         pytest.param(("10300.00",), {}, None, id="chf-10300.00-allowed"),
         pytest.param(("10300.01",), {}, "CHF 10,300.01", id="chf-10300.01-over"),
         pytest.param(("5150.00", "5150.01"), {}, "CHF 10,300.01", id="sum-of-lines-over"),
-        pytest.param(
-            ("12360.00",), {"currency": "USD", "chf_rate": "1.2"}, None, id="usd-at-limit"
-        ),
+        pytest.param(("12360.00",), {"currency": "USD", "chf_rate": "1.2"}, None, id="usd-at-limit"),
         pytest.param(
             ("12360.02",),
             {"currency": "USD", "chf_rate": "1.2"},
@@ -223,9 +213,7 @@ def test_switzerland_statement_wording(tmp_path: Path) -> None:
         (dt.date(2026, 11, 20), False),
     ],
 )
-def test_norway_no_longer_covers_indonesia(
-    check: Callable[..., Checked], invoice_date: dt.date, covered: bool
-) -> None:
+def test_norway_no_longer_covers_indonesia(check: Callable[..., Checked], invoice_date: dt.date, covered: bool) -> None:
     result = run(
         check,
         as_of=invoice_date + dt.timedelta(days=2),
@@ -463,9 +451,7 @@ def test_findings_on_unconfirmed_facts_carry_the_mark(
     registration: Any = True
     if "registration_on" in kwargs:
         registration = [dict(BASE_REGISTRATION, registered_on=kwargs.pop("registration_on"))]
-    result = check(
-        shipment=shipment_with(**kwargs), items=[BASE_ITEM], registration=registration, as_of=as_of
-    )
+    result = check(shipment=shipment_with(**kwargs), items=[BASE_ITEM], registration=registration, as_of=as_of)
     finding = the(result, code, containing)
     for mark in marks:
         assert mark in finding.reference, (mark, finding.reference)

@@ -39,9 +39,7 @@ from rexdecl.rules import CheckOptions
 from rexdecl.stamp import StampRefused, check_invoice_number, stamp_pdf
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
-pytestmark = pytest.mark.skipif(
-    not POPPLER, reason="poppler-utils (pdftotext, pdftoppm) not installed"
-)
+pytestmark = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdftoppm) not installed")
 
 NUMBER = "INV-2026-001"
 DATE = "20 November 2026"
@@ -77,13 +75,9 @@ def exporter_pdf(
     """An invoice as an accounting package prints it: letterhead, its own line numbers
     (10, 20, 30...), a grid, totals, bank details, a signature box, "Page n of N" and, with
     ``terms``, that many lines of terms and conditions below (to fill the page)."""
-    pages = _draw_invoice(
-        io.BytesIO(), number, label, rows, terms, footer, background, pagesize, None, 0
-    )
+    pages = _draw_invoice(io.BytesIO(), number, label, rows, terms, footer, background, pagesize, None, 0)
     with path.open("wb") as stream:
-        _draw_invoice(
-            stream, number, label, rows, terms, footer, background, pagesize, encrypt, pages
-        )
+        _draw_invoice(stream, number, label, rows, terms, footer, background, pagesize, encrypt, pages)
     return path
 
 
@@ -112,9 +106,7 @@ def _draw_invoice(
         pdf.setFont("Helvetica-Bold", 15)
         pdf.drawString(18 * mm, height - 20 * mm, EXPORTER.upper())
         pdf.setFont("Helvetica", 8)
-        pdf.drawString(
-            18 * mm, height - 25 * mm, "Jl. Contoh No. 1, Jepara 59427, Central Java, Indonesia"
-        )
+        pdf.drawString(18 * mm, height - 25 * mm, "Jl. Contoh No. 1, Jepara 59427, Central Java, Indonesia")
         pdf.drawString(18 * mm, height - 29 * mm, "Tel. +62 291 000000  -  NPWP 0012345678901000")
         pdf.setFont("Helvetica-Bold", 13)
         pdf.drawRightString(width - 18 * mm, height - 20 * mm, "COMMERCIAL INVOICE")
@@ -150,9 +142,7 @@ def _draw_invoice(
     pdf.setFont("Helvetica-Bold", 8)
     pdf.drawString(18 * mm, y, "Bill to:")
     pdf.setFont("Helvetica", 8)
-    for offset, text in enumerate(
-        ("Beispiel Moebel GmbH", "Musterstrasse 12, 20095 Hamburg", "Germany")
-    ):
+    for offset, text in enumerate(("Beispiel Moebel GmbH", "Musterstrasse 12, 20095 Hamburg", "Germany")):
         pdf.drawString(35 * mm, y - offset * 4 * mm, text)
     y = table_head(y - 16 * mm)
     for row in range(rows):
@@ -190,8 +180,7 @@ def _draw_invoice(
         pdf.drawString(
             18 * mm,
             y,
-            f"{line + 1}. Terms and conditions of sale apply; goods remain our property "
-            "until paid in full.",
+            f"{line + 1}. Terms and conditions of sale apply; goods remain our property until paid in full.",
         )
         y -= 3.5 * mm
     page_footer()
@@ -354,11 +343,7 @@ def test_statement_in_the_free_space_of_the_last_page(
     assert TEXT_EN in flat(text)
     assert "e-SKA authentic code: ESKA-TEST-0001" in flat(text)
     # Below the original content, above its footer.
-    assert (
-        text.index("Authorised signature")
-        < text.index("STATEMENT ON ORIGIN")
-        < text.index("Page 1 of 1")
-    )
+    assert text.index("Authorised signature") < text.index("STATEMENT ON ORIGIN") < text.index("Page 1 of 1")
     assert "Item Description of goods" not in flat(text)  # one criterion: no table
     assert_original_kept(document, out, tmp_path)
     assert_lints_clean(lint, out)
@@ -493,9 +478,7 @@ def test_painted_boxes_follow_forms_and_images(tmp_path: Path) -> None:
             [(25 - 4 * mm, 12 * mm), (400 - 4 * mm, 33 + 4 * mm)],
             id="above-a-footer",
         ),
-        pytest.param(
-            [(51, 400, 540, 800), (51, 25, 540, 200)], [(25 - 4 * mm, 12 * mm)], id="no-thin-footer"
-        ),
+        pytest.param([(51, 400, 540, 800), (51, 25, 540, 200)], [(25 - 4 * mm, 12 * mm)], id="no-thin-footer"),
     ],
 )
 def test_free_space(boxes: list[tuple[float, ...]], bands: list[tuple[float, float]]) -> None:
@@ -522,8 +505,7 @@ def test_mixed_criteria_list_item_description_and_criterion(
     assert "1 Teak dining table, solid plantation teak, 200 x 100 cm W 9403" in rows
     assert "2 Teak dining chair, upholstered seat W 9401" in rows
     assert any(
-        row.startswith("3 Brass fittings, imported (spare parts) Not originating – excluded from")
-        for row in rows
+        row.startswith("3 Brass fittings, imported (spare parts) Not originating – excluded from") for row in rows
     )
     # The document's own numbering (10, 20, 30) is still there beside the statement's.
     assert "10 Teak dining table, solid plantation teak, 200 x 100 cm" in flat(text)
@@ -546,10 +528,7 @@ def test_uk_declaration_with_customs_id_and_signature_lines(
     result = stamp(cli, document, workbook)
     assert result.exit_code == 0, result.output
     text = flat(layout(tmp_path / "uk_stamped.pdf"))
-    assert (
-        "The exporter of the products covered by this document "
-        "(customs identification No GB123456789000)" in text
-    )
+    assert "The exporter of the products covered by this document (customs identification No GB123456789000)" in text
     assert "(Place and date)" in text and "(Name and signature of the exporter)" in text
     assert_lints_clean(lint, tmp_path / "uk_stamped.pdf", scheme="uk-dcts")
 
@@ -611,16 +590,11 @@ def test_another_invoice_number_is_refused(tmp_path: Path, cli: Callable[..., Re
     assert not (tmp_path / "other_stamped.pdf").exists()
 
 
-def test_an_invoice_without_the_number_is_refused(
-    tmp_path: Path, cli: Callable[..., Result]
-) -> None:
+def test_an_invoice_without_the_number_is_refused(tmp_path: Path, cli: Callable[..., Result]) -> None:
     document = exporter_pdf(tmp_path / "nonumber.pdf", number=None)
     result = stamp(cli, document, shipment(tmp_path))
     assert result.exit_code == 2
-    assert (
-        f"the workbook's invoice number {NUMBER} does not appear in the document's text"
-        in result.output
-    )
+    assert f"the workbook's invoice number {NUMBER} does not appear in the document's text" in result.output
     assert not (tmp_path / "nonumber_stamped.pdf").exists()
 
 
@@ -641,15 +615,10 @@ def test_an_encrypted_pdf_is_refused(tmp_path: Path, cli: Callable[..., Result])
     document = exporter_pdf(tmp_path / "locked.pdf", encrypt="secret")
     result = stamp(cli, document, shipment(tmp_path))
     assert result.exit_code == 2
-    assert (
-        f"rexdecl: {document} is encrypted (password-protected): it cannot be checked or stamped"
-        in result.output
-    )
+    assert f"rexdecl: {document} is encrypted (password-protected): it cannot be checked or stamped" in result.output
 
 
-def test_a_document_with_a_statement_already_is_refused(
-    tmp_path: Path, cli: Callable[..., Result]
-) -> None:
+def test_a_document_with_a_statement_already_is_refused(tmp_path: Path, cli: Callable[..., Result]) -> None:
     document = exporter_pdf(tmp_path / "invoice.pdf")
     workbook = shipment(tmp_path)
     assert stamp(cli, document, workbook).exit_code == 0
@@ -675,10 +644,7 @@ def test_never_overwrites_without_force(tmp_path: Path, cli: Callable[..., Resul
     out.write_bytes(b"keep me")
     result = stamp(cli, document, workbook, "--out", out)
     assert result.exit_code == 2
-    assert (
-        f"rexdecl: {out} already exists; nothing was written (use --force to replace it)"
-        in result.output
-    )
+    assert f"rexdecl: {out} already exists; nothing was written (use --force to replace it)" in result.output
     assert out.read_bytes() == b"keep me"
     assert stamp(cli, document, workbook, "--out", out, "--force").exit_code == 0
     assert out.read_bytes().startswith(b"%PDF-")
@@ -720,17 +686,12 @@ def test_invoice_number_found(text: str) -> None:
 def test_another_invoice_number(text: str, found: str) -> None:
     with pytest.raises(StampRefused) as refused:
         check_invoice_number(text, NUMBER, Path("invoice.pdf"))
-    assert (
-        f"shows invoice number {found}, but the workbook's invoice number is {NUMBER}"
-        in refused.value.message
-    )
+    assert f"shows invoice number {found}, but the workbook's invoice number is {NUMBER}" in refused.value.message
 
 
 def test_invoice_number_absent() -> None:
     with pytest.raises(StampRefused, match="does not appear in the document's text"):
-        check_invoice_number(
-            "COMMERCIAL INVOICE\nDate: 20 November 2026\nINV-2026-0010", NUMBER, Path("a.pdf")
-        )
+        check_invoice_number("COMMERCIAL INVOICE\nDate: 20 November 2026\nINV-2026-0010", NUMBER, Path("a.pdf"))
 
 
 def test_stamp_module_does_not_weasyprint_on_import() -> None:
@@ -747,9 +708,7 @@ def test_items_table_only_when_needed(tmp_path: Path) -> None:
         BASE_ITEM,
         item_with(line=2, description="Brass fittings", hs_code="8302.42", origin_criterion="no"),
     ]
-    with_excluded = check_workbook(
-        shipment(tmp_path / "two", items=excluded), CheckOptions(as_of=AS_OF)
-    )
+    with_excluded = check_workbook(shipment(tmp_path / "two", items=excluded), CheckOptions(as_of=AS_OF))
     view = build_stamp_view(with_excluded)
     assert [(r.number, r.criterion, r.excluded) for r in view.rows] == [
         ("1", "W 9403", False),

@@ -82,9 +82,7 @@ class StableCatalog(Catalog):
     does not change the files."""
 
     def _get_mime_headers(self) -> list[tuple[str, str]]:
-        headers = [
-            (name, value) for name, value in super()._get_mime_headers() if name != "Generated-By"
-        ]
+        headers = [(name, value) for name, value in super()._get_mime_headers() if name != "Generated-By"]
         name, value = headers[-1]
         headers[-1] = (name, value.rstrip("\n") + "\n")  # the header entry ends with a newline
         return headers
@@ -150,9 +148,7 @@ def read_catalogue(path: Path, language: str) -> StableCatalog:
         with open(path, "rb") as handle:
             PoFileParser(catalog, ignore_obsolete=False).parse(handle)
     else:
-        catalog.header_comment = NEW_PO_HEADER.format(
-            language=_LANGUAGE_NAMES.get(language, language)
-        )
+        catalog.header_comment = NEW_PO_HEADER.format(language=_LANGUAGE_NAMES.get(language, language))
         catalog.last_translator = "rexdecl maintainers"
         catalog.language_team = _LANGUAGE_NAMES.get(language, language)
     return catalog
@@ -259,12 +255,8 @@ def update(
                 language=language,
                 po_file=path,
                 total=len(messages),
-                untranslated=tuple(
-                    m for m in messages if not is_translated(m, catalog.num_plurals)
-                ),
-                fuzzy=tuple(
-                    m for m in messages if m.fuzzy and is_translated(m, catalog.num_plurals)
-                ),
+                untranslated=tuple(m for m in messages if not is_translated(m, catalog.num_plurals)),
+                fuzzy=tuple(m for m in messages if m.fuzzy and is_translated(m, catalog.num_plurals)),
                 obsolete=len(catalog.obsolete),
             )
         )
@@ -300,9 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{MAPPING_FILE} not found: run this from a source checkout installed with "
             "`pip install -e .`, not from an installed package\n",
         )
-    changed, statuses = update(
-        args.languages or None, check=args.check, drop_obsolete=args.drop_obsolete
-    )
+    changed, statuses = update(args.languages or None, check=args.check, drop_obsolete=args.drop_obsolete)
     root = PACKAGE_DIR.parent
     for path in changed:
         print(("out of date: " if args.check else "wrote ") + str(path.relative_to(root)))
@@ -320,10 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"untranslated ({status.language}):")
             print("\n".join(_show(m) for m in status.untranslated))
         if status.fuzzy:
-            print(
-                f"fuzzy ({status.language}) — check each translation, then delete its "
-                "'#, fuzzy' line:"
-            )
+            print(f"fuzzy ({status.language}) — check each translation, then delete its '#, fuzzy' line:")
             print("\n".join(_show(m) for m in status.fuzzy))
         incomplete = incomplete or bool(status.untranslated or status.fuzzy)
     return 1 if args.check and (changed or incomplete) else 0

@@ -81,8 +81,9 @@ class Context:
             return self.exporter_country
         return None
 
-    def add(self, code: str, severity: Severity, message: str, location: Location, reference: str,
-            field: str | None = None) -> None:
+    def add(
+        self, code: str, severity: Severity, message: str, location: Location, reference: str, field: str | None = None
+    ) -> None:
         self.findings.append(Finding(code, severity, message, location, reference, field))
 
 
@@ -113,8 +114,11 @@ def build_context(shipment_input: ShipmentInput, registrations: RegistrationData
     shipment = shipment_input.shipment
     rex_number = shipment.exporter_rex
     entry = registrations.find(rex_number) if rex_number else None
-    if rex_number is None and registrations.source and len(registrations.entries) == 1 and (
-        shipment_input.exporter_sheet
+    if (
+        rex_number is None
+        and registrations.source
+        and len(registrations.entries) == 1
+        and (shipment_input.exporter_sheet)
     ):
         # The workbook carries its own exporter's registration: its REX number is the
         # shipment's (documented decision; a broker's many-entry file still needs exporter_rex).

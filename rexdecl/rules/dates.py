@@ -29,18 +29,29 @@ def check_scheme(ctx: Context) -> bool:
     if scheme is None or not scheme.enabled:
         usable = ", ".join(s.id for s in legal.schemes().values() if s.enabled)
         reason = scheme.disabled_reason if scheme is not None else _("rexdecl has no data for it")
-        ctx.add("SCHEME-UNSUPPORTED", Severity.ERROR, _(
-            "{place}: scheme '{scheme}' cannot be used: {reason}. Use one of {usable}").format(
-                place=cell_ref(where), scheme=ctx.scheme_id, reason=reason, usable=usable),
-            where, "—")
+        ctx.add(
+            "SCHEME-UNSUPPORTED",
+            Severity.ERROR,
+            _("{place}: scheme '{scheme}' cannot be used: {reason}. Use one of {usable}").format(
+                place=cell_ref(where), scheme=ctx.scheme_id, reason=reason, usable=usable
+            ),
+            where,
+            "—",
+        )
         return False
     if scheme.mark == "R" and ctx.originating_lines and not ctx.options.no_statement:
         # The statement's own wording is only recalled: say so on every shipment that uses it.
-        ctx.add("DATA-MISSING", Severity.WARNING, _(
-            "{place}: the confirmed wording of the {scheme} statement is not in rexdecl's data; the text "
-            "printed is recalled, not seen in an official source [R]. Confirm it with the importer or the "
-            "importing country's customs before relying on it").format(place=cell_ref(where), scheme=scheme.id),
-            where, with_mark(scheme.source, scheme.mark))
+        ctx.add(
+            "DATA-MISSING",
+            Severity.WARNING,
+            _(
+                "{place}: the confirmed wording of the {scheme} statement is not in rexdecl's data; the text "
+                "printed is recalled, not seen in an official source [R]. Confirm it with the importer or the "
+                "importing country's customs before relying on it"
+            ).format(place=cell_ref(where), scheme=scheme.id),
+            where,
+            with_mark(scheme.source, scheme.mark),
+        )
     return True
 
 
@@ -59,16 +70,24 @@ def check_destination(ctx: Context, scheme: Scheme) -> None:
         return
     if scheme.territory_file:
         territory = _("the EU customs territory (EU member states, Monaco, Northern Ireland XI) on {date}").format(
-            date=_day(ctx).isoformat())
+            date=_day(ctx).isoformat()
+        )
     else:
         territory = ", ".join(scheme.territory_codes)
-    hint = _("an ISO 3166 alpha-2 code such as DE") if len(destination) != 2 else _(
-        "a destination the scheme covers, or the scheme of that destination")
-    ctx.add("DESTINATION-NOT-IN-SCHEME", Severity.ERROR, _(
-        "{place}: destination '{dest}' is not in the importing territory of {scheme} ({territory}); "
-        "expected {hint}").format(place=cell_ref(where), dest=destination, scheme=scheme.id,
-                                  territory=territory, hint=hint),
-        where, scheme.territory_file or ", ".join(scheme.territory_codes))
+    hint = (
+        _("an ISO 3166 alpha-2 code such as DE")
+        if len(destination) != 2
+        else _("a destination the scheme covers, or the scheme of that destination")
+    )
+    ctx.add(
+        "DESTINATION-NOT-IN-SCHEME",
+        Severity.ERROR,
+        _(
+            "{place}: destination '{dest}' is not in the importing territory of {scheme} ({territory}); expected {hint}"
+        ).format(place=cell_ref(where), dest=destination, scheme=scheme.id, territory=territory, hint=hint),
+        where,
+        scheme.territory_file or ", ".join(scheme.territory_codes),
+    )
 
 
 def check_country_and_dates(ctx: Context, scheme: Scheme) -> None:
@@ -94,52 +113,99 @@ def _eu_country_rules(ctx: Context, scheme: Scheme, origin: str, date: dt.date, 
     country = legal.rex_countries().get(origin)
     ref = "Reg. 978/2012 Annex II"
     if country is None:
-        ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, _(
-            "{place}: country of origin {origin} is not a beneficiary of the {scheme} in rexdecl's "
-            "data (rex-countries.csv): no statement on origin under this scheme. Check the origin "
-            "country").format(place=place, origin=origin, scheme=scheme.name), where, ref)
+        ctx.add(
+            "COUNTRY-NOT-BENEFICIARY",
+            Severity.ERROR,
+            _(
+                "{place}: country of origin {origin} is not a beneficiary of the {scheme} in rexdecl's "
+                "data (rex-countries.csv): no statement on origin under this scheme. Check the origin "
+                "country"
+            ).format(place=place, origin=origin, scheme=scheme.name),
+            where,
+            ref,
+        )
         return
     source_ref = with_mark(f"{ref}; rex-countries.csv ({country.name})", country.mark)
     if country.gsp_until is not None and date > country.gsp_until:
         # rules.md: an error whenever the data gives an end date, whatever the import date.
         message = _(
             "{place}: {name} is not a beneficiary of the {scheme} on the invoice date {date} "
-            "(its last day was {until}): no GSP statement on origin can be made.{successor}")
-        ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, message.format(
-            place=place, name=country.name, scheme=scheme.name, date=date.isoformat(),
-            until=country.gsp_until.isoformat(), successor=_successor_hint(origin)),
-            where, source_ref)
+            "(its last day was {until}): no GSP statement on origin can be made.{successor}"
+        )
+        ctx.add(
+            "COUNTRY-NOT-BENEFICIARY",
+            Severity.ERROR,
+            message.format(
+                place=place,
+                name=country.name,
+                scheme=scheme.name,
+                date=date.isoformat(),
+                until=country.gsp_until.isoformat(),
+                successor=_successor_hint(origin),
+            ),
+            where,
+            source_ref,
+        )
         return
     if country.arrangement in ("none", "unclear") and country.gsp_until is None:
-        ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.WARNING, _(
-            "{place}: {name} is not in the 2023 list of {scheme} beneficiaries (arrangement "
-            "'{arrangement}' in rexdecl's data, with no end date): confirm its status before relying "
-            "on the statement").format(place=place, name=country.name, scheme=scheme.name,
-                                       arrangement=country.arrangement),
-            where, source_ref)
+        ctx.add(
+            "COUNTRY-NOT-BENEFICIARY",
+            Severity.WARNING,
+            _(
+                "{place}: {name} is not in the 2023 list of {scheme} beneficiaries (arrangement "
+                "'{arrangement}' in rexdecl's data, with no end date): confirm its status before relying "
+                "on the statement"
+            ).format(place=place, name=country.name, scheme=scheme.name, arrangement=country.arrangement),
+            where,
+            source_ref,
+        )
     if country.gsp_until is not None and date <= country.gsp_until:
         _ending(ctx, country.name, origin, country.gsp_until, date, place, where, source_ref)
     if scheme.rex_dates:
         if country.rex_from is None:
-            ctx.add("DATA-MISSING", Severity.WARNING, _(
-                "{place}: rexdecl's data has no REX application date for {name} (rex-countries.csv "
-                "reads '{raw}'): the REX-NOT-APPLICABLE-YET check was skipped; confirm that {name} "
-                "applies the REX system").format(place=place, name=country.name, raw=_raw_rex_from(origin)),
-                where, source_ref)
+            ctx.add(
+                "DATA-MISSING",
+                Severity.WARNING,
+                _(
+                    "{place}: rexdecl's data has no REX application date for {name} (rex-countries.csv "
+                    "reads '{raw}'): the REX-NOT-APPLICABLE-YET check was skipped; confirm that {name} "
+                    "applies the REX system"
+                ).format(place=place, name=country.name, raw=_raw_rex_from(origin)),
+                where,
+                source_ref,
+            )
         elif date < country.rex_from:
-            ctx.add("REX-NOT-APPLICABLE-YET", Severity.ERROR, _(
-                "{place}: the invoice date {date} is before {name} applied the REX system ({start}): "
-                "a statement on origin was not yet possible; a Form A certificate was needed").format(
-                    place=cell_ref(shipment.where("invoice_date")), date=date.isoformat(), name=country.name,
-                    start=country.rex_from.isoformat()),
-                shipment.where("invoice_date"), with_mark("EC list of REX application dates", country.mark))
+            ctx.add(
+                "REX-NOT-APPLICABLE-YET",
+                Severity.ERROR,
+                _(
+                    "{place}: the invoice date {date} is before {name} applied the REX system ({start}): "
+                    "a statement on origin was not yet possible; a Form A certificate was needed"
+                ).format(
+                    place=cell_ref(shipment.where("invoice_date")),
+                    date=date.isoformat(),
+                    name=country.name,
+                    start=country.rex_from.isoformat(),
+                ),
+                shipment.where("invoice_date"),
+                with_mark("EC list of REX application dates", country.mark),
+            )
         elif country.form_a_until is not None and date <= country.form_a_until:
-            ctx.add("FORM-A-PERIOD", Severity.INFO, _(
-                "{place}: on {date} {name} was in its transition to REX: Form A certificates were "
-                "still accepted until {until}, as well as statements on origin").format(
-                    place=cell_ref(shipment.where("invoice_date")), date=date.isoformat(), name=country.name,
-                    until=country.form_a_until.isoformat()),
-                shipment.where("invoice_date"), with_mark("EC list of REX application dates", country.mark))
+            ctx.add(
+                "FORM-A-PERIOD",
+                Severity.INFO,
+                _(
+                    "{place}: on {date} {name} was in its transition to REX: Form A certificates were "
+                    "still accepted until {until}, as well as statements on origin"
+                ).format(
+                    place=cell_ref(shipment.where("invoice_date")),
+                    date=date.isoformat(),
+                    name=country.name,
+                    until=country.form_a_until.isoformat(),
+                ),
+                shipment.where("invoice_date"),
+                with_mark("EC list of REX application dates", country.mark),
+            )
 
 
 def _raw_rex_from(origin: str) -> str:
@@ -156,43 +222,76 @@ def _raw_rex_from(origin: str) -> str:
 
 def _successor_hint(origin: str) -> str:
     if origin == "ID":
-        return _(" For Indonesian goods: the EU-Indonesia CEPA is expected to apply from "
-                 "2027-01-01 with its own proof of origin (its text is not yet in rexdecl's data); "
-                 "for the UK, use the UK DCTS (scheme uk-dcts).")
+        return _(
+            " For Indonesian goods: the EU-Indonesia CEPA is expected to apply from "
+            "2027-01-01 with its own proof of origin (its text is not yet in rexdecl's data); "
+            "for the UK, use the UK DCTS (scheme uk-dcts)."
+        )
     return ""
 
 
 def _ending(ctx: Context, name: str, origin: str, until: dt.date, date: dt.date, place: str, where, ref: str) -> None:  # type: ignore[no-untyped-def]
     shipment = ctx.shipment
     import_date = shipment.expected_import_date
-    reference = ref + "; " + _(
-        "the preference depends on the date of release for free circulation (draft Delegated Act "
-        "of 29 Sept 2025, reported [V2]; final act not seen)")
+    reference = (
+        ref
+        + "; "
+        + _(
+            "the preference depends on the date of release for free circulation (draft Delegated Act "
+            "of 29 Sept 2025, reported [V2]; final act not seen)"
+        )
+    )
     if import_date is not None and import_date > until:
-        ctx.add("GSP-ENDS-BEFORE-IMPORT", Severity.ERROR, _(
-            "{place}: the goods are expected to be released on {imported}, after {until}, the last "
-            "day {name} is a GSP beneficiary: the statement would give the buyer no preference.{successor}").format(
-                place=cell_ref(shipment.where("expected_import_date")), imported=import_date.isoformat(),
-                until=until.isoformat(), name=name, successor=_successor_hint(origin)),
-            shipment.where("expected_import_date"), reference)
+        ctx.add(
+            "GSP-ENDS-BEFORE-IMPORT",
+            Severity.ERROR,
+            _(
+                "{place}: the goods are expected to be released on {imported}, after {until}, the last "
+                "day {name} is a GSP beneficiary: the statement would give the buyer no preference.{successor}"
+            ).format(
+                place=cell_ref(shipment.where("expected_import_date")),
+                imported=import_date.isoformat(),
+                until=until.isoformat(),
+                name=name,
+                successor=_successor_hint(origin),
+            ),
+            shipment.where("expected_import_date"),
+            reference,
+        )
     elif import_date is None and (until - date).days <= ENDING_WINDOW_DAYS:
-        ctx.add("GSP-ENDS-BEFORE-IMPORT", Severity.WARNING, _(
-            "{place}: {name} stops being a GSP beneficiary after {until}, {days} days after this "
-            "invoice; goods released in the EU after that date get no GSP preference. Enter "
-            "expected_import_date so rexdecl can check.{successor}").format(
-                place=cell_ref(shipment.where("invoice_date")), name=name, until=until.isoformat(),
-                days=(until - date).days, successor=_successor_hint(origin)),
-            shipment.where("invoice_date"), reference)
+        ctx.add(
+            "GSP-ENDS-BEFORE-IMPORT",
+            Severity.WARNING,
+            _(
+                "{place}: {name} stops being a GSP beneficiary after {until}, {days} days after this "
+                "invoice; goods released in the EU after that date get no GSP preference. Enter "
+                "expected_import_date so rexdecl can check.{successor}"
+            ).format(
+                place=cell_ref(shipment.where("invoice_date")),
+                name=name,
+                until=until.isoformat(),
+                days=(until - date).days,
+                successor=_successor_hint(origin),
+            ),
+            shipment.where("invoice_date"),
+            reference,
+        )
 
 
 def _listed_beneficiary(ctx: Context, scheme: Scheme, origin: str, date: dt.date, place: str, where) -> None:  # type: ignore[no-untyped-def]
     entries = [b for b in scheme.beneficiaries if b.iso2 == origin]
     if not entries:
-        ctx.add("DATA-MISSING", Severity.WARNING, _(
-            "{place}: whether {origin} is a beneficiary of the {scheme} is not in rexdecl's data: "
-            "the COUNTRY-NOT-BENEFICIARY check was skipped; confirm it with the importing "
-            "country's customs").format(place=place, origin=origin, scheme=scheme.name),
-            where, with_mark(scheme.source, scheme.mark))
+        ctx.add(
+            "DATA-MISSING",
+            Severity.WARNING,
+            _(
+                "{place}: whether {origin} is a beneficiary of the {scheme} is not in rexdecl's data: "
+                "the COUNTRY-NOT-BENEFICIARY check was skipped; confirm it with the importing "
+                "country's customs"
+            ).format(place=place, origin=origin, scheme=scheme.name),
+            where,
+            with_mark(scheme.source, scheme.mark),
+        )
         return
     for entry in entries:
         if (entry.start is None or entry.start <= date) and (entry.until is None or date <= entry.until):
@@ -204,15 +303,26 @@ def _listed_beneficiary(ctx: Context, scheme: Scheme, origin: str, date: dt.date
         # Say that the scheme dropped the country (Norway no longer covers Indonesia).
         message = _(
             "{place}: the {scheme} no longer covers {name} ({origin}): it was a beneficiary until "
-            "{until}, not on {date}; no statement under this scheme").format(
-                place=place, scheme=scheme.name, name=name, origin=origin,
-                until=entry.until.isoformat(), date=date.isoformat())
+            "{until}, not on {date}; no statement under this scheme"
+        ).format(
+            place=place,
+            scheme=scheme.name,
+            name=name,
+            origin=origin,
+            until=entry.until.isoformat(),
+            date=date.isoformat(),
+        )
     else:
         message = _(
             "{place}: {origin} is not a beneficiary of the {scheme} on {date} ({period}): no "
-            "statement under this scheme").format(
-                place=place, origin=f"{name} ({origin})" if known else origin, scheme=scheme.name,
-                date=date.isoformat(), period=_period(entry.start, entry.until))
+            "statement under this scheme"
+        ).format(
+            place=place,
+            origin=f"{name} ({origin})" if known else origin,
+            scheme=scheme.name,
+            date=date.isoformat(),
+            period=_period(entry.start, entry.until),
+        )
     ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, message, where, with_mark(entry.source, entry.mark))
 
 
@@ -234,22 +344,39 @@ def check_statement_dates(ctx: Context) -> None:
     where = shipment.where("invoice_date")
     place = cell_ref(where)
     if shipment.export_date is not None and date > shipment.export_date:
-        ctx.add("RETROSPECTIVE", Severity.INFO, _(
-            "{place}: the statement (invoice date {date}) is made out after exportation ({exported}): "
-            "it must reach the customs of the importing country within 2 years of importation").format(
-                place=place, date=date.isoformat(), exported=shipment.export_date.isoformat()),
-            where, RETROSPECTIVE_REF)
+        ctx.add(
+            "RETROSPECTIVE",
+            Severity.INFO,
+            _(
+                "{place}: the statement (invoice date {date}) is made out after exportation ({exported}): "
+                "it must reach the customs of the importing country within 2 years of importation"
+            ).format(place=place, date=date.isoformat(), exported=shipment.export_date.isoformat()),
+            where,
+            RETROSPECTIVE_REF,
+        )
     reference_day = shipment.expected_import_date or ctx.options.as_of
     if date + STATEMENT_VALIDITY < reference_day:
-        against = (_("the expected import date {day}") if shipment.expected_import_date
-                   else _("today's run date {day}")).format(day=reference_day.isoformat())
-        ctx.add("STATEMENT-AGE", Severity.WARNING, _(
-            "{place}: the invoice date {date} is more than 12 months before {against}: a statement "
-            "on origin is valid for 12 months; make out a new one").format(
-                place=place, date=date.isoformat(), against=against),
-            where, "Indonesian DAB valid 12 months (Permendag 111/2018, reported [V2]); EU 12-month validity [R]")
+        against = (
+            _("the expected import date {day}") if shipment.expected_import_date else _("today's run date {day}")
+        ).format(day=reference_day.isoformat())
+        ctx.add(
+            "STATEMENT-AGE",
+            Severity.WARNING,
+            _(
+                "{place}: the invoice date {date} is more than 12 months before {against}: a statement "
+                "on origin is valid for 12 months; make out a new one"
+            ).format(place=place, date=date.isoformat(), against=against),
+            where,
+            "Indonesian DAB valid 12 months (Permendag 111/2018, reported [V2]); EU 12-month validity [R]",
+        )
     if date > ctx.options.as_of:
-        ctx.add("FUTURE-DATE", Severity.WARNING, _(
-            "{place}: the invoice date {date} is after today ({today}); check the date (a wrong year "
-            "or day/month swapped?)").format(place=place, date=date.isoformat(), today=ctx.options.as_of.isoformat()),
-            where, "—")
+        ctx.add(
+            "FUTURE-DATE",
+            Severity.WARNING,
+            _(
+                "{place}: the invoice date {date} is after today ({today}); check the date (a wrong year "
+                "or day/month swapped?)"
+            ).format(place=place, date=date.isoformat(), today=ctx.options.as_of.isoformat()),
+            where,
+            "—",
+        )

@@ -30,8 +30,14 @@ def is_country(code: str | None) -> bool:
 
 
 def _missing(ctx: Context, field: str, where: Location, what: str) -> None:
-    ctx.add("MISSING-FIELD", Severity.ERROR, _("{place}: {what}").format(place=cell_ref(where), what=what),
-            where, HEADING_REF, field)
+    ctx.add(
+        "MISSING-FIELD",
+        Severity.ERROR,
+        _("{place}: {what}").format(place=cell_ref(where), what=what),
+        where,
+        HEADING_REF,
+        field,
+    )
 
 
 def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
@@ -40,48 +46,89 @@ def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
         if not spec.required:
             continue
         value = getattr(shipment, spec.name)
-        supplied = {"exporter_name": ctx.exporter_name, "exporter_address": ctx.exporter_address,
-                    "exporter_country": ctx.exporter_country}
+        supplied = {
+            "exporter_name": ctx.exporter_name,
+            "exporter_address": ctx.exporter_address,
+            "exporter_country": ctx.exporter_country,
+        }
         if spec.required == "unless-registration":
             value = supplied[spec.name]
         if value in (None, ""):
             given = spec.name in shipment.cells
-            what = (_("{field} is empty; enter it (required)") if given else
-                    _("the field {field} is missing; add a row '{field}' with its value (required)")).format(field=spec.name)
+            what = (
+                _("{field} is empty; enter it (required)")
+                if given
+                else _("the field {field} is missing; add a row '{field}' with its value (required)")
+            ).format(field=spec.name)
             if spec.required == "unless-registration":
                 what += _(" — or give the exporter's registration, which supplies it")
             _missing(ctx, spec.name, shipment.where(spec.name), what)
     for field in ("exporter_country", "consignee_country", "destination_country"):
         value = getattr(shipment, field)
         if value and not is_country(value):
-            _missing(ctx, field, shipment.where(field), _(
-                "{field} '{value}' is not an ISO 3166 alpha-2 country code; write the two-letter code "
-                "(e.g. ID, DE, NL)").format(field=field, value=value))
+            _missing(
+                ctx,
+                field,
+                shipment.where(field),
+                _(
+                    "{field} '{value}' is not an ISO 3166 alpha-2 country code; write the two-letter code "
+                    "(e.g. ID, DE, NL)"
+                ).format(field=field, value=value),
+            )
     if not ctx.lines:
-        _missing(ctx, "Items", Location(shipment.sheet_location.file, "Items"),
-                 _("the Items sheet has no lines; enter one row per invoice line"))
+        _missing(
+            ctx,
+            "Items",
+            Location(shipment.sheet_location.file, "Items"),
+            _("the Items sheet has no lines; enter one row per invoice line"),
+        )
     for line in ctx.lines:
         item = line.item
         for spec in ITEMS.fields:
             if spec.required == "yes" and getattr(item, spec.name) in (None, ""):
                 where = item.where(spec.name)
-                _missing(ctx, spec.name, where, _(
-                    "{field} of line {line} is empty; enter it (required for every line{extra})").format(
-                        field=spec.name, line=item.line,
-                        extra=_(": P, W, W + heading, a cumulation mention, or no") if spec.name == "origin_criterion" else ""))
+                _missing(
+                    ctx,
+                    spec.name,
+                    where,
+                    _("{field} of line {line} is empty; enter it (required for every line{extra})").format(
+                        field=spec.name,
+                        line=item.line,
+                        extra=_(": P, W, W + heading, a cumulation mention, or no")
+                        if spec.name == "origin_criterion"
+                        else "",
+                    ),
+                )
         if item.origin_country and not is_country(item.origin_country):
-            _missing(ctx, "origin_country", item.where("origin_country"), _(
-                "origin_country '{value}' of line {line} is not an ISO 3166 alpha-2 country code; write the "
-                "two-letter code (e.g. ID)").format(value=item.origin_country, line=item.line))
+            _missing(
+                ctx,
+                "origin_country",
+                item.where("origin_country"),
+                _(
+                    "origin_country '{value}' of line {line} is not an ISO 3166 alpha-2 country code; write the "
+                    "two-letter code (e.g. ID)"
+                ).format(value=item.origin_country, line=item.line),
+            )
     for material in ctx.input.materials or ():
         for spec in MATERIALS.fields:
             if spec.required == "yes" and getattr(material, spec.name) in (None, ""):
-                _missing(ctx, spec.name, material.where(spec.name), _(
-                    "{field} of the material '{description}' is empty; enter it (required on every Materials "
-                    "row)").format(field=spec.name, description=material.description or cell_ref(material.row)))
+                _missing(
+                    ctx,
+                    spec.name,
+                    material.where(spec.name),
+                    _(
+                        "{field} of the material '{description}' is empty; enter it (required on every Materials row)"
+                    ).format(field=spec.name, description=material.description or cell_ref(material.row)),
+                )
         if material.origin and material.origin != "unknown" and not is_country(material.origin):
-            _missing(ctx, "origin", material.where("origin"), _(
-                "origin '{value}' is not an ISO 3166 alpha-2 country code or 'unknown'").format(value=material.origin))
+            _missing(
+                ctx,
+                "origin",
+                material.where("origin"),
+                _("origin '{value}' is not an ISO 3166 alpha-2 country code or 'unknown'").format(
+                    value=material.origin
+                ),
+            )
 
 
 def check_amounts(ctx: Context) -> None:
@@ -98,21 +145,38 @@ def check_amounts(ctx: Context) -> None:
         given = round_half_up(item.amount, digits)
         if abs(expected - given) > TOLERANCE:
             where = item.where("amount")
-            ctx.add("AMOUNT-MISMATCH", Severity.ERROR, _(
-                "{place}: amount {given} of line {line} is not quantity × unit price = {quantity} × {price} = "
-                "{expected}; correct the amount, quantity or price").format(
-                    place=cell_ref(where), given=item.amount, line=item.line, quantity=item.quantity,
-                    price=item.unit_price, expected=expected),
-                where, "—")
+            ctx.add(
+                "AMOUNT-MISMATCH",
+                Severity.ERROR,
+                _(
+                    "{place}: amount {given} of line {line} is not quantity × unit price = {quantity} × {price} = "
+                    "{expected}; correct the amount, quantity or price"
+                ).format(
+                    place=cell_ref(where),
+                    given=item.amount,
+                    line=item.line,
+                    quantity=item.quantity,
+                    price=item.unit_price,
+                    expected=expected,
+                ),
+                where,
+                "—",
+            )
     if shipment.invoice_total is not None:
         expected = round_half_up(total, digits)
         given = round_half_up(shipment.invoice_total, digits)
         if abs(expected - given) > TOLERANCE:
             where = shipment.where("invoice_total")
-            ctx.add("AMOUNT-MISMATCH", Severity.ERROR, _(
-                "{place}: invoice_total {given} differs from the sum of the line amounts {expected}; correct "
-                "the total or the lines").format(place=cell_ref(where), given=shipment.invoice_total, expected=expected),
-                where, "—")
+            ctx.add(
+                "AMOUNT-MISMATCH",
+                Severity.ERROR,
+                _(
+                    "{place}: invoice_total {given} differs from the sum of the line amounts {expected}; correct "
+                    "the total or the lines"
+                ).format(place=cell_ref(where), given=shipment.invoice_total, expected=expected),
+                where,
+                "—",
+            )
 
 
 def check_quantities(ctx: Context) -> None:
@@ -122,31 +186,52 @@ def check_quantities(ctx: Context) -> None:
             value = getattr(item, name)
             if value is not None and value < 0:
                 where = item.where(name)
-                ctx.add("WEIGHT-INCONSISTENT", Severity.ERROR, _(
-                    "{place}: {field} of line {line} is negative ({value}); enter a positive number "
-                    "(credit notes are separate documents)").format(
-                        place=cell_ref(where), field=name, line=item.line, value=value),
-                    where, "—")
+                ctx.add(
+                    "WEIGHT-INCONSISTENT",
+                    Severity.ERROR,
+                    _(
+                        "{place}: {field} of line {line} is negative ({value}); enter a positive number "
+                        "(credit notes are separate documents)"
+                    ).format(place=cell_ref(where), field=name, line=item.line, value=value),
+                    where,
+                    "—",
+                )
         if item.net_kg is not None and item.gross_kg is not None and item.net_kg > item.gross_kg:
             where = item.where("net_kg")
-            ctx.add("WEIGHT-INCONSISTENT", Severity.ERROR, _(
-                "{place}: net weight {net} kg of line {line} is greater than its gross weight {gross} kg; "
-                "correct the weights (gross = net + packing)").format(
-                    place=cell_ref(where), net=item.net_kg, line=item.line, gross=item.gross_kg),
-                where, "—")
+            ctx.add(
+                "WEIGHT-INCONSISTENT",
+                Severity.ERROR,
+                _(
+                    "{place}: net weight {net} kg of line {line} is greater than its gross weight {gross} kg; "
+                    "correct the weights (gross = net + packing)"
+                ).format(place=cell_ref(where), net=item.net_kg, line=item.line, gross=item.gross_kg),
+                where,
+                "—",
+            )
     for material in ctx.input.materials or ():
         if material.value is not None and material.value < 0:
             where = material.where("value")
-            ctx.add("WEIGHT-INCONSISTENT", Severity.ERROR, _(
-                "{place}: the value of material '{description}' is negative ({value}); enter a positive "
-                "number").format(place=cell_ref(where), description=material.description or "", value=material.value),
-                where, "—")
+            ctx.add(
+                "WEIGHT-INCONSISTENT",
+                Severity.ERROR,
+                _(
+                    "{place}: the value of material '{description}' is negative ({value}); enter a positive number"
+                ).format(place=cell_ref(where), description=material.description or "", value=material.value),
+                where,
+                "—",
+            )
     total = ctx.shipment.invoice_total
     if total is not None and total < 0:
         where = ctx.shipment.where("invoice_total")
-        ctx.add("WEIGHT-INCONSISTENT", Severity.ERROR, _(
-            "{place}: invoice_total is negative ({value}); enter a positive number").format(
-                place=cell_ref(where), value=total), where, "—")
+        ctx.add(
+            "WEIGHT-INCONSISTENT",
+            Severity.ERROR,
+            _("{place}: invoice_total is negative ({value}); enter a positive number").format(
+                place=cell_ref(where), value=total
+            ),
+            where,
+            "—",
+        )
 
 
 def _known_currency(code: str) -> bool:
@@ -157,10 +242,15 @@ def check_currency(ctx: Context) -> None:
     code = ctx.shipment.currency
     if code and not _known_currency(code):
         where = ctx.shipment.where("currency")
-        ctx.add("CURRENCY-UNKNOWN", Severity.ERROR, _(
-            "{place}: currency '{code}' is not an ISO 4217 code; write the three-letter code (EUR, USD, IDR…)").format(
-                place=cell_ref(where), code=code),
-            where, "ISO 4217")
+        ctx.add(
+            "CURRENCY-UNKNOWN",
+            Severity.ERROR,
+            _(
+                "{place}: currency '{code}' is not an ISO 4217 code; write the three-letter code (EUR, USD, IDR…)"
+            ).format(place=cell_ref(where), code=code),
+            where,
+            "ISO 4217",
+        )
 
 
 def check_language(ctx: Context, scheme: Scheme) -> None:
@@ -169,26 +259,41 @@ def check_language(ctx: Context, scheme: Scheme) -> None:
     shipment = ctx.shipment
     where = shipment.where("statement_language")
     via = _("--statement-language") if ctx.options.statement_language else cell_ref(where)
-    ctx.add("LANGUAGE-UNSUPPORTED", Severity.ERROR, _(
-        "{place}: statement language '{language}' is not offered by {scheme}; expected one of {languages}").format(
-            place=via, language=ctx.language, scheme=scheme.id, languages=", ".join(scheme.languages)),
-        where, scheme.languages and "Annex 22-07" or "—")
+    ctx.add(
+        "LANGUAGE-UNSUPPORTED",
+        Severity.ERROR,
+        _("{place}: statement language '{language}' is not offered by {scheme}; expected one of {languages}").format(
+            place=via, language=ctx.language, scheme=scheme.id, languages=", ".join(scheme.languages)
+        ),
+        where,
+        scheme.languages and "Annex 22-07" or "—",
+    )
 
 
 def check_unknown_fields(ctx: Context) -> None:
     for header in (*ctx.input.unknown, *ctx.registrations.unknown):
-        ctx.add("UNKNOWN-FIELD", Severity.WARNING, _(
-            "{place}: '{name}' is not a field or column of the format; it is ignored (check the spelling: "
-            "rexdecl template writes a workbook with every name)").format(
-                place=cell_ref(header.location), name=header.name),
-            header.location, "workbook-format.md")
+        ctx.add(
+            "UNKNOWN-FIELD",
+            Severity.WARNING,
+            _(
+                "{place}: '{name}' is not a field or column of the format; it is ignored (check the spelling: "
+                "rexdecl template writes a workbook with every name)"
+            ).format(place=cell_ref(header.location), name=header.name),
+            header.location,
+            "workbook-format.md",
+        )
 
 
 def check_eska(ctx: Context, scheme: Scheme) -> None:
     if scheme.id == "eu-gsp" and ctx.exporter_country == "ID" and not ctx.shipment.eska_code and ctx.originating_lines:
         where = ctx.shipment.where("eska_code")
-        ctx.add("ESKA-CODE-MISSING", Severity.INFO, _(
-            "{place}: no e-SKA authentic code (eska_code). Under Permendag 111/2018 the DAB is made through "
-            "e-SKA, which gives the authentic code to print with the statement; enter it when you have it").format(
-                place=cell_ref(where)),
-            where, "Permendag 111/2018 [V2]")
+        ctx.add(
+            "ESKA-CODE-MISSING",
+            Severity.INFO,
+            _(
+                "{place}: no e-SKA authentic code (eska_code). Under Permendag 111/2018 the DAB is made through "
+                "e-SKA, which gives the authentic code to print with the statement; enter it when you have it"
+            ).format(place=cell_ref(where)),
+            where,
+            "Permendag 111/2018 [V2]",
+        )

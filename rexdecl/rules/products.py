@@ -4,8 +4,6 @@ CUMULATION-NOT-AVAILABLE, GRADUATED-SECTION, LINE-NOT-ORIGINATING, NO-ORIGINATIN
 
 from __future__ import annotations
 
-
-
 from rexdecl import legal
 from rexdecl.criteria import CUMULATION_PARTNERS
 from rexdecl.i18n import _
@@ -31,17 +29,26 @@ def _hs(ctx: Context, code: str | None, where, minimum: int, sheet: str) -> None
     digits = digits_only(code)
     if hidden:
         problem = _("it contains the invisible character(s) {chars}").format(
-            chars=", ".join(sorted({describe_char(c) for c in hidden})))
+            chars=", ".join(sorted({describe_char(c) for c in hidden}))
+        )
     elif not digits.isdigit() or not minimum <= len(digits) <= 10:
-        problem = _("{count} digits after removing dots and spaces").format(count=len(digits)) if digits.isdigit() \
+        problem = (
+            _("{count} digits after removing dots and spaces").format(count=len(digits))
+            if digits.isdigit()
             else _("it holds characters other than digits, dots and spaces")
+        )
     else:
         return
-    ctx.add("HS-FORMAT", Severity.ERROR, _(
-        "{place}: HS code '{code}' is not valid ({problem}); expected {minimum} to 10 digits in the "
-        "{sheet} sheet, e.g. 6214.90 or 940360 (retype the code)").format(
-            place=cell_ref(where), code=code, problem=problem, minimum=minimum, sheet=sheet),
-        where, "—")
+    ctx.add(
+        "HS-FORMAT",
+        Severity.ERROR,
+        _(
+            "{place}: HS code '{code}' is not valid ({problem}); expected {minimum} to 10 digits in the "
+            "{sheet} sheet, e.g. 6214.90 or 940360 (retype the code)"
+        ).format(place=cell_ref(where), code=code, problem=problem, minimum=minimum, sheet=sheet),
+        where,
+        "—",
+    )
 
 
 def hs_valid(code: str | None, minimum: int = 6) -> bool:
@@ -57,27 +64,42 @@ def check_criteria(ctx: Context, scheme: Scheme | None) -> None:
             continue  # MISSING-FIELD
         criterion = line.criterion
         if criterion is None or (criterion.kind == "W" and criterion.heading is None and hs_valid(item.hs_code)):
-            ctx.add("CRITERION-INVALID", Severity.ERROR, _(
-                "{place}: origin criterion '{value}' is not recognised; expected P, W, W followed by "
-                "the 4-digit heading (W 6214), eu-cumulation, norway-cumulation, switzerland-cumulation, "
-                "turkey-cumulation, regional-cumulation, extended-cumulation:XX, or no (not originating)").format(
-                    place=cell_ref(where), value=item.origin_criterion),
-                where, CRITERION_REF)
+            ctx.add(
+                "CRITERION-INVALID",
+                Severity.ERROR,
+                _(
+                    "{place}: origin criterion '{value}' is not recognised; expected P, W, W followed by "
+                    "the 4-digit heading (W 6214), eu-cumulation, norway-cumulation, switzerland-cumulation, "
+                    "turkey-cumulation, regional-cumulation, extended-cumulation:XX, or no (not originating)"
+                ).format(place=cell_ref(where), value=item.origin_criterion),
+                where,
+                CRITERION_REF,
+            )
             continue
         if criterion.kind == "W" and criterion.heading_given and hs_valid(item.hs_code):
             heading = digits_only(item.hs_code)[:4]
             if criterion.heading != heading:
-                ctx.add("CRITERION-HEADING-MISMATCH", Severity.ERROR, _(
-                    "{place}: criterion 'W {given}' names heading {given}, but the line's HS code "
-                    "{hs} is in heading {heading}; write W {heading} (or just W)").format(
-                        place=cell_ref(where), given=criterion.heading, hs=item.hs_code, heading=heading),
-                    where, "Annex 22-07 fn. 6 [V2]")
+                ctx.add(
+                    "CRITERION-HEADING-MISMATCH",
+                    Severity.ERROR,
+                    _(
+                        "{place}: criterion 'W {given}' names heading {given}, but the line's HS code "
+                        "{hs} is in heading {heading}; write W {heading} (or just W)"
+                    ).format(place=cell_ref(where), given=criterion.heading, hs=item.hs_code, heading=heading),
+                    where,
+                    "Annex 22-07 fn. 6 [V2]",
+                )
         if criterion.kind == "no":
-            ctx.add("LINE-NOT-ORIGINATING", Severity.INFO, _(
-                "{place}: line {line} ({description}) is marked not originating: it is printed as "
-                "excluded from the statement on origin").format(
-                    place=cell_ref(where), line=item.line, description=item.description or ""),
-                where, '"except where otherwise clearly indicated" (Annex 22-07)')
+            ctx.add(
+                "LINE-NOT-ORIGINATING",
+                Severity.INFO,
+                _(
+                    "{place}: line {line} ({description}) is marked not originating: it is printed as "
+                    "excluded from the statement on origin"
+                ).format(place=cell_ref(where), line=item.line, description=item.description or ""),
+                where,
+                '"except where otherwise clearly indicated" (Annex 22-07)',
+            )
         if criterion.kind == "cumulation" and scheme is not None:
             _cumulation(ctx, scheme, line)
 
@@ -92,38 +114,63 @@ def _cumulation(ctx: Context, scheme: Scheme, line: Line) -> None:
     where = line.item.where("origin_criterion")
     place = cell_ref(where)
     if criterion.cumulation not in scheme.cumulation:
-        ctx.add("CUMULATION-NOT-AVAILABLE", Severity.ERROR, _(
-            "{place}: {scheme} provides no '{kind}' cumulation in rexdecl's data ({note}); use P or W "
-            "if the line qualifies without it").format(
-                place=place, scheme=scheme.id, kind=criterion.cumulation,
-                note=scheme.cumulation_note or _("not provided")),
-            where, "Arts. 53-56 DA")
+        ctx.add(
+            "CUMULATION-NOT-AVAILABLE",
+            Severity.ERROR,
+            _(
+                "{place}: {scheme} provides no '{kind}' cumulation in rexdecl's data ({note}); use P or W "
+                "if the line qualifies without it"
+            ).format(
+                place=place,
+                scheme=scheme.id,
+                kind=criterion.cumulation,
+                note=scheme.cumulation_note or _("not provided"),
+            ),
+            where,
+            "Arts. 53-56 DA",
+        )
         return
     origin = line.origin
     if criterion.cumulation == "regional":
         group = legal.cumulation_groups().get(origin or "")
         if not group:
-            ctx.add("CUMULATION-NOT-AVAILABLE", Severity.ERROR, _(
-                "{place}: regional cumulation is claimed, but {origin} is in no regional cumulation "
-                "group in rexdecl's data (cumulation-groups.csv [R]); use P or W").format(
-                    place=place, origin=origin), where, "Arts. 53-56 DA; Art. 55 DA [R]")
+            ctx.add(
+                "CUMULATION-NOT-AVAILABLE",
+                Severity.ERROR,
+                _(
+                    "{place}: regional cumulation is claimed, but {origin} is in no regional cumulation "
+                    "group in rexdecl's data (cumulation-groups.csv [R]); use P or W"
+                ).format(place=place, origin=origin),
+                where,
+                "Arts. 53-56 DA; Art. 55 DA [R]",
+            )
             return
         partners = {m.iso2 for m in group if m.iso2 != origin}
         materials = _materials_of(ctx, line)
         if not any(m.origin in partners for m in materials):
-            ctx.add("CUMULATION-NOT-AVAILABLE", Severity.ERROR, _(
-                "{place}: regional cumulation is claimed for line {line}, but the Materials sheet names "
-                "no material of this line originating in another country of the group ({partners}); "
-                "list the cumulated material in Materials, or use W/P").format(
-                    place=place, line=line.item.line, partners=", ".join(sorted(partners))),
-                where, with_mark("Arts. 53-56 DA; regional group (cumulation-groups.csv)", group[0].mark))
+            ctx.add(
+                "CUMULATION-NOT-AVAILABLE",
+                Severity.ERROR,
+                _(
+                    "{place}: regional cumulation is claimed for line {line}, but the Materials sheet names "
+                    "no material of this line originating in another country of the group ({partners}); "
+                    "list the cumulated material in Materials, or use W/P"
+                ).format(place=place, line=line.item.line, partners=", ".join(sorted(partners))),
+                where,
+                with_mark("Arts. 53-56 DA; regional group (cumulation-groups.csv)", group[0].mark),
+            )
     elif criterion.cumulation == "extended":
         # No extended cumulation is recorded in rexdecl's data (rules.md: none for Indonesia).
-        ctx.add("CUMULATION-NOT-AVAILABLE", Severity.ERROR, _(
-            "{place}: extended cumulation with {partner} is not granted to {origin} in rexdecl's data "
-            "(none is recorded); use P or W if the line qualifies without it").format(
-                place=place, partner=criterion.partner, origin=origin),
-            where, "Arts. 53-56 DA")
+        ctx.add(
+            "CUMULATION-NOT-AVAILABLE",
+            Severity.ERROR,
+            _(
+                "{place}: extended cumulation with {partner} is not granted to {origin} in rexdecl's data "
+                "(none is recorded); use P or W if the line qualifies without it"
+            ).format(place=place, partner=criterion.partner, origin=origin),
+            where,
+            "Arts. 53-56 DA",
+        )
 
 
 def originating_countries(ctx: Context, line: Line) -> set[str]:
@@ -151,43 +198,75 @@ def check_lines(ctx: Context) -> None:
     if len(countries) > 1:
         first = originating[0]
         by_country = {c: [str(line.item.line) for line in originating if line.origin == c] for c in countries}
-        where = next((line.item.where("origin_country") for line in originating if line.item.origin_country),
-                     first.item.row)
-        ctx.add("ORIGIN-COUNTRY-MIXED", Severity.ERROR, _(
-            "{place}: the originating lines name different countries of origin ({detail}); a statement "
-            "has one country of origin: split the invoice by country, or mark the other lines 'no'").format(
+        where = next(
+            (line.item.where("origin_country") for line in originating if line.item.origin_country), first.item.row
+        )
+        ctx.add(
+            "ORIGIN-COUNTRY-MIXED",
+            Severity.ERROR,
+            _(
+                "{place}: the originating lines name different countries of origin ({detail}); a statement "
+                "has one country of origin: split the invoice by country, or mark the other lines 'no'"
+            ).format(
                 place=cell_ref(where),
-                detail="; ".join(_("{country}: lines {lines}").format(country=c, lines=", ".join(v))
-                                 for c, v in by_country.items())),
-            where, "Annex 22-07")
+                detail="; ".join(
+                    _("{country}: lines {lines}").format(country=c, lines=", ".join(v)) for c, v in by_country.items()
+                ),
+            ),
+            where,
+            "Annex 22-07",
+        )
     if ctx.lines and not originating:
-        ctx.add("NO-ORIGINATING-LINES", Severity.ERROR, _(
-            "Items: every line is marked not originating ('no'): no statement on origin can be made. "
-            "Correct the criteria, or generate the documents with --no-statement"),
-            ctx.lines[0].item.where("origin_criterion"), "—")
+        ctx.add(
+            "NO-ORIGINATING-LINES",
+            Severity.ERROR,
+            _(
+                "Items: every line is marked not originating ('no'): no statement on origin can be made. "
+                "Correct the criteria, or generate the documents with --no-statement"
+            ),
+            ctx.lines[0].item.where("origin_criterion"),
+            "—",
+        )
     lines = {line.item.line: line for line in ctx.lines}
     for material in ctx.input.materials or ():
         if material.line is not None and material.line not in lines:
             where = material.where("line")
-            ctx.add("MATERIAL-LINE-UNKNOWN", Severity.ERROR, _(
-                "{place}: material '{description}' names line {line}, which no Items row has (lines: "
-                "{known}); correct the line number").format(
-                    place=cell_ref(where), description=material.description or "", line=material.line,
-                    known=", ".join(str(n) for n in lines) or "-"),
-                where, "—")
+            ctx.add(
+                "MATERIAL-LINE-UNKNOWN",
+                Severity.ERROR,
+                _(
+                    "{place}: material '{description}' names line {line}, which no Items row has (lines: "
+                    "{known}); correct the line number"
+                ).format(
+                    place=cell_ref(where),
+                    description=material.description or "",
+                    line=material.line,
+                    known=", ".join(str(n) for n in lines) or "-",
+                ),
+                where,
+                "—",
+            )
     for line in ctx.lines:
         if line.criterion is None or line.criterion.kind != "P":
             continue
         foreign = [m for m in _materials_of(ctx, line) if m.origin != line.origin]
         if foreign:
             where = line.item.where("origin_criterion")
-            ctx.add("CRITERION-P-WITH-MATERIALS", Severity.ERROR, _(
-                "{place}: line {line} claims P (wholly obtained), but the Materials sheet lists "
-                "non-originating material(s) for it: {materials}. Use W with the heading if the product "
-                "meets its rule, or correct the Materials sheet").format(
-                    place=cell_ref(where), line=line.item.line,
-                    materials="; ".join(f"{m.description} ({m.origin}, {cell_ref(m.row)})" for m in foreign)),
-                where, "wholly obtained, Art. 44 DA [R]")
+            ctx.add(
+                "CRITERION-P-WITH-MATERIALS",
+                Severity.ERROR,
+                _(
+                    "{place}: line {line} claims P (wholly obtained), but the Materials sheet lists "
+                    "non-originating material(s) for it: {materials}. Use W with the heading if the product "
+                    "meets its rule, or correct the Materials sheet"
+                ).format(
+                    place=cell_ref(where),
+                    line=line.item.line,
+                    materials="; ".join(f"{m.description} ({m.origin}, {cell_ref(m.row)})" for m in foreign),
+                ),
+                where,
+                "wholly obtained, Art. 44 DA [R]",
+            )
 
 
 def check_graduation(ctx: Context, scheme: Scheme) -> None:
@@ -202,12 +281,15 @@ def check_graduation(ctx: Context, scheme: Scheme) -> None:
         country = legal.rex_countries().get(origin)
         # Graduation concerns the general arrangement only; GSP+ and EBA countries have none [R].
         if country is not None and country.arrangement == "standard" and ctx.originating_lines:
-            where = next((line.item.where("origin_country") for line in ctx.originating_lines
-                          if line.item.origin_country), ctx.shipment.where("exporter_country"))
+            where = next(
+                (line.item.where("origin_country") for line in ctx.originating_lines if line.item.origin_country),
+                ctx.shipment.where("exporter_country"),
+            )
             message = _(
                 "{place}: rexdecl's data has no graduated GSP sections for {origin}: the "
                 "GRADUATED-SECTION check was skipped; confirm that the products' sections are not "
-                "suspended for {origin}")
+                "suspended for {origin}"
+            )
             text = message.format(place=cell_ref(where), origin=origin)
             ctx.add("DATA-MISSING", Severity.WARNING, text, where, "Reg. 978/2012 Art. 8")
         return
@@ -218,14 +300,24 @@ def check_graduation(ctx: Context, scheme: Scheme) -> None:
         for section in sections:
             if section.country == origin and chapter in section.chapters and section.start <= day <= section.until:
                 where = line.item.where("hs_code")
-                ctx.add("GRADUATED-SECTION", Severity.WARNING, _(
-                    "{place}: line {line} (chapter {chapter:02d}) is in GSP section {section}, suspended for "
-                    "{origin} from {start} to {until} ({regulation}): the statement is lawful but gives the "
-                    "buyer no GSP preference").format(
-                        place=cell_ref(where), line=line.item.line, chapter=chapter, section=section.section,
-                        origin=origin, start=section.start.isoformat(), until=section.until.isoformat(),
-                        regulation=section.regulation),
-                    where, with_mark(section.regulation, section.mark))
+                ctx.add(
+                    "GRADUATED-SECTION",
+                    Severity.WARNING,
+                    _(
+                        "{place}: line {line} (chapter {chapter:02d}) is in GSP section {section}, suspended for "
+                        "{origin} from {start} to {until} ({regulation}): the statement is lawful but gives the "
+                        "buyer no GSP preference"
+                    ).format(
+                        place=cell_ref(where),
+                        line=line.item.line,
+                        chapter=chapter,
+                        section=section.section,
+                        origin=origin,
+                        start=section.start.isoformat(),
+                        until=section.until.isoformat(),
+                        regulation=section.regulation,
+                    ),
+                    where,
+                    with_mark(section.regulation, section.mark),
+                )
                 break
-
-

@@ -12,14 +12,14 @@ decided and failed.
 from __future__ import annotations
 
 import re
-from functools import cache
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Literal
 
 from rexdecl import legal
 from rexdecl.i18n import _
-from rexdecl.legal import PsrRow, Scheme, with_mark
+from rexdecl.legal import PsrRow, Scheme
 from rexdecl.model import Material, Severity
 from rexdecl.rules.context import Context, Line, cell_ref, digits_only
 from rexdecl.rules.products import hs_valid, originating_countries
@@ -30,17 +30,23 @@ GENERAL_TOLERANCE = Decimal("0.15")  # Art. 48 DA [V2]: of the ex-works price
 NO_TOLERANCE_CHAPTERS = range(50, 64)  # textiles: their own notes instead [V2]
 WEIGHT_TOLERANCE_CHAPTERS = {2, *range(4, 25)}  # tolerance by net weight: not decidable here
 PSR_REF = "Art. 45, 48 DA, Annex 22-03"
-VALUE_SHARE_ASSUMPTION = "[I — to confirm]: 'value of all the materials used' counts non-originating materials and those of unknown origin"
+VALUE_SHARE_ASSUMPTION = (
+    "[I — to confirm]: 'value of all the materials used' counts non-originating materials and those of unknown origin"
+)
 
 _ANY = re.compile(r"^manufacture from materials of any heading$")
 _CTH = re.compile(r"^manufacture from materials of any heading, except that of the product$")
-_CTH_HOWEVER = re.compile(r"^manufacture from materials of any heading, except that of the product\. however, .+ may be used$")
+_CTH_HOWEVER = re.compile(
+    r"^manufacture from materials of any heading, except that of the product\. however, .+ may be used$"
+)
 _CTH_EXCEPT = re.compile(r"^manufacture from materials of any heading, except those of headings ([\d, and]+)$")
 _VALUE = re.compile(
-    r"^manufacture in which the value of all the materials used does not exceed (\d+(?:\.\d+)?) ?% of the ex-works price of the product$")
+    r"^manufacture in which the value of all the materials used does not exceed (\d+(?:\.\d+)?) ?% of the ex-works price of the product$"
+)
 _CTH_AND_VALUE = re.compile(
     r"^manufacture from materials of any heading, except that of the product, and in which the value of all "
-    r"the materials used does not exceed (\d+(?:\.\d+)?) ?% of the ex-works price of the product$")
+    r"the materials used does not exceed (\d+(?:\.\d+)?) ?% of the ex-works price of the product$"
+)
 
 
 # An invoice on ex-works terms ("EXW", "EXW Jepara", "Ex Works") states the ex-works price.
@@ -126,26 +132,67 @@ def _evaluate_alternative(text: str, data: _Line) -> Evaluation:
 def _change_of_heading(data: _Line, forbidden_headings: set[str], allow_however: bool) -> Evaluation:
     forbidden = [m for m in data.non_originating if digits_only(m.hs_code)[:4] in forbidden_headings]
     if not forbidden:
-        return Evaluation("met", [_("no non-originating material of heading {headings}").format(
-            headings=", ".join(sorted(forbidden_headings)))])
+        return Evaluation(
+            "met",
+            [
+                _("no non-originating material of heading {headings}").format(
+                    headings=", ".join(sorted(forbidden_headings))
+                )
+            ],
+        )
     names = ", ".join(f"{m.description} ({digits_only(m.hs_code)[:4]}, {m.origin})" for m in forbidden)
     total = sum((m.value for m in forbidden if m.value is not None), Decimal(0))
     if data.chapter in NO_TOLERANCE_CHAPTERS:
         if allow_however:
-            return Evaluation("undecided", [_("materials of the same heading ({names}) may be of the kinds the rule allows").format(names=names)])
-        return Evaluation("not-met", [_("non-originating material(s) of the product's heading: {names}; the general tolerance does not apply in chapters 50-63").format(names=names)])
+            return Evaluation(
+                "undecided",
+                [_("materials of the same heading ({names}) may be of the kinds the rule allows").format(names=names)],
+            )
+        return Evaluation(
+            "not-met",
+            [
+                _(
+                    "non-originating material(s) of the product's heading: {names}; the general tolerance does not apply in chapters 50-63"
+                ).format(names=names)
+            ],
+        )
     if data.chapter in WEIGHT_TOLERANCE_CHAPTERS:
-        return Evaluation("undecided", [_("the tolerance in chapter {chapter} is by net weight, which the Materials sheet does not give").format(chapter=data.chapter)])
+        return Evaluation(
+            "undecided",
+            [
+                _(
+                    "the tolerance in chapter {chapter} is by net weight, which the Materials sheet does not give"
+                ).format(chapter=data.chapter)
+            ],
+        )
     if data.ex_works is None or data.ex_works <= 0:
         return Evaluation("undecided", [_("no ex-works price to apply the 15 % tolerance to")])
     limit = data.ex_works * GENERAL_TOLERANCE
     if total <= limit:
-        return Evaluation("met", [_("non-originating material(s) of the product's heading ({names}) worth {total}, within the 15 % tolerance ({limit:.2f})").format(
-            names=names, total=total, limit=limit)], used_ex_works=True)
+        return Evaluation(
+            "met",
+            [
+                _(
+                    "non-originating material(s) of the product's heading ({names}) worth {total}, within the 15 % tolerance ({limit:.2f})"
+                ).format(names=names, total=total, limit=limit)
+            ],
+            used_ex_works=True,
+        )
     if allow_however:
-        return Evaluation("undecided", [_("materials of the same heading ({names}) may be of the kinds the rule allows").format(names=names)], used_ex_works=True)
-    return Evaluation("not-met", [_("non-originating material(s) of the product's heading ({names}) worth {total}, above the 15 % tolerance of the ex-works price ({limit:.2f})").format(
-        names=names, total=total, limit=limit)], used_ex_works=True)
+        return Evaluation(
+            "undecided",
+            [_("materials of the same heading ({names}) may be of the kinds the rule allows").format(names=names)],
+            used_ex_works=True,
+        )
+    return Evaluation(
+        "not-met",
+        [
+            _(
+                "non-originating material(s) of the product's heading ({names}) worth {total}, above the 15 % tolerance of the ex-works price ({limit:.2f})"
+            ).format(names=names, total=total, limit=limit)
+        ],
+        used_ex_works=True,
+    )
 
 
 def _value_share(data: _Line, percent: Decimal) -> Evaluation:
@@ -155,10 +202,24 @@ def _value_share(data: _Line, percent: Decimal) -> Evaluation:
     cap = data.ex_works * percent / 100
     share = total / data.ex_works * 100
     if total <= cap:
-        return Evaluation("met", [_("non-originating materials {total} = {share:.1f} % of the ex-works price {ex_works}, within {percent} %").format(
-            total=total, share=share, ex_works=data.ex_works, percent=percent)], used_ex_works=True)
-    return Evaluation("not-met", [_("non-originating materials {total} = {share:.1f} % of the ex-works price {ex_works}, above {percent} %").format(
-        total=total, share=share, ex_works=data.ex_works, percent=percent)], used_ex_works=True)
+        return Evaluation(
+            "met",
+            [
+                _(
+                    "non-originating materials {total} = {share:.1f} % of the ex-works price {ex_works}, within {percent} %"
+                ).format(total=total, share=share, ex_works=data.ex_works, percent=percent)
+            ],
+            used_ex_works=True,
+        )
+    return Evaluation(
+        "not-met",
+        [
+            _(
+                "non-originating materials {total} = {share:.1f} % of the ex-works price {ex_works}, above {percent} %"
+            ).format(total=total, share=share, ex_works=data.ex_works, percent=percent)
+        ],
+        used_ex_works=True,
+    )
 
 
 def evaluate_rule(rule: str, data: _Line) -> Evaluation:
@@ -176,19 +237,22 @@ def evaluate_rule(rule: str, data: _Line) -> Evaluation:
 
 def _describe(rows: list[PsrRow], arrangement: str) -> str:
     return " | ".join(
-        f"{row.scope} ({row.description.strip(' :')}): {row.rule_for(arrangement)} "
-        f"[{row.mark}; psr-gsp.csv]" for row in rows)
+        f"{row.scope} ({row.description.strip(' :')}): {row.rule_for(arrangement)} [{row.mark}; psr-gsp.csv]"
+        for row in rows
+    )
 
 
 def _note(line: Line) -> str:
     note = line.item.origin_note
-    return _(" The exporter's origin note: \"{note}\".").format(note=note) if note else ""
+    return _(' The exporter\'s origin note: "{note}".').format(note=note) if note else ""
 
 
 def check_product_rules(ctx: Context, scheme: Scheme) -> None:
-    psr_lines = [line for line in ctx.originating_lines
-                 if line.criterion is not None and line.criterion.kind in ("W", "cumulation")
-                 and hs_valid(line.item.hs_code)]
+    psr_lines = [
+        line
+        for line in ctx.originating_lines
+        if line.criterion is not None and line.criterion.kind in ("W", "cumulation") and hs_valid(line.item.hs_code)
+    ]
     if not psr_lines:
         return
     if scheme.id != "eu-gsp":
@@ -196,9 +260,9 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
         message = _(
             "{place}: the product-specific rules of {scheme} are not in rexdecl's data (it holds "
             "the EU GSP list only): the lines' rules were not checked; confirm them with the "
-            "scheme's own list")
-        ctx.add("DATA-MISSING", Severity.WARNING,
-                message.format(place=cell_ref(where), scheme=scheme.name), where, "—")
+            "scheme's own list"
+        )
+        ctx.add("DATA-MISSING", Severity.WARNING, message.format(place=cell_ref(where), scheme=scheme.name), where, "—")
         return
     country = legal.rex_countries().get(ctx.origin_country or "")
     arrangement = country.arrangement if country else "standard"
@@ -212,53 +276,102 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
         rows = candidates(item.hs_code or "")
         heading = digits_only(item.hs_code)[:4]
         if not rows:
-            ctx.add("DATA-MISSING", Severity.WARNING, _(
-                "{place}: rexdecl's data has no product-specific rule for heading {heading} (line {line}): "
-                "the rule was not checked; confirm it in Annex 22-03 (the exporter remains responsible)").format(
-                    place=place, heading=heading, line=item.line),
-                where, PSR_REF)
+            ctx.add(
+                "DATA-MISSING",
+                Severity.WARNING,
+                _(
+                    "{place}: rexdecl's data has no product-specific rule for heading {heading} (line {line}): "
+                    "the rule was not checked; confirm it in Annex 22-03 (the exporter remains responsible)"
+                ).format(place=place, heading=heading, line=item.line),
+                where,
+                PSR_REF,
+            )
             continue
-        reference = f"{PSR_REF} [{rows[0].mark} per row of psr-gsp.csv: " + ", ".join(
-            f"'{row.scope}'" for row in rows) + "]"
+        reference = (
+            f"{PSR_REF} [{rows[0].mark} per row of psr-gsp.csv: " + ", ".join(f"'{row.scope}'" for row in rows) + "]"
+        )
         described = _describe(rows, arrangement)
         materials = [m for m in all_materials or () if m.line == item.line]
         if not materials:
             reason = _("no Materials sheet") if all_materials is None else _("no Materials rows for this line")
-            ctx.add("PSR-UNCHECKED", Severity.INFO, _(
-                "{place}: the rule for line {line} (heading {heading}) was not checked ({reason}). Candidate "
-                "rule(s): {rules}.{note}").format(
-                    place=place, line=item.line, heading=heading, reason=reason, rules=described, note=_note(line)),
-                where, reference)
+            ctx.add(
+                "PSR-UNCHECKED",
+                Severity.INFO,
+                _(
+                    "{place}: the rule for line {line} (heading {heading}) was not checked ({reason}). Candidate "
+                    "rule(s): {rules}.{note}"
+                ).format(
+                    place=place, line=item.line, heading=heading, reason=reason, rules=described, note=_note(line)
+                ),
+                where,
+                reference,
+            )
             continue
         data = _Line(ctx, line, materials)
         if len(rows) > 1:
-            ctx.add("PSR-UNCHECKED", Severity.INFO, _(
-                "{place}: several rules could apply to line {line} (heading {heading}); confirm which one "
-                "the product meets. Candidate rule(s): {rules}.{note}").format(
-                    place=place, line=item.line, heading=heading, rules=described, note=_note(line)),
-                where, reference)
+            ctx.add(
+                "PSR-UNCHECKED",
+                Severity.INFO,
+                _(
+                    "{place}: several rules could apply to line {line} (heading {heading}); confirm which one "
+                    "the product meets. Candidate rule(s): {rules}.{note}"
+                ).format(place=place, line=item.line, heading=heading, rules=described, note=_note(line)),
+                where,
+                reference,
+            )
             continue
         result = evaluate_rule(rows[0].rule_for(arrangement), data)
         if result.used_ex_works and data.ex_works_assumed and not ex_works_terms:
-            ctx.add("EX-WORKS-ASSUMED", Severity.WARNING, _(
-                "{place}: no ex_works_value for line {line}, and the incoterm is {incoterm}: the value rule was "
-                "checked against the invoice amount {amount}, which includes costs after the factory. Enter "
-                "ex_works_value").format(
-                    place=cell_ref(item.where("ex_works_value")), line=item.line,
-                    incoterm=incoterm or _("not given"), amount=line.amount),
-                item.where("ex_works_value"), "Annex 22-03 notes: ex-works price")
+            ctx.add(
+                "EX-WORKS-ASSUMED",
+                Severity.WARNING,
+                _(
+                    "{place}: no ex_works_value for line {line}, and the incoterm is {incoterm}: the value rule was "
+                    "checked against the invoice amount {amount}, which includes costs after the factory. Enter "
+                    "ex_works_value"
+                ).format(
+                    place=cell_ref(item.where("ex_works_value")),
+                    line=item.line,
+                    incoterm=incoterm or _("not given"),
+                    amount=line.amount,
+                ),
+                item.where("ex_works_value"),
+                "Annex 22-03 notes: ex-works price",
+            )
         if result.outcome == "not-met":
-            ctx.add("PSR-NOT-MET", Severity.ERROR, _(
-                "{place}: line {line} (heading {heading}) does not meet its product-specific rule on the "
-                "Materials sheet: {reasons}. Rule: {rules}.{note} Correct the materials, or mark the line "
-                "'no' (not originating)").format(
-                    place=place, line=item.line, heading=heading, reasons="; ".join(result.reasons),
-                    rules=described, note=_note(line)),
-                where, reference + "; " + VALUE_SHARE_ASSUMPTION)
+            ctx.add(
+                "PSR-NOT-MET",
+                Severity.ERROR,
+                _(
+                    "{place}: line {line} (heading {heading}) does not meet its product-specific rule on the "
+                    "Materials sheet: {reasons}. Rule: {rules}.{note} Correct the materials, or mark the line "
+                    "'no' (not originating)"
+                ).format(
+                    place=place,
+                    line=item.line,
+                    heading=heading,
+                    reasons="; ".join(result.reasons),
+                    rules=described,
+                    note=_note(line),
+                ),
+                where,
+                reference + "; " + VALUE_SHARE_ASSUMPTION,
+            )
         elif result.outcome == "undecided":
-            ctx.add("PSR-UNCHECKED", Severity.INFO, _(
-                "{place}: the rule for line {line} (heading {heading}) cannot be decided from the Materials "
-                "sheet ({reasons}); confirm it. Candidate rule(s): {rules}.{note}").format(
-                    place=place, line=item.line, heading=heading, reasons="; ".join(result.reasons),
-                    rules=described, note=_note(line)),
-                where, reference)
+            ctx.add(
+                "PSR-UNCHECKED",
+                Severity.INFO,
+                _(
+                    "{place}: the rule for line {line} (heading {heading}) cannot be decided from the Materials "
+                    "sheet ({reasons}); confirm it. Candidate rule(s): {rules}.{note}"
+                ).format(
+                    place=place,
+                    line=item.line,
+                    heading=heading,
+                    reasons="; ".join(result.reasons),
+                    rules=described,
+                    note=_note(line),
+                ),
+                where,
+                reference,
+            )

@@ -73,46 +73,92 @@ def check_threshold(ctx: Context) -> None:
     if value.rate is None:
         if shipment.currency is None:
             return  # MISSING-FIELD reports the currency
-        ctx.add("RATE-MISSING", Severity.ERROR, _(
-            "{place}: the invoice is in {currency} and no {field} is given, so the {limit} {tcur} "
-            "limit for exporters without a REX number cannot be checked. Enter {field} (units of "
-            "{currency} per 1 {tcur}), or the REX number").format(
-                place=cell_ref(rate_where), currency=shipment.currency, field=scheme.rate_field,
-                limit=f"{limit:,}", tcur=currency),
-            rate_where, "—")
+        ctx.add(
+            "RATE-MISSING",
+            Severity.ERROR,
+            _(
+                "{place}: the invoice is in {currency} and no {field} is given, so the {limit} {tcur} "
+                "limit for exporters without a REX number cannot be checked. Enter {field} (units of "
+                "{currency} per 1 {tcur}), or the REX number"
+            ).format(
+                place=cell_ref(rate_where),
+                currency=shipment.currency,
+                field=scheme.rate_field,
+                limit=f"{limit:,}",
+                tcur=currency,
+            ),
+            rate_where,
+            "—",
+        )
         return
     if value.rate <= 0:
-        ctx.add("RATE-MISSING", Severity.ERROR, _(
-            "{place}: {field} is {rate}; expected a positive rate (units of {currency} per 1 {tcur})").format(
-                place=cell_ref(rate_where), field=scheme.rate_field, rate=value.rate,
-                currency=shipment.currency, tcur=currency),
-            rate_where, "—")
+        ctx.add(
+            "RATE-MISSING",
+            Severity.ERROR,
+            _("{place}: {field} is {rate}; expected a positive rate (units of {currency} per 1 {tcur})").format(
+                place=cell_ref(rate_where),
+                field=scheme.rate_field,
+                rate=value.rate,
+                currency=shipment.currency,
+                tcur=currency,
+            ),
+            rate_where,
+            "—",
+        )
         return
     others = sum((v for _n, v in ctx.options.consignment_others), Decimal(0))
     converted = value.converted
     assert converted is not None
     total = converted + others
-    rate_note = "" if value.rate == 1 else _(" (rate used: {rate} {currency} per {tcur}, from {field})").format(
-        rate=value.rate, currency=shipment.currency, tcur=currency, field=scheme.rate_field)
+    rate_note = (
+        ""
+        if value.rate == 1
+        else _(" (rate used: {rate} {currency} per {tcur}, from {field})").format(
+            rate=value.rate, currency=shipment.currency, tcur=currency, field=scheme.rate_field
+        )
+    )
     consignment_note = ""
     if ctx.options.consignment_others:
         consignment_note = _(" together with invoice(s) {invoices} of the same consignment {ref}").format(
-            invoices=", ".join(n for n, _v in ctx.options.consignment_others), ref=shipment.consignment_ref or "")
+            invoices=", ".join(n for n, _v in ctx.options.consignment_others), ref=shipment.consignment_ref or ""
+        )
     where = shipment.where("exporter_rex")
     if value.exceeds(limit, others):
         code = scheme.threshold_code or "THRESHOLD-EUR-6000"
-        ctx.add(code, Severity.ERROR, _(
-            "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
-            "{consignment_note}, above the {tcur} {limit} that an exporter without a REX number may "
-            "declare. Enter the exporter's REX number (exporter_rex), or split the consignment").format(
-                place=cell_ref(where), tcur=currency, total=money(total), rate_note=rate_note,
-                consignment_note=consignment_note, limit=f"{limit:,.2f}"),
-            where, scheme.threshold_reference)
+        ctx.add(
+            code,
+            Severity.ERROR,
+            _(
+                "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
+                "{consignment_note}, above the {tcur} {limit} that an exporter without a REX number may "
+                "declare. Enter the exporter's REX number (exporter_rex), or split the consignment"
+            ).format(
+                place=cell_ref(where),
+                tcur=currency,
+                total=money(total),
+                rate_note=rate_note,
+                consignment_note=consignment_note,
+                limit=f"{limit:,.2f}",
+            ),
+            where,
+            scheme.threshold_reference,
+        )
     elif value.at_least(limit * NEAR_SHARE, others):
-        ctx.add("THRESHOLD-NEAR", Severity.WARNING, _(
-            "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
-            "{consignment_note}, within 5 % of the {tcur} {limit} limit: a change of rate or an "
-            "added invoice of the same consignment would exceed it").format(
-                place=cell_ref(where), tcur=currency, total=money(total), rate_note=rate_note,
-                consignment_note=consignment_note, limit=f"{limit:,.2f}"),
-            where, scheme.threshold_reference)
+        ctx.add(
+            "THRESHOLD-NEAR",
+            Severity.WARNING,
+            _(
+                "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
+                "{consignment_note}, within 5 % of the {tcur} {limit} limit: a change of rate or an "
+                "added invoice of the same consignment would exceed it"
+            ).format(
+                place=cell_ref(where),
+                tcur=currency,
+                total=money(total),
+                rate_note=rate_note,
+                consignment_note=consignment_note,
+                limit=f"{limit:,.2f}",
+            ),
+            where,
+            scheme.threshold_reference,
+        )

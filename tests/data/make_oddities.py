@@ -55,8 +55,7 @@ def workbook(shipment: list[tuple[str, object]], items: list[list[object]]) -> W
 def main() -> None:
     # Dates typed as text, the way a clerk types them: day first, Indonesian month names.
     typed = [
-        (k, {"invoice_date": "20/11/2026", "expected_import_date": "20 Desember 2026"}.get(k, v))
-        for k, v in SHIPMENT
+        (k, {"invoice_date": "20/11/2026", "expected_import_date": "20 Desember 2026"}.get(k, v)) for k, v in SHIPMENT
     ]
     workbook(typed, [COLUMNS, LINE]).save(HERE / "date-typed-as-text.xlsx")
 
