@@ -23,6 +23,44 @@ from functools import cache
 from typing import IO, Any
 
 CHUNK = 64 * 1024
+
+# Built-in number formats (ECMA-376 18.8.30) that show dates or times: 14-22 and 45-47, and
+# the East Asian date formats 27-36 and 50-58. 46 ([h]:mm:ss) is a duration.
+BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)])
+BUILTIN_DURATION_FORMATS = frozenset([46])
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?!h+\]|m+\]|s+\])[^\]]*\]')
+_DATE_TOKEN = re.compile(r"[dmyhsDMYHS]")
+_DURATION_TOKEN = re.compile(r"\[(h+|m+|s+)\]", re.IGNORECASE)
+_EXCEL_1900 = dt.datetime(1899, 12, 30)
+_EXCEL_1904 = dt.datetime(1904, 1, 1)
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a custom number format shows a date or time (its first section, without
+    quoted text, escaped characters, colours and locale tags)."""
+    first = code.split(";", 1)[0]
+    return bool(_DATE_TOKEN.search(_FORMAT_NOISE.sub("", first)))
+
+
+def is_duration_format(code: str) -> bool:
+    return bool(_DURATION_TOKEN.search(code.split(";", 1)[0]))
+
+
+def from_excel_1900(serial: float) -> dt.datetime:
+    """An Excel serial date of the 1900 system (which counts a 29 February 1900 that never was)."""
+    if serial < 0:
+        raise ValueError(serial)
+    if serial < 60:
+        serial += 1  # before the phantom 29 Feb 1900
+    return _EXCEL_1900 + dt.timedelta(days=serial)
+
+
+def from_excel_1904(serial: float) -> dt.datetime:
+    if serial < 0:
+        raise ValueError(serial)
+    return _EXCEL_1904 + dt.timedelta(days=serial)
+
+
 # What zipfile raises on a damaged member (bad CRC or header, a cut deflate stream, an
 # encryption or compression method it does not support, a member marked as encrypted).
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
@@ -254,8 +292,6 @@ class XlsxPackage:
         return self._date_styles
 
     def _read_styles(self) -> tuple[frozenset[int], frozenset[int]]:
-        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-
         if not self._styles_part or self._styles_part not in self.members:
             return frozenset(), frozenset()
         custom: dict[int, str] = {}
@@ -280,21 +316,24 @@ class XlsxPackage:
         dates: set[int] = set()
         durations: set[int] = set()
         for index, format_id in enumerate(xf_formats):
-            code = custom.get(format_id) or BUILTIN_FORMATS.get(format_id, "General")
-            if is_date_format(code):
+            code = custom.get(format_id)
+            if code is None:
+                if format_id in BUILTIN_DATE_FORMATS:
+                    dates.add(index)
+                    if format_id in BUILTIN_DURATION_FORMATS:
+                        durations.add(index)
+            elif is_date_format(code):
                 dates.add(index)
-                if is_timedelta_format(code):
+                if is_duration_format(code):
                     durations.add(index)
         return frozenset(dates), frozenset(durations)
 
     def rows(self, sheet: str) -> Iterator[tuple[int, dict[int, Any]]]:
         """Non-empty rows of ``sheet`` in file order: ``(row number, {column: value})``."""
-        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
-
+        from_excel = from_excel_1904 if self.date1904 else from_excel_1900
         part = self.sheets[sheet]
         shared = self.shared_strings()
         dates, durations = self.date_styles()
-        epoch = CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900
         done: list[tuple[int, dict[int, Any]]] = []
         # Parser state in closure variables: this loop runs for every cell of the sheet.
         row = col = style = 0
@@ -344,7 +383,7 @@ class XlsxPackage:
                 collecting = False
                 raw = "".join(buffer)
             elif local == "c":
-                value = _value(kind, raw, formula, style, inline, shared, dates, durations, epoch, from_excel)
+                value = _value(kind, raw, formula, style, inline, shared, dates, durations, from_excel)
                 if value is not None:
                     cells[col] = value
             elif local == "row":
@@ -379,8 +418,7 @@ def _value(
     shared: list[str],
     dates: frozenset[int],
     durations: frozenset[int],
-    epoch: dt.datetime,
-    from_excel: Callable[..., Any],
+    from_excel: Callable[[float], Any],
 ) -> Any:
     if kind == "inlineStr":
         if inline:
@@ -400,7 +438,9 @@ def _value(
             raise PackageError(f"a number cell holding {raw[:40]!r}") from None
         if style in dates:
             try:
-                return from_excel(number, epoch, timedelta=style in durations)
+                if style in durations:
+                    return number  # a duration ([h]:mm) is not a date: keep the number
+                return from_excel(number)
             except (OverflowError, ValueError, TypeError):
                 return CellError("#VALUE!")
         return number

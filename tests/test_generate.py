@@ -28,16 +28,22 @@ EXPECTED = {
         "consignee": "Voorbeeld Textiel B.V. (fictitious)",
         "exporter": "PT Batik Contoh Pekalongan",
         "rex": "IDREXEXAMPLE0000001",
-        "criterion": {"en": "W 6214 (items 1, 2), W 5208 (item 3)", "fr": "W 6214 (articles 1, 2), W 5208 (article 3)",
-                      "es": "W 6214 (artículos 1, 2), W 5208 (artículo 3)"},
+        "criterion": {
+            "en": "W 6214 (items 1, 2), W 5208 (item 3)",
+            "fr": "W 6214 (articles 1, 2), W 5208 (article 3)",
+            "es": "W 6214 (artículos 1, 2), W 5208 (artículo 3)",
+        },
     },
     "jepara-teak.xlsx": {
         "invoice": "JTC-2026-0412",
         "consignee": "Beispiel Möbelhandel GmbH (fictitious)",
         "exporter": "CV Jati Contoh Jepara",
         "rex": "IDREXEXAMPLE0000002",
-        "criterion": {"en": "W 9403 (item 1), W 9401 (item 2)", "fr": "W 9403 (article 1), W 9401 (article 2)",
-                      "es": "W 9403 (artículo 1), W 9401 (artículo 2)"},
+        "criterion": {
+            "en": "W 9403 (item 1), W 9401 (item 2)",
+            "fr": "W 9403 (article 1), W 9401 (article 2)",
+            "es": "W 9403 (artículo 1), W 9401 (artículo 2)",
+        },
     },
     "kotagede-silver-unregistered.xlsx": {
         "invoice": "UPK/17/XI/2026",
