@@ -54,6 +54,12 @@ def set_language(language: str) -> None:
         _current = gettext.NullTranslations()
     else:
         _current = gettext.translation(DOMAIN, localedir=locale_dir(), languages=[_current_language], fallback=True)
+    # click's own texts ("Usage:", "Error: ...") go through the standard gettext functions,
+    # which read the language from LANGUAGE: point them at rexdecl's catalogue, which carries
+    # their translation (rexdecl/locale/click_messages.py), in the same language as ours.
+    gettext.bindtextdomain(DOMAIN, locale_dir())
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = _current_language
 
 
 def current_language() -> str:
