@@ -103,6 +103,18 @@ def _as_of_option(function: F) -> F:
     )(function)
 
 
+def format_option(function: F) -> F:
+    """``--format text|json``, shared by the commands that print a report."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=_("Output format."),
+    )(function)
+
+
 def _registration_option(function: F) -> F:
     return click.option(
         "--registration",
@@ -149,14 +161,7 @@ def make_cli() -> click.Group:
     @cli.command("check", help=_("Check a shipment workbook against the GSP rules; write nothing."))
     @click.argument("workbook", type=click.Path(path_type=Path))
     @_registration_option
-    @click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help=_("Output format."),
-    )
+    @format_option
     @_as_of_option
     @_language_option
     @click.option("--no-statement", is_flag=True, help=_("Check for documents without a statement on origin."))
@@ -280,14 +285,7 @@ def make_cli() -> click.Group:
         click.echo(_("wrote {path}").format(path=path))
 
     @cli.command("rules", help=_("List the rule catalogue: code, severity, meaning, legal reference."))
-    @click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help=_("Output format."),
-    )
+    @format_option
     @report_errors
     def rules_command(output_format: str) -> None:
         from rexdecl.catalogue import catalogue_rows, format_catalogue
@@ -300,13 +298,7 @@ def make_cli() -> click.Group:
             click.echo(format_catalogue())
 
     for module_name in _EXTENSIONS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:  # TEMPORARY while the command is being written
-            if error.name == module_name:
-                continue
-            raise
-        module.register(cli)
+        importlib.import_module(module_name).register(cli)
     return cli
 
 

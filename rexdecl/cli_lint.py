@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from rexdecl.cli import report_errors
+from rexdecl.cli import format_option, report_errors
 from rexdecl.i18n import _
 
 
@@ -28,14 +28,7 @@ def register(cli: click.Group) -> None:
         ),
     )
     @click.argument("file", type=click.Path(path_type=Path))
-    @click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help=_("Output format."),
-    )
+    @format_option
     @report_errors
     def lint_command(file: Path, output_format: str) -> None:
         from rexdecl.lint import format_text, lint_file

@@ -123,42 +123,26 @@ def check_threshold(ctx: Context) -> None:
             invoices=", ".join(n for n, _v in ctx.options.consignment_others), ref=shipment.consignment_ref or ""
         )
     where = shipment.where("exporter_rex")
+    blanks = dict(
+        place=cell_ref(where),
+        tcur=currency,
+        total=money(total),
+        rate_note=rate_note,
+        consignment_note=consignment_note,
+        limit=f"{limit:,.2f}",
+    )
     if value.exceeds(limit, others):
+        message = _(
+            "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
+            "{consignment_note}, above the {tcur} {limit} that an exporter without a REX number may "
+            "declare. Enter the exporter's REX number (exporter_rex), or split the consignment"
+        )
         code = scheme.threshold_code or "THRESHOLD-EUR-6000"
-        ctx.add(
-            code,
-            Severity.ERROR,
-            _(
-                "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
-                "{consignment_note}, above the {tcur} {limit} that an exporter without a REX number may "
-                "declare. Enter the exporter's REX number (exporter_rex), or split the consignment"
-            ).format(
-                place=cell_ref(where),
-                tcur=currency,
-                total=money(total),
-                rate_note=rate_note,
-                consignment_note=consignment_note,
-                limit=f"{limit:,.2f}",
-            ),
-            where,
-            scheme.threshold_reference,
-        )
+        ctx.add(code, Severity.ERROR, message.format(**blanks), where, scheme.threshold_reference)
     elif value.at_least(limit * NEAR_SHARE, others):
-        ctx.add(
-            "THRESHOLD-NEAR",
-            Severity.WARNING,
-            _(
-                "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
-                "{consignment_note}, within 5 % of the {tcur} {limit} limit: a change of rate or an "
-                "added invoice of the same consignment would exceed it"
-            ).format(
-                place=cell_ref(where),
-                tcur=currency,
-                total=money(total),
-                rate_note=rate_note,
-                consignment_note=consignment_note,
-                limit=f"{limit:,.2f}",
-            ),
-            where,
-            scheme.threshold_reference,
+        message = _(
+            "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
+            "{consignment_note}, within 5 % of the {tcur} {limit} limit: a change of rate or an "
+            "added invoice of the same consignment would exceed it"
         )
+        ctx.add("THRESHOLD-NEAR", Severity.WARNING, message.format(**blanks), where, scheme.threshold_reference)
