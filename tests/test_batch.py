@@ -637,7 +637,7 @@ def _consistent(out: Path) -> None:
 
 @pytest.mark.slow
 def test_a_stopped_or_killed_batch_leaves_a_consistent_register(tmp_path: Path) -> None:
-    folder = shipments(tmp_path / "in", *((f"{i}.xlsx", {"invoice_number": f"INV-{i}"}) for i in range(8)))
+    folder = shipments(tmp_path / "in", *((f"{i}.xlsx", {"invoice_number": f"INV-{i}"}) for i in range(24)))
     out = tmp_path / "out"
     args = ("batch", folder, "--out", out, "--jobs", "2", "--as-of", AS_OF.isoformat())
 
