@@ -135,6 +135,11 @@ class _Problems:
         )
 
 
+def _unusable(name: str, message: str) -> UnreadableInput:
+    """The whole file cannot be used: one problem, located at the file."""
+    return UnreadableInput([Problem(Location(name), message)])
+
+
 def open_workbook(path: Path) -> XlsxPackage:
     """Open ``path`` for reading its saved values, refusing what is not a usable .xlsx."""
     name = str(path)
@@ -144,107 +149,74 @@ def open_workbook(path: Path) -> XlsxPackage:
         raise UnreadableInput([Problem(Location(name), _("this is a folder; expected an .xlsx workbook"))])
     size = path.stat().st_size
     if size > limits.MAX_WORKBOOK_BYTES:
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(name),
-                    _(
-                        "the file is {size} MB, over the limit of {limit} MB; expected a shipment workbook "
-                        "(split very large shipments into several invoices)"
-                    ).format(size=size // (1024 * 1024), limit=limits.MAX_WORKBOOK_BYTES // (1024 * 1024)),
-                )
-            ]
+        raise _unusable(
+            name,
+            _(
+                "the file is {size} MB, over the limit of {limit} MB; expected a shipment workbook "
+                "(split very large shipments into several invoices)"
+            ).format(size=size // (1024 * 1024), limit=limits.MAX_WORKBOOK_BYTES // (1024 * 1024)),
         )
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head == _OLE2_MAGIC:
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(name),
-                    _(
-                        "this is an old-format .xls workbook or a password-protected file; expected an "
-                        ".xlsx workbook without password (in Excel: File > Save As > Excel Workbook "
-                        "(*.xlsx), and remove the password)"
-                    ),
-                )
-            ]
+        raise _unusable(
+            name,
+            _(
+                "this is an old-format .xls workbook or a password-protected file; expected an "
+                ".xlsx workbook without password (in Excel: File > Save As > Excel Workbook "
+                "(*.xlsx), and remove the password)"
+            ),
         )
     if not zipfile.is_zipfile(path):
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(name),
-                    _(
-                        "this is not an Excel workbook (no .xlsx content found; the file may be truncated, "
-                        "or be another kind of file renamed .xlsx); expected an .xlsx workbook saved by "
-                        "Excel, LibreOffice or rexdecl template"
-                    ),
-                )
-            ]
+        raise _unusable(
+            name,
+            _(
+                "this is not an Excel workbook (no .xlsx content found; the file may be truncated, "
+                "or be another kind of file renamed .xlsx); expected an .xlsx workbook saved by "
+                "Excel, LibreOffice or rexdecl template"
+            ),
         )
     try:
         with zipfile.ZipFile(path) as package:
             total = sum(info.file_size for info in package.infolist())
             members = set(package.namelist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(name),
-                    _("the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open").format(
-                        detail=str(exc)[:120]
-                    ),
-                )
-            ]
+        raise _unusable(
+            name,
+            _("the workbook is damaged ({detail}); expected an .xlsx workbook that Excel can open").format(
+                detail=str(exc)[:120]
+            ),
         ) from None
     if total > limits.MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(name),
-                    _(
-                        "the workbook unpacks to {size} MB, over the limit of {limit} MB (a compression "
-                        "bomb or a vastly oversized file); expected a shipment workbook"
-                    ).format(size=total // (1024 * 1024), limit=limits.MAX_UNCOMPRESSED_BYTES // (1024 * 1024)),
-                )
-            ]
+        raise _unusable(
+            name,
+            _(
+                "the workbook unpacks to {size} MB, over the limit of {limit} MB (a compression "
+                "bomb or a vastly oversized file); expected a shipment workbook"
+            ).format(size=total // (1024 * 1024), limit=limits.MAX_UNCOMPRESSED_BYTES // (1024 * 1024)),
         )
     if "xl/workbook.xml" not in members and not any(m.endswith("workbook.xml") for m in members):
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(name),
-                    _("this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx workbook"),
-                )
-            ]
+        raise _unusable(
+            name, _("this zip file is not an Excel workbook (no xl/workbook.xml); expected an .xlsx workbook")
         )
     try:
         opened = XlsxPackage(str(path))
     except PackageError as exc:
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(name),
-                    _("the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open").format(
-                        detail=str(exc)[:160]
-                    ),
-                )
-            ]
+        raise _unusable(
+            name,
+            _("the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open").format(
+                detail=str(exc)[:160]
+            ),
         ) from None
     try:
         opened.shared_strings()  # read here: a damaged part is the file's problem, not each sheet's
     except PackageError as exc:
         opened.close()
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(name),
-                    _("the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open").format(
-                        detail=str(exc)[:160]
-                    ),
-                )
-            ]
+        raise _unusable(
+            name,
+            _("the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open").format(
+                detail=str(exc)[:160]
+            ),
         ) from None
     return opened
 
