@@ -69,6 +69,10 @@ def report_errors(function: F) -> F:
             raise
         except click.ClickException:
             raise
+        except BrokenPipeError:
+            # The reader of our output went away (`rexdecl batch … | head`): click stops
+            # quietly with status 1, as for any command whose output pipe was closed.
+            raise
         except Exception as error:  # a bug: say so plainly, keep the traceback for developers
             if show_traceback:
                 traceback.print_exc()

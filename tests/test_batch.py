@@ -261,6 +261,35 @@ def test_quiet_prints_only_the_summary_line_and_all_ok_exits_0(tmp_path: Path) -
     assert register_rows(out / "register.sqlite", "SELECT statement_language FROM statements") == [("es",)]
 
 
+def test_output_piped_into_a_reader_that_stops_early(tmp_path: Path) -> None:
+    """`rexdecl batch … | head -1`: the batch stops quietly (no traceback, no "internal
+    error"), and a re-run finishes the work with what was written kept."""
+    folder = shipments(
+        tmp_path / "in",
+        ("a.xlsx", {}),
+        ("b.xlsx", {"invoice_number": "INV-2026-002"}),
+        ("c.xlsx", {"invoice_number": "INV-2026-003"}),
+    )
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "rexdecl", "batch", str(folder), "--out", str(out), "--jobs", "1"]
+    command += ["--as-of", AS_OF.isoformat()]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # what `head -1` does after its line
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=120) == 1
+    assert first.startswith("ok  ")
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    rerun = batch(folder, "--out", out, "--jobs", "1")
+    assert rerun.exit_code == 0, rerun.output
+    assert statuses(out)["a.xlsx"] == "skipped"
+    assert set(statuses(out).values()) <= {"ok", "skipped"}
+    for pdf in out.rglob("*.pdf"):
+        assert_complete_pdf(pdf)
+
+
 # --- re-runs ---------------------------------------------------------------------------
 
 
