@@ -496,12 +496,19 @@ def _table_rows(
             ),
         )
     data: list[tuple[int, list[Cell]]] = []
-    first_key = next((k for k in header_keys if k), "")
+
+    def header_id(key: str) -> str:
+        # A repeated header may name a column by its alias (English header, Indonesian repeat).
+        field = table.get(key)
+        return field.name if field is not None else key
+
+    header_ids = [header_id(k) for k in header_keys]
+    first_id = next((k for k in header_ids if k), "")
     for row_number, cells in rows:
         first_cell = next(c.value for c in cells if c.value is not None)
-        if isinstance(first_cell, str) and normalise_name(first_cell) == first_key:
-            keys = [normalise_name(_text(c.value)) if c.value is not None else "" for c in cells]
-            if keys[: len(header_keys)] == header_keys:
+        if isinstance(first_cell, str) and header_id(normalise_name(first_cell)) == first_id:
+            ids = [header_id(normalise_name(_text(c.value))) if c.value is not None else "" for c in cells]
+            if ids[: len(header_ids)] == header_ids:
                 continue  # a header row repeated (copied blocks, page headers)
         first_value = next(c.value for c in cells if c.value is not None)
         if isinstance(first_value, str) and normalise_name(first_value).startswith(_EXAMPLE_ROW):
