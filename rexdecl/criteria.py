@@ -58,7 +58,7 @@ def parse_criterion(text: str | None, hs_code: str | None) -> Criterion | None:
         if not digits:
             heading = _heading_of(hs_code)
             return Criterion("W", heading, heading_given=False)
-        if len(digits) == 4 and digits.isdigit():
+        if len(digits) == 4 and digits.isascii() and digits.isdigit():  # not full-width digits
             return Criterion("W", digits, heading_given=True)
         return None
     if match := _CUMULATION.match(value):
@@ -72,4 +72,4 @@ def _heading_of(hs_code: str | None) -> str | None:
     if not hs_code:
         return None
     digits = re.sub(r"[.\s]", "", hs_code)
-    return digits[:4] if len(digits) >= 4 and digits[:4].isdigit() else None
+    return digits[:4] if len(digits) >= 4 and digits[:4].isascii() and digits[:4].isdigit() else None

@@ -15,10 +15,19 @@ from rexdecl.rules.context import Context, Line
 
 @cache
 def country_name(code: str, language: str) -> str:
-    """The country's name as a noun in ``language``, from the Unicode CLDR (through Babel)."""
+    """The country's name as a noun in ``language``, from the Unicode CLDR (through Babel).
+
+    A code the CLDR lacks but the EU customs territory data names (Northern Ireland, ``XI``:
+    a customs code, not an ISO 3166 one) gets the data's English name; else the code.
+    """
     from babel import Locale
 
-    return Locale.parse(language).territories.get(code, code)
+    from rexdecl import legal
+
+    name = Locale.parse(language).territories.get(code)
+    if name is None:
+        name = next((entry.name for entry in legal.eu_customs_territory() if entry.code == code), code)
+    return name
 
 
 def criterion_text(criterion: Criterion, text: SchemeText, language: str) -> str:

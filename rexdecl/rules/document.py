@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pycountry
 
+from rexdecl import legal
 from rexdecl.fields import ITEMS, MATERIALS, SHIPMENT
 from rexdecl.i18n import _
 from rexdecl.legal import Scheme
@@ -26,7 +27,13 @@ def currency_digits(code: str | None) -> int:
 
 
 def is_country(code: str | None) -> bool:
-    return bool(code) and len(code or "") == 2 and pycountry.countries.get(alpha_2=code) is not None
+    """An ISO 3166 alpha-2 code, or a code the EU customs territory data names (Northern
+    Ireland ``XI``, a destination of the EU GSP from 2021 that ISO 3166 does not list)."""
+    if not code or len(code) != 2:
+        return False
+    return pycountry.countries.get(alpha_2=code) is not None or any(
+        entry.code == code.upper() for entry in legal.eu_customs_territory()
+    )
 
 
 def _missing(ctx: Context, field: str, where: Location, what: str) -> None:

@@ -31,10 +31,10 @@ def _hs(ctx: Context, code: str | None, where, minimum: int, sheet: str) -> None
         problem = _("it contains the invisible character(s) {chars}").format(
             chars=", ".join(sorted({describe_char(c) for c in hidden}))
         )
-    elif not digits.isdigit() or not minimum <= len(digits) <= 10:
+    elif not _ascii_digits(digits) or not minimum <= len(digits) <= 10:
         problem = (
             _("{count} digits after removing dots and spaces").format(count=len(digits))
-            if digits.isdigit()
+            if _ascii_digits(digits)
             else _("it holds characters other than digits, dots and spaces")
         )
     else:
@@ -53,7 +53,13 @@ def _hs(ctx: Context, code: str | None, where, minimum: int, sheet: str) -> None
 
 def hs_valid(code: str | None, minimum: int = 6) -> bool:
     digits = digits_only(code)
-    return bool(code) and not hidden_characters(code or "") and digits.isdigit() and minimum <= len(digits) <= 10
+    return bool(code) and not hidden_characters(code or "") and _ascii_digits(digits) and minimum <= len(digits) <= 10
+
+
+def _ascii_digits(text: str) -> bool:
+    """0-9 only: ``str.isdigit`` also accepts full-width and other scripts' digits, which are
+    not an HS code as customs reads it."""
+    return text.isascii() and text.isdigit()
 
 
 def check_criteria(ctx: Context, scheme: Scheme | None) -> None:
