@@ -328,11 +328,11 @@ def in_territory(scheme_: Scheme, country: str, day: dt.date) -> bool:
     return country in scheme_.territory_codes
 
 
-def scheme_for_destination(country: str | None, day: dt.date | None) -> str:
-    """The default scheme of a destination (workbook-format.md, field ``scheme``)."""
+def scheme_for_destination(country: str | None, day: dt.date) -> str:
+    """The default scheme of a destination on ``day`` (workbook-format.md, field ``scheme``)."""
     if country:
         eu = schemes()["eu-gsp"]
-        if in_territory(eu, country, day or dt.date.today()):
+        if in_territory(eu, country, day):
             return "eu-gsp"
         for scheme_ in schemes().values():
             if scheme_.enabled and country in scheme_.territory_codes:

@@ -82,3 +82,14 @@ def test_northern_ireland_is_printed_by_name() -> None:
     assert country_name("XI", "en") == "Northern Ireland"
     assert country_name("NL", "fr") == "Pays-Bas"  # the CLDR still comes first
     assert country_name("QQ", "en") == "QQ"
+
+
+# workbook-format.md, field scheme: "taken from the destination" — on the document date; with
+# no invoice date (a MISSING-FIELD error of its own) the run date, not the machine's clock.
+@pytest.mark.parametrize(("as_of", "scheme"), [(D(2020, 6, 1), "eu-gsp"), (D(2026, 11, 22), "uk-dcts")])
+def test_scheme_of_a_destination_without_invoice_date_follows_the_run_date(
+    check: Any, as_of: dt.date, scheme: str
+) -> None:
+    result = check(shipment=shipment_with(invoice_date=DROP, consignee_country="GB"), as_of=as_of)
+    assert result.summary["scheme"] == scheme
+    assert "MISSING-FIELD" in result.codes()

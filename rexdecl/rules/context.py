@@ -134,7 +134,8 @@ def build_context(shipment_input: ShipmentInput, registrations: RegistrationData
         supplier = matches[0] if len(matches) == 1 else None
     exporter_country = shipment.exporter_country or (supplier.country if supplier else None)
     destination = shipment.destination_country or shipment.consignee_country
-    scheme_id = shipment.scheme or legal.scheme_for_destination(destination, shipment.invoice_date)
+    # Without an invoice date (itself a MISSING-FIELD error) the run date decides the territory.
+    scheme_id = shipment.scheme or legal.scheme_for_destination(destination, shipment.invoice_date or options.as_of)
     language = (options.statement_language or shipment.statement_language or "en").lower()
     lines = []
     for item in shipment_input.items:
