@@ -207,4 +207,5 @@ SHEETS = (SHIPMENT, ITEMS, MATERIALS, EXPORTER)
 
 # First cell of a template's example row (ignored when read) and the two-column header row.
 EXAMPLE_MARKERS = ("example", "contoh", "e.g.")
-FIELD_VALUE_HEADERS = {("field", "value"), ("isian", "nilai")}
+# Either language in either column: a sheet translated by half is still headed.
+FIELD_VALUE_HEADERS = {(field, value) for field in ("field", "isian") for value in ("value", "nilai")}

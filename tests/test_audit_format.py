@@ -31,3 +31,11 @@ def test_header_in_aliases_repeated_in_english_is_skipped(tmp_path: Path) -> Non
     path = write_rows(tmp_path / "w.xlsx", {"Pengiriman": field_value_rows(BASE_SHIPMENT), "Barang": items})
     read = read_shipment(path)
     assert [i.line for i in read.items] == [1, 2]
+
+
+def test_a_field_value_header_mixing_the_two_languages_is_skipped(tmp_path: Path) -> None:
+    for header in (["Field", "Nilai"], ["ISIAN", "value"]):
+        rows = [header, *field_value_rows(BASE_SHIPMENT, header=False)]
+        path = write_rows(tmp_path / "w.xlsx", {"Shipment": rows, "Items": [ITEM_COLUMNS, ITEM_VALUES]})
+        read = read_shipment(path)
+        assert read.unknown == (), header
