@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from test_render import make_view
 
 from rexdecl.checking import check_workbook
 from rexdecl.documents import build_views
 from rexdecl.render import Renderer, templates_dir
 from rexdecl.rules import CheckOptions
 from rexdecl.views import DocumentView
-from tests.test_render import make_view
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
