@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -422,6 +423,11 @@ def _kind(path: Path) -> str:
 # --- the database ----------------------------------------------------------------------
 
 
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock for now."""
+    return error.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 class Register:
     """An open register. Use as a context manager; every write is its own transaction."""
 
@@ -449,16 +455,33 @@ class Register:
                 _("{path}: the register cannot be opened ({reason})").format(path=self.path, reason=error)
             ) from None
         try:
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA synchronous = FULL")
-            # WAL: readers never block the writer; a killed writer leaves the last committed state.
-            self._db.execute("PRAGMA journal_mode = WAL").fetchone()
-            self._prepare_schema(create)
+            self._set_up(create)
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise UsageError(
                 _("{path}: not a rexdecl register ({reason})").format(path=self.path, reason=error)
             ) from None
+
+    def _set_up(self, create: bool) -> None:
+        """Connection settings and schema. Another process opening the same new register at
+        the same moment can make SQLite answer "database is locked" at once, without waiting
+        (switching to WAL takes the whole file, and SQLite does not wait where waiting could
+        deadlock): then the set-up is tried again, within the usual busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._db.execute("PRAGMA synchronous = FULL")
+                # WAL: readers never block the writer; a killed writer leaves the last committed state.
+                self._db.execute("PRAGMA journal_mode = WAL").fetchone()
+                self._prepare_schema(create)
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or time.monotonic() > deadline:
+                    raise
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                time.sleep(0.02)
 
     def __enter__(self) -> Register:
         return self

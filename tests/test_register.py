@@ -432,3 +432,30 @@ def test_criteria_are_kept_in_their_canonical_input_form(typed: str, expected: s
     from rexdecl.register import criterion_code
 
     assert criterion_code(parse_criterion(typed, "9403.60"), typed) == expected
+
+
+def _open_register(path: Path, start: Any, answers: Any) -> None:
+    start.wait()
+    try:
+        with Register(path):
+            answers.put("ok")
+    except Exception as error:  # noqa: BLE001 - the answer is what the test compares
+        answers.put(f"{type(error).__name__}: {error}")
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork to start quickly")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # Python 3.12+
+def test_processes_opening_the_same_new_register_at_once_all_succeed(tmp_path: Path) -> None:
+    """Two batches started together on one --register: switching a new file to WAL could
+    answer "database is locked" at once (SQLite does not wait there); the opening retries."""
+    context = multiprocessing.get_context("fork")
+    for attempt in range(20):
+        path = tmp_path / f"r{attempt}" / "register.sqlite"
+        start, answers = context.Barrier(3), context.Queue()
+        openers = [context.Process(target=_open_register, args=(path, start, answers)) for _ in range(3)]
+        for process in openers:
+            process.start()
+        for process in openers:
+            process.join(timeout=120)
+        assert [answers.get(timeout=5) for _ in openers] == ["ok"] * 3, f"attempt {attempt}"
+        answers.close()
