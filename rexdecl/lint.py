@@ -154,8 +154,12 @@ def lint_file(path: str | Path) -> LintReport:
         )
         raise unreadable(_("found {found}; expected a PDF starting with %PDF-").format(found=found))
     text = _decode_text(data, unreadable)
+    if not text.strip():
+        raise unreadable(_("found an empty file; expected a PDF or a text file (.txt, .md, .html)"))
     if suffix in (".html", ".htm"):
         text = _html_as_text(text)
+    elif suffix in (".md", ".markdown"):
+        text = _MD_QUOTE.sub("", text)
     return lint_text(text, source)
 
 
@@ -167,6 +171,11 @@ def _decode_text(data: bytes, unreadable: Any) -> str:
                 "file (.txt, .md, .html): save the document as PDF"
             )
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:  # Windows "Unicode" text (UTF-16 with its byte-order mark)
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in data[:8192]:
         raise unreadable(_("found binary data; expected a PDF or a text file (.txt, .md, .html)"))
     for encoding in ("utf-8-sig", "cp1252"):
@@ -179,6 +188,7 @@ def _decode_text(data: bytes, unreadable: Any) -> str:
     )
 
 
+_MD_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE)  # Markdown quote markers, each line
 _BLOCK_TAGS = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
@@ -1187,9 +1197,7 @@ def _placeholders(checker: _Checker) -> set[str]:
                 'products up to EUR 6,000), leave out the whole bracket "{bracket}"'
             ).format(bracket=checker.template.bracket())
         elif slot == "country":
-            what = _('the country of origin, e.g. "{example}"').format(
-                example="Indonésie" if language == "fr" else "Indonesia"
-            )
+            what = _('the country of origin, e.g. "{example}"').format(example=_example_country(language))
         elif slot == "criterion":
             what = _(
                 "the origin criterion: P, W followed by the 4-digit heading (e.g. W 6214), or the cumulation mention"
@@ -1357,6 +1365,14 @@ def _rex_format(checker: _Checker, value: str, position: int) -> None:
     )
 
 
+_GLUED_MARKER = re.compile(r"(.*[^\W\d_])\s?(\d{1,2})")
+
+
+def _example_country(language: str) -> str:
+    """Indonesia, as the statement's language writes it (EN and ES "Indonesia")."""
+    return "Indonésie" if language == "fr" else "Indonesia"
+
+
 def _country(checker: _Checker, value: str) -> None:
     span = checker.span("country")
     if span is None:
@@ -1373,10 +1389,20 @@ def _country(checker: _Checker, value: str) -> None:
         else:
             message = _(
                 "the country of origin is missing (the statutory text reads "
-                '"…{context}…"); write the country\'s name, e.g. "Indonesia", or '
+                '"…{context}…"); write the country\'s name, e.g. "{example}", or '
                 "its adjective."
-            ).format(context=context)
+            ).format(context=context, example=_example_country(checker.template.language))
         checker.add("LINT-COUNTRY", span[0], message, name="country")
+    elif (glued := _GLUED_MARKER.fullmatch(value)) is not None and is_country(glued.group(1)):
+        # A superscript footnote marker of the annex that text extraction put on the line ("Indonesia5").
+        checker.add(
+            "LINT-FOOTNOTE-MARKER",
+            span[0],
+            _(
+                'the footnote marker "{marker}" of the statutory form is printed in the '
+                "statement; remove it (the annex's footnotes are never printed)."
+            ).format(marker=glued.group(2)),
+        )
     elif not is_country(value):
         checker.add(
             "LINT-COUNTRY",
