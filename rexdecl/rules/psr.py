@@ -338,6 +338,15 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
                 item.where("ex_works_value"),
                 "Annex 22-03 notes: ex-works price",
             )
+        # The blanks both outcomes' messages fill.
+        details = {
+            "place": place,
+            "line": item.line,
+            "heading": heading,
+            "reasons": "; ".join(result.reasons),
+            "rules": described,
+            "note": _note(line),
+        }
         if result.outcome == "not-met":
             ctx.add(
                 "PSR-NOT-MET",
@@ -346,14 +355,7 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
                     "{place}: line {line} (heading {heading}) does not meet its product-specific rule on the "
                     "Materials sheet: {reasons}. Rule: {rules}.{note} Correct the materials, or mark the line "
                     "'no' (not originating)"
-                ).format(
-                    place=place,
-                    line=item.line,
-                    heading=heading,
-                    reasons="; ".join(result.reasons),
-                    rules=described,
-                    note=_note(line),
-                ),
+                ).format(**details),
                 where,
                 reference + "; " + VALUE_SHARE_ASSUMPTION,
             )
@@ -364,14 +366,7 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
                 _(
                     "{place}: the rule for line {line} (heading {heading}) cannot be decided from the Materials "
                     "sheet ({reasons}); confirm it. Candidate rule(s): {rules}.{note}"
-                ).format(
-                    place=place,
-                    line=item.line,
-                    heading=heading,
-                    reasons="; ".join(result.reasons),
-                    rules=described,
-                    note=_note(line),
-                ),
+                ).format(**details),
                 where,
                 reference,
             )
