@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rexdecl.criteria import Criterion
-from rexdecl.legal import Scheme, SchemeText
+from rexdecl.legal import Scheme, SchemeText, eu_customs_territory
 from rexdecl.rules.context import Context, Line
 
 
@@ -22,11 +22,9 @@ def country_name(code: str, language: str) -> str:
     """
     from babel import Locale
 
-    from rexdecl import legal
-
     name = Locale.parse(language).territories.get(code)
     if name is None:
-        name = next((entry.name for entry in legal.eu_customs_territory() if entry.code == code), code)
+        name = next((entry.name for entry in eu_customs_territory() if entry.code == code), code)
     return name
 
 
