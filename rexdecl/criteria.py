@@ -44,6 +44,12 @@ class Criterion:
         return self.kind
 
 
+def is_ascii_digits(text: str) -> bool:
+    """0-9 only: ``str.isdigit`` also accepts full-width and other scripts' digits, which are
+    not an HS code or heading as customs reads it."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_criterion(text: str | None, hs_code: str | None) -> Criterion | None:
     """The criterion in ``text``, or ``None`` when it is not a recognised form."""
     if text is None:
@@ -58,7 +64,7 @@ def parse_criterion(text: str | None, hs_code: str | None) -> Criterion | None:
         if not digits:
             heading = _heading_of(hs_code)
             return Criterion("W", heading, heading_given=False)
-        if len(digits) == 4 and digits.isascii() and digits.isdigit():  # not full-width digits
+        if len(digits) == 4 and is_ascii_digits(digits):
             return Criterion("W", digits, heading_given=True)
         return None
     if match := _CUMULATION.match(value):
@@ -72,4 +78,4 @@ def _heading_of(hs_code: str | None) -> str | None:
     if not hs_code:
         return None
     digits = re.sub(r"[.\s]", "", hs_code)
-    return digits[:4] if len(digits) >= 4 and digits[:4].isascii() and digits[:4].isdigit() else None
+    return digits[:4] if len(digits) >= 4 and is_ascii_digits(digits[:4]) else None

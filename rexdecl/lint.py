@@ -1090,14 +1090,7 @@ def _check(checker: _Checker, number: int, footnotes: Sequence[tuple[int, int]])
 
     for low, high in footnotes:
         if start <= low < end:
-            checker.add(
-                "LINT-FOOTNOTE-MARKER",
-                low,
-                _(
-                    'the footnote marker "{marker}" of the statutory form is printed in the '
-                    "statement; remove it (the annex's footnotes are never printed)."
-                ).format(marker=doc.text[low:high]),
-            )
+            _footnote_marker(checker, low, doc.text[low:high])
     if obsolete is not None:
         checker.add(
             "LINT-OBSOLETE-WORDING",
@@ -1368,6 +1361,17 @@ def _rex_format(checker: _Checker, value: str, position: int) -> None:
 _GLUED_MARKER = re.compile(r"(.*[^\W\d_])\s?(\d{1,2})")
 
 
+def _footnote_marker(checker: _Checker, position: int, marker: str) -> None:
+    checker.add(
+        "LINT-FOOTNOTE-MARKER",
+        position,
+        _(
+            'the footnote marker "{marker}" of the statutory form is printed in the '
+            "statement; remove it (the annex's footnotes are never printed)."
+        ).format(marker=marker),
+    )
+
+
 def _example_country(language: str) -> str:
     """Indonesia, as the statement's language writes it (EN and ES "Indonesia")."""
     return "Indonésie" if language == "fr" else "Indonesia"
@@ -1395,14 +1399,7 @@ def _country(checker: _Checker, value: str) -> None:
         checker.add("LINT-COUNTRY", span[0], message, name="country")
     elif (glued := _GLUED_MARKER.fullmatch(value)) is not None and is_country(glued.group(1)):
         # A superscript footnote marker of the annex that text extraction put on the line ("Indonesia5").
-        checker.add(
-            "LINT-FOOTNOTE-MARKER",
-            span[0],
-            _(
-                'the footnote marker "{marker}" of the statutory form is printed in the '
-                "statement; remove it (the annex's footnotes are never printed)."
-            ).format(marker=glued.group(2)),
-        )
+        _footnote_marker(checker, span[0], glued.group(2))
     elif not is_country(value):
         checker.add(
             "LINT-COUNTRY",

@@ -5,7 +5,7 @@ CUMULATION-NOT-AVAILABLE, GRADUATED-SECTION, LINE-NOT-ORIGINATING, NO-ORIGINATIN
 from __future__ import annotations
 
 from rexdecl import legal
-from rexdecl.criteria import CUMULATION_PARTNERS
+from rexdecl.criteria import CUMULATION_PARTNERS, is_ascii_digits
 from rexdecl.i18n import _
 from rexdecl.legal import Scheme, with_mark
 from rexdecl.model import Material, Severity
@@ -31,10 +31,10 @@ def _hs(ctx: Context, code: str | None, where, minimum: int, sheet: str) -> None
         problem = _("it contains the invisible character(s) {chars}").format(
             chars=", ".join(sorted({describe_char(c) for c in hidden}))
         )
-    elif not _ascii_digits(digits) or not minimum <= len(digits) <= 10:
+    elif not is_ascii_digits(digits) or not minimum <= len(digits) <= 10:
         problem = (
             _("{count} digits after removing dots and spaces").format(count=len(digits))
-            if _ascii_digits(digits)
+            if is_ascii_digits(digits)
             else _("it holds characters other than digits, dots and spaces")
         )
     else:
@@ -53,13 +53,7 @@ def _hs(ctx: Context, code: str | None, where, minimum: int, sheet: str) -> None
 
 def hs_valid(code: str | None, minimum: int = 6) -> bool:
     digits = digits_only(code)
-    return bool(code) and not hidden_characters(code or "") and _ascii_digits(digits) and minimum <= len(digits) <= 10
-
-
-def _ascii_digits(text: str) -> bool:
-    """0-9 only: ``str.isdigit`` also accepts full-width and other scripts' digits, which are
-    not an HS code as customs reads it."""
-    return text.isascii() and text.isdigit()
+    return bool(code) and not hidden_characters(code or "") and is_ascii_digits(digits) and minimum <= len(digits) <= 10
 
 
 def check_criteria(ctx: Context, scheme: Scheme | None) -> None:
