@@ -141,7 +141,9 @@ def _pack(parts: Parts) -> bytes:
         warnings.simplefilter("ignore")  # "Duplicate name" when a mutation repeats a part
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
             for info, content in parts:
-                package.writestr(info.filename, content)
+                # The part's own timestamp, not the clock's: the same seed gives the same bytes.
+                member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                package.writestr(member, content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
