@@ -788,10 +788,14 @@ def run_batch(
     stop = stop or _never
     report = progress or (lambda _progress: None)
     register_path = Path(options.register_path) if options.register_path else Path(options.out_dir) / DEFAULT_NAME
-    stat_or_none(register_path)  # a register path the system refuses stops the run before any folder is made
-    workbooks = discover(paths, reserved=_register_names(register_path, Path(options.out_dir)))
-    out_dir = prepare_folder(Path(options.out_dir))
-    check_summaries(out_dir, options.force)
+    out_dir = Path(options.out_dir)
+    # Everything that can refuse the run is asked before anything is created.
+    out_exists = stat_or_none(out_dir) is not None
+    stat_or_none(register_path)
+    workbooks = discover(paths, reserved=_register_names(register_path, out_dir))
+    if out_exists:
+        prepare_folder(out_dir)  # an existing folder: checked, nothing created
+        check_summaries(out_dir, options.force)
     registrations = None
     if options.registration_file is not None:
         from rexdecl.registration import read_registration_file
@@ -816,6 +820,7 @@ def run_batch(
 
     # Opened and checked (ours, schema, pages, writable) before any workbook is read.
     with Register(register_path) as register:
+        prepare_folder(out_dir)
         workers = _Workers(jobs)
         pending: dict[int, _Planned] = {}
         try:
@@ -946,9 +951,9 @@ def _plan_one(
     from rexdecl.register import input_hash
 
     if workbook.kind is not None:
-        message = _(
-            "{path} is {kind}, not a file: skipped without reading it; expected an .xlsx workbook"
-        ).format(path=workbook.source, kind=workbook.kind)
+        message = _("{path}: {kind}, not a file: skipped without reading it; expected an .xlsx workbook").format(
+            path=workbook.source, kind=workbook.kind
+        )
         return ShipmentResult(workbook.source, workbook.name, UNREADABLE, errors=1, message=message), ()
     assert survey is not None
     if survey.unreadable is not None:

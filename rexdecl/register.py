@@ -497,6 +497,7 @@ class Register:
         self.path = Path(path)
         self.shown = display_path(self.path)
         self.writable = create
+        self._wal_mode = False
         self.version = SCHEMA_VERSION
         found = stat_or_none(self.path)
         if found is not None and stat.S_ISDIR(found.st_mode):
@@ -572,6 +573,7 @@ class Register:
                     path=self.shown, reason=error.strerror or error
                 )
             ) from None
+        self._wal_mode = len(header) > 19 and header[18] == header[19] == 2
         if not header.startswith(_SQLITE_HEADER):
             raise UsageError(
                 _(
@@ -586,6 +588,11 @@ class Register:
         if not read_only:
             return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         uri = self.path.absolute().as_uri() + "?mode=ro"
+        if self._wal_mode and stat_or_none(Path(f"{self.path}-wal")) is None:
+            # A WAL database that nobody has open: its file holds everything. Read as it
+            # stands, so that reading leaves no -wal and -shm files behind (a reader could
+            # not remove them); a writer starting meanwhile writes to its own -wal first.
+            uri += "&immutable=1"
         db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         try:
             db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -611,6 +618,8 @@ class Register:
             else:
                 self._check_tables(version)
                 self.version = version
+                if self.writable:  # before anything is written into it (even the journal mode)
+                    self._check_pages()
         except BaseException:
             self._db.close()
             raise
@@ -709,14 +718,16 @@ class Register:
         elif version < SCHEMA_VERSION:
             self._migrate_from_1()
 
-    def _check(self) -> None:
-        """The tables, the pages, and whether the register can be written: asked now,
-        before the caller writes any document."""
-        self.version = SCHEMA_VERSION
-        self._check_tables(SCHEMA_VERSION)
+    def _check_pages(self) -> None:
         (check,) = self._db.execute("PRAGMA quick_check(1)").fetchone()
         if check != "ok":
             raise self._damaged(" ".join(str(check).split()))
+
+    def _check(self) -> None:
+        """The tables, and whether the register can be written: asked now, before the
+        caller writes any document (the pages were checked before the set-up)."""
+        self.version = SCHEMA_VERSION
+        self._check_tables(SCHEMA_VERSION)
         self._db.execute("BEGIN IMMEDIATE")
         self._db.execute("ROLLBACK")
 
