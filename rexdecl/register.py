@@ -513,6 +513,13 @@ class Register:
                     "writes in its output folder (or the file named with --register)"
                 ).format(path=self.shown)
             )
+        if found is not None and found.st_size == 0 and not create:
+            raise UsageError(
+                _(
+                    "{path}: not a rexdecl register (an empty file); expected the register.sqlite "
+                    "that batch writes in its output folder"
+                ).format(path=self.shown)
+            )
         if found is not None and file_kind(found.st_mode) is not None:
             raise UsageError(
                 _("{path} is {kind}, not a file; expected the register (an SQLite file)").format(
@@ -546,9 +553,6 @@ class Register:
             if not create:
                 self._db = self._retrying(self._open_for_reading)
                 return
-            if existing:
-                # Looked at read-only first: nothing is written into a database that is not ours.
-                self._retrying(self._open_for_reading).close()
             self._db = self._connect(read_only=False)
             try:
                 self._db.execute("PRAGMA foreign_keys = ON")
@@ -590,8 +594,8 @@ class Register:
         uri = self.path.absolute().as_uri() + "?mode=ro"
         if self._wal_mode and stat_or_none(Path(f"{self.path}-wal")) is None:
             # A WAL database that nobody has open: its file holds everything. Read as it
-            # stands, so that reading leaves no -wal and -shm files behind (a reader could
-            # not remove them); a writer starting meanwhile writes to its own -wal first.
+            # stands, so that listing leaves no -wal and -shm files behind (a read-only
+            # connection could not remove them).
             uri += "&immutable=1"
         db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         try:
@@ -608,18 +612,15 @@ class Register:
 
     def _open_for_reading(self) -> sqlite3.Connection:
         """A read-only connection to the register, its schema version found and its tables
-        checked (the version of an empty database is None: a new register)."""
+        checked (``register list``, ``register export``)."""
         self._db = self._connect(read_only=True)
         try:
-            version = self._identify()
+            version = self._identify_now()
             if version is None:
-                if not self.writable:
-                    raise self._foreign()
+                raise self._foreign()
             else:
                 self._check_tables(version)
                 self.version = version
-                if self.writable:  # before anything is written into it (even the journal mode)
-                    self._check_pages()
         except BaseException:
             self._db.close()
             raise
@@ -660,6 +661,15 @@ class Register:
                 "from a backup, or name another register with --register"
             ).format(path=self.shown, what=what)
         )
+
+    def _identify_now(self) -> int | None:
+        """:meth:`_identify` in one read transaction: its queries see one state of the file
+        (another process may be creating or upgrading the register at this moment)."""
+        self._db.execute("BEGIN")
+        try:
+            return self._identify()
+        finally:
+            self._rollback()
 
     def _identify(self) -> int | None:
         """The schema version of the register in ``self._db``; None for an empty database.
@@ -708,9 +718,14 @@ class Register:
                 )
 
     def _set_up(self) -> None:
-        """Schema: created, or upgraded from schema 1."""
+        """What the file is (only read until it is known to be a register: nothing is written
+        into a database that is not ours, or not usable, not even its journal mode), then the
+        schema: created, or upgraded from schema 1."""
         self._rollback()
-        version = self._identify()
+        version = self._identify_now()
+        if version is not None:
+            self._check_tables(version)
+            self._check_pages()
         # WAL: readers never block the writer; a killed writer leaves the last committed state.
         self._db.execute("PRAGMA journal_mode = WAL").fetchone()
         if version is None:

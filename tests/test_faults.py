@@ -439,6 +439,34 @@ def test_a_register_that_fails_while_recording_takes_the_new_documents_back(tmp_
     assert rows(register, "SELECT COUNT(*) FROM statements") == [(0,)]
 
 
+def test_a_register_that_fails_while_recording_a_batch_shipment_takes_its_documents_back(tmp_path: Path) -> None:
+    folder = folder_of(tmp_path, ("a.xlsx", {}))
+    out = tmp_path / "out"
+    make_register(
+        out / "register.sqlite",
+        "CREATE TRIGGER fault BEFORE INSERT ON documents BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END",
+    )
+    result = batch(folder, "--out", out, "--jobs", "1")
+    output = handled(result, 1)
+    assert (
+        f"errors {folder / 'a.xlsx'}: batch:register-failed\n"
+        f"    {out / 'register.sqlite'}: the register cannot be used (disk I/O error)\n"
+        "    the documents were not recorded, so the new ones were removed again; run the batch again"
+    ) in output
+    assert [(r["status"], r["codes"], r["files"]) for r in summary(out)] == [("errors", "batch:register-failed", "")]
+    assert sorted(tree(out)) == ["a/", "register.sqlite", "summary.csv", "summary.json"]
+    assert rows(out / "register.sqlite", "SELECT COUNT(*) FROM statements") == [(0,)]
+    assert rows(out / "register.sqlite", "SELECT COUNT(*) FROM pending_outputs") == [(0,)]
+
+
+def test_an_empty_file_is_not_listed_as_a_register(tmp_path: Path) -> None:
+    empty = tmp_path / "register.sqlite"
+    empty.write_bytes(b"")
+    output = handled(run_cli(["register", "list", "--register", empty]), 2)
+    assert f"rexdecl: {empty}: not a rexdecl register (an empty file)" in output
+    assert empty.read_bytes() == b""
+
+
 @pytest.mark.parametrize("command", ["generate", "batch", "list"])
 def test_another_applications_database_is_never_taken_over(tmp_path: Path, good: Path, command: str) -> None:
     database = foreign_database(tmp_path / "app" / "data.sqlite")
