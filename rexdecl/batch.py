@@ -658,15 +658,17 @@ class _Workers:
             for index, job in jobs:
                 if stop():
                     return
-                executor = self._pool(1)
+                # Kept as the pool of the moment, so that terminate() can kill it.
+                self._executor = executor = self._pool(1)
+                outcome: Any
                 try:
-                    yield index, executor.submit(fn, job).result()
+                    outcome = executor.submit(fn, job).result()
                 except BrokenProcessPool:
-                    yield index, WorkerCrashed()
+                    outcome = WorkerCrashed()
                 except Exception as error:  # noqa: BLE001
-                    yield index, error
-                finally:
-                    executor.shutdown(wait=True)
+                    outcome = error
+                self._discard()
+                yield index, outcome
             return
         executor = self._pool()
         futures: dict[Future[Any], tuple[int, Any]] = {executor.submit(fn, job): (index, job) for index, job in jobs}
