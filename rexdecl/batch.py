@@ -14,16 +14,22 @@ How a run goes (workbook-format.md, "Outputs of rexdecl batch"):
    replaced: the shipment reports batch:output-exists; the paths about to be written are claimed;
 4. process each shipment independently in a worker (check, render, write atomically), and
    record each statement in the register as its result comes back (one transaction each);
+   when the record fails, the files the worker created are removed again;
 5. write the summary.
 
-One bad workbook never stops or spoils the others: each outcome is a value. The library never
-prints; it reports through the ``progress`` callback and returns a :class:`BatchResult`.
+One bad workbook never stops or spoils the others: each outcome is a value, and every
+workbook is a row of the summary, whatever happened to it (a file name that is not UTF-8, a
+named pipe, a bug). Before any work, the register is opened and checked and the summary
+files are checked to be batch's own (a ``summary.csv`` the user made is replaced only with
+``--force``). The library never prints; it reports through the ``progress`` callback and
+returns a :class:`BatchResult`.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
@@ -31,6 +37,7 @@ import multiprocessing
 import os
 import re
 import signal
+import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -48,6 +55,7 @@ from rexdecl.errors import (
     UsageError,
 )
 from rexdecl.i18n import _, current_language, set_language
+from rexdecl.paths import display_path, file_kind, stat_or_none
 
 if TYPE_CHECKING:
     from rexdecl.model import Registration
@@ -96,13 +104,11 @@ CODES = {
     "batch:worker-crashed": "the worker process died while processing this shipment",
     "batch:internal-error": "a bug in rexdecl",
 }
-_RESERVED_NAMES = {
-    SUMMARY_CSV,
-    SUMMARY_JSON,
-    "register.sqlite",
-    "register.sqlite-wal",
-    "register.sqlite-shm",
-}
+# Files SQLite keeps beside a database: a workbook's output folder must not take their names.
+_SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+_RESERVED_NAMES = {SUMMARY_CSV, SUMMARY_JSON, *(f"register.sqlite{suffix}" for suffix in _SQLITE_COMPANIONS)}
+# Columns of the summary that hold numbers: a plain number there is kept as it is in the CSV.
+_NUMERIC_COLUMNS = frozenset({"originating_value_eur", "errors", "warnings"})
 # Temporary files of rexdecl.output.atomic_write_bytes: ".<name>.<random>.part".
 _PART_FILE = re.compile(r"^\..+\.(pdf|html)\.[A-Za-z0-9_]+\.part$")
 
@@ -120,6 +126,7 @@ class BatchOptions:
     jobs: int | None = None  # worker processes; None: os.cpu_count(); 1: in this process
     registration_file: Path | None = None
     register_path: Path | None = None  # default: OUT/register.sqlite
+    traceback: bool = False  # keep the traceback of a bug in the result (--traceback)
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,9 @@ class Workbook:
     """A workbook found on the command line, and the name of its output folder."""
 
     path: Path
-    source: str  # as shown in the summary
+    source: str  # as shown in the summary (a name that is not UTF-8 shows its bytes as \xNN)
     name: str  # OUT/<name>/
+    kind: str | None = None  # what the path is when not a file (a named pipe, a device): not read
 
 
 @dataclass(frozen=True)
@@ -149,6 +157,7 @@ class ShipmentResult:
     codes: tuple[str, ...] = ()
     files: tuple[str, ...] = ()  # relative to the output folder, "/"-separated
     message: str | None = None  # why unreadable, or what a batch code (batch:output-exists, ...) means here
+    trace: str | None = None  # the traceback of a bug (batch:internal-error), with BatchOptions.traceback
 
     def row(self) -> dict[str, str | int]:
         """The summary row: :data:`SUMMARY_COLUMNS`, codes and files ``;``-separated."""
@@ -182,14 +191,21 @@ class Progress:
 
 @dataclass(frozen=True)
 class BatchResult:
-    results: tuple[ShipmentResult, ...]  # in the order of discovery
+    results: tuple[ShipmentResult, ...]  # in the order of discovery; when interrupted, the finished ones
     out_dir: Path
     register_path: Path
     interrupted: bool = False  # stopped on request: no summary written, the rest not done
+    total: int = 0  # workbooks found
+    cut_short: int = 0  # interrupted: shipments whose worker was stopped before it reported
 
     @property
     def totals(self) -> dict[str, int]:
         return {status: sum(1 for r in self.results if r.status == status) for status in STATUSES}
+
+    @property
+    def not_done(self) -> int:
+        """Workbooks without a result: never started, or cut short (interrupted runs only)."""
+        return max(self.total - len(self.results), 0)
 
     @property
     def exit_code(self) -> int:
@@ -217,28 +233,32 @@ def output_name(relative: Path) -> str:
     return name if name.strip(".") else name.replace(".", "-")
 
 
-def discover(paths: Sequence[Path]) -> list[Workbook]:
+def discover(paths: Sequence[Path], reserved: Sequence[str] = ()) -> list[Workbook]:
     """The workbooks named by ``paths`` (folders recursively), each once, in a fixed order.
 
-    Raises UsageError for a path that does not exist, when no workbook is found, and when two
-    workbooks would share an output folder.
+    A named pipe, a device or a socket with a workbook's name is listed with its ``kind``
+    (never opened: reading it could wait for ever). ``reserved`` adds names (besides the
+    summaries and ``register.sqlite`` with SQLite's companion files) that no output folder
+    may take. Raises UsageError for a path that does not exist, when no workbook is found,
+    and when two workbooks would share an output folder or one would take a reserved name.
     """
     found: list[Workbook] = []
     seen: set[Path] = set()
     for given in paths:
         given = Path(given)
-        if given.is_dir():
+        status = stat_or_none(given)
+        if status is not None and os.path.isdir(given):
             relatives = []
             for root, folders, files in os.walk(given):
                 folders.sort()
                 relatives += [(Path(root) / f).relative_to(given) for f in files if _is_workbook_name(f)]
             candidates = [(given / rel, rel) for rel in sorted(relatives, key=lambda p: p.as_posix())]
-        elif given.is_file():
+        elif status is not None:
             candidates = [(given, Path(given.name))]
         else:
             raise UsageError(
                 _("{path}: no such file or folder; expected shipment workbooks (.xlsx) or folders of them").format(
-                    path=given
+                    path=display_path(given)
                 )
             )
         for path, relative in candidates:
@@ -246,15 +266,20 @@ def discover(paths: Sequence[Path]) -> list[Workbook]:
             if real in seen:
                 continue
             seen.add(real)
-            found.append(Workbook(path, str(path), output_name(relative)))
+            try:
+                kind = file_kind(os.stat(path).st_mode)
+            except OSError:  # a dangling link, or gone meanwhile: the reader says so
+                kind = None
+            found.append(Workbook(path, display_path(path), output_name(relative), kind))
     if not found:
         raise UsageError(
-            _("no shipment workbook (.xlsx) found in {paths}").format(paths=", ".join(str(p) for p in paths))
+            _("no shipment workbook (.xlsx) found in {paths}").format(paths=", ".join(display_path(p) for p in paths))
         )
+    taken = _RESERVED_NAMES | {name.casefold() for name in reserved}
     by_name: dict[str, Workbook] = {}
     for workbook in found:
         key = workbook.name.casefold()
-        if key in _RESERVED_NAMES:
+        if key in taken:
             raise UsageError(
                 _(
                     "{path}: its output folder would be named {name}, which batch uses for "
@@ -285,10 +310,13 @@ def _init_worker(language: str) -> None:
     """Pool initializer: messages in the parent's language, signals, one Renderer."""
     global _renderer, _renderer_error
     set_language(language)
-    # The parent decides when to stop (Ctrl-C reaches the whole process group); a terminated
-    # worker unwinds, so a temporary file being written is removed.
+    # The parent decides when to stop: Ctrl-C reaches the whole process group, and so does
+    # a SIGTERM sent to the group (a service manager stopping the batch). A worker finishes
+    # its shipment, so that it is written and recorded whole; to stop at once, the parent
+    # kills the workers and removes their temporary files (_Workers.terminate).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         from rexdecl.render import Renderer
 
@@ -297,8 +325,12 @@ def _init_worker(language: str) -> None:
         _renderer_error = error
 
 
-def _exit_on_signal(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+def _bug(what: str, path: Path, error: BaseException, keep_trace: bool) -> tuple[str, str | None]:
+    """The message of a bug met while working on ``path``, and its traceback when asked for
+    (logged at debug level: never printed unless the caller asks)."""
+    log.debug("%s %s failed", what, display_path(path), exc_info=True)
+    trace = "".join(traceback.format_exception(error)) if keep_trace else None
+    return f"{type(error).__name__}: {error}", trace
 
 
 def _get_renderer() -> Any:
@@ -319,6 +351,7 @@ class _Survey:
     sha256: str | None = None
     unreadable: str | None = None
     internal: str | None = None
+    trace: str | None = None
     invoice_number: str | None = None
     consignment_ref: str | None = None
     exporter_key: str | None = None
@@ -335,6 +368,7 @@ class _SurveyJob:
     as_of: dt.date
     statement_language: str | None
     no_statement: bool
+    traceback: bool = False
 
 
 def _survey(job: _SurveyJob) -> _Survey:
@@ -357,11 +391,13 @@ def _survey(job: _SurveyJob) -> _Survey:
         return _Survey(unreadable=error.message)
     except OSError as error:
         return _Survey(
-            unreadable=_("{path}: cannot be read ({reason})").format(path=job.path, reason=error.strerror or error)
+            unreadable=_("{path}: cannot be read ({reason})").format(
+                path=display_path(job.path), reason=error.strerror or error
+            )
         )
     except Exception as error:  # a bug: this workbook fails, the others go on
-        log.exception("survey of %s failed", job.path)
-        return _Survey(internal=f"{type(error).__name__}: {error}")
+        message, trace = _bug("survey of", job.path, error, job.traceback)
+        return _Survey(internal=message, trace=trace)
     ctx = checked.context
     scheme = ctx.scheme
     currency = rate_field = None
@@ -396,6 +432,7 @@ class _ProcessJob:
     planned: tuple[Path, ...]
     foreign: tuple[Path, ...]  # existing files at planned paths that batch must not replace
     overwrite: bool  # some planned path exists and is batch's own
+    traceback: bool = False
 
 
 @dataclass(frozen=True)
@@ -408,8 +445,10 @@ class _Outcome:
     record: StatementRecord | None = None
     message: str | None = None
     documents: tuple[tuple[str, str, int], ...] = ()  # (path, sha256, size) of each file written
+    created: tuple[str, ...] = ()  # the files written that did not exist before: taken back if not recorded
     wrote_nothing: bool = True
     fatal: RexdeclError | None = None  # stops the whole batch (no renderer on this machine)
+    trace: str | None = None  # the traceback of a bug, when asked for
 
 
 def _plain_eur(ctx: Any) -> str | None:
@@ -435,9 +474,11 @@ def _summary_of(checked: Any) -> dict[str, Any]:
 def _process(job: _ProcessJob) -> _Outcome:
     """Check one shipment and, when it has no error, write its documents."""
     from rexdecl.checking import check_workbook
-    from rexdecl.documents import GenerateOptions, write_documents
+    from rexdecl.documents import GenerateOptions
+    from rexdecl.documents import document_files as render_files
     from rexdecl.errors import OutputError, RenderError
-    from rexdecl.register import document_files, file_sha256, statement_record
+    from rexdecl.output import StagedFiles
+    from rexdecl.register import file_sha256, statement_record
     from rexdecl.rules import CheckOptions
 
     try:
@@ -448,7 +489,7 @@ def _process(job: _ProcessJob) -> _Outcome:
                 codes=("batch:input-changed",),
                 message=_(
                     "{path} changed while the batch was running; nothing was written: run the batch again"
-                ).format(path=job.path),
+                ).format(path=display_path(job.path)),
             )
         options = CheckOptions(job.as_of, job.statement_language, job.no_statement, job.consignment_others)
         checked = check_workbook(job.path, options, job.registration_file, job.registrations)
@@ -458,11 +499,13 @@ def _process(job: _ProcessJob) -> _Outcome:
         return _Outcome(
             UNREADABLE,
             errors=1,
-            message=_("{path}: cannot be read ({reason})").format(path=job.path, reason=error.strerror or error),
+            message=_("{path}: cannot be read ({reason})").format(
+                path=display_path(job.path), reason=error.strerror or error
+            ),
         )
     except Exception as error:
-        log.exception("processing %s failed", job.path)
-        return _Outcome(ERRORS, errors=1, codes=("batch:internal-error",), message=f"{type(error).__name__}: {error}")
+        message, trace = _bug("processing", job.path, error, job.traceback)
+        return _Outcome(ERRORS, errors=1, codes=("batch:internal-error",), message=message, trace=trace)
     report = checked.report
     summary = _summary_of(checked)
     counts: dict[str, Any] = dict(summary=summary, warnings=len(report.warnings))
@@ -477,29 +520,30 @@ def _process(job: _ProcessJob) -> _Outcome:
                 "{paths}: not written by rexdecl batch, or changed since; left untouched and "
                 "nothing was written for this shipment. Move the file(s) away and run the batch "
                 "again"
-            ).format(paths=", ".join(str(p) for p in job.foreign)),
+            ).format(paths=", ".join(display_path(p) for p in job.foreign)),
             **counts,
         )
     try:
         renderer = _get_renderer()
     except RexdeclError as error:
         return _Outcome(ERRORS, fatal=error)
+    staged: StagedFiles | None = None
     try:
         _remove_stale_parts(job.folder)
-        written = write_documents(
+        files = render_files(
             checked,
             GenerateOptions(out_dir=job.folder, force=job.overwrite, no_statement=job.no_statement),
             renderer,
         )
         record = statement_record(checked, source_sha256=job.sha256, input_hash=job.input_hash, command="batch")
-        documents = document_files(written)
+        staged = StagedFiles(files, overwrite=job.overwrite)
+        staged.write()  # a failure takes back the files it created
     except RenderError as error:
         return _Outcome(
             ERRORS,
             errors=1,
             codes=(*report.codes(), "batch:render-failed"),
             message=error.message,
-            wrote_nothing=True,
             **counts,
         )
     except UsageError as error:  # an output appeared since the plan was made
@@ -517,17 +561,18 @@ def _process(job: _ProcessJob) -> _Outcome:
             errors=1,
             codes=(*report.codes(), "batch:output-failed"),
             message=message,
-            wrote_nothing=False,
+            wrote_nothing=staged is None or not staged.replaced,
             **counts,
         )
     except Exception as error:
-        log.exception("processing %s failed", job.path)
+        message, trace = _bug("processing", job.path, error, job.traceback)
         return _Outcome(
             ERRORS,
             errors=1,
             codes=(*report.codes(), "batch:internal-error"),
-            message=f"{type(error).__name__}: {error}",
-            wrote_nothing=False,
+            message=message,
+            wrote_nothing=staged is None or not staged.replaced,
+            trace=trace,
             **counts,
         )
     return _Outcome(
@@ -537,7 +582,9 @@ def _process(job: _ProcessJob) -> _Outcome:
         summary=summary,
         warnings=len(report.warnings),
         codes=tuple(report.codes()),
-        documents=tuple((str(d.path), d.sha256, d.size) for d in documents),
+        # Hashed from the bytes written, not read back: the parent records them as they are.
+        documents=tuple((str(path), hashlib.sha256(data).hexdigest(), len(data)) for path, data in files),
+        created=tuple(str(path) for path in staged.created),
     )
 
 
@@ -611,15 +658,17 @@ class _Workers:
             for index, job in jobs:
                 if stop():
                     return
-                executor = self._pool(1)
+                # Kept as the pool of the moment, so that terminate() can kill it.
+                self._executor = executor = self._pool(1)
+                outcome: Any
                 try:
-                    yield index, executor.submit(fn, job).result()
+                    outcome = executor.submit(fn, job).result()
                 except BrokenProcessPool:
-                    yield index, WorkerCrashed()
+                    outcome = WorkerCrashed()
                 except Exception as error:  # noqa: BLE001
-                    yield index, error
-                finally:
-                    executor.shutdown(wait=True)
+                    outcome = error
+                self._discard()
+                yield index, outcome
             return
         executor = self._pool()
         futures: dict[Future[Any], tuple[int, Any]] = {executor.submit(fn, job): (index, job) for index, job in jobs}
@@ -645,7 +694,10 @@ class _Workers:
                     yield index, failure
                 else:
                     yield index, future.result()
-        if broken and not stopping:
+        if broken and stopping:  # not run again when stopping: each is reported as crashed
+            for index, _job in sorted(broken, key=lambda pair: pair[0]):
+                yield index, WorkerCrashed()
+        elif broken:
             log.warning("a worker process died; running %d shipment(s) again", len(broken))
             self._discard()
             yield from self._rounds(fn, sorted(broken, key=lambda pair: pair[0]), stop, attempt + 1)
@@ -659,14 +711,17 @@ class _Workers:
         self._discard()
 
     def terminate(self) -> None:
-        """Stop now (a second Ctrl-C): workers are terminated and unwind (no temporary file
-        is left); what they had written but not reported stays claimed in the register."""
+        """Stop now (a second Ctrl-C): the workers are killed (they ignore SIGTERM, which
+        asks the batch to stop gracefully) and waited for; the caller removes the temporary
+        files they leave. What they had written but not reported stays claimed in the register."""
         if self._executor is None:
             return
-        processes = getattr(self._executor, "_processes", None) or {}
-        for process in list(processes.values()):
+        processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        for process in processes:
             if process.is_alive():
-                process.terminate()
+                process.kill()
+        for process in processes:
+            process.join(timeout=10)
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor = None
 
@@ -721,24 +776,33 @@ def run_batch(
 
     ``stop`` is polled: when it returns true, no further shipment is started, the running ones
     finish and are recorded, and the result comes back with ``interrupted`` set (no summary is
-    written). Raises UsageError (bad paths, output folder), UnreadableInput (the registration
-    file named with --registration) and RenderingUnavailable (no PDF libraries).
+    written). Raises UsageError (bad paths, output folder, a summary file that is not batch's,
+    a register that is not usable), OutputError (a register that cannot be written),
+    UnreadableInput (the registration file named with --registration) and
+    RenderingUnavailable (no PDF libraries); otherwise every workbook is a row of the summary.
 
     Workers are started with ``spawn`` on every platform: a script calling this with more than
     one job must guard its entry point with ``if __name__ == "__main__":``.
     """
     from rexdecl.output import prepare_folder
+    from rexdecl.register import DEFAULT_NAME, Register
 
     stop = stop or _never
     report = progress or (lambda _progress: None)
-    workbooks = discover(paths)
-    out_dir = prepare_folder(Path(options.out_dir))
+    register_path = Path(options.register_path) if options.register_path else Path(options.out_dir) / DEFAULT_NAME
+    out_dir = Path(options.out_dir)
+    # Everything that can refuse the run is asked before anything is created.
+    out_exists = stat_or_none(out_dir) is not None
+    stat_or_none(register_path)
+    workbooks = discover(paths, reserved=_register_names(register_path, out_dir))
+    if out_exists:
+        prepare_folder(out_dir)  # an existing folder: checked, nothing created
+        check_summaries(out_dir, options.force)
     registrations = None
     if options.registration_file is not None:
         from rexdecl.registration import read_registration_file
 
         registrations = read_registration_file(options.registration_file)
-    register_path = Path(options.register_path) if options.register_path else out_dir / "register.sqlite"
     total = len(workbooks)
     jobs = max(1, min(options.jobs or os.cpu_count() or 1, total))
     run_id = uuid.uuid4().hex
@@ -752,66 +816,76 @@ def run_batch(
             failures += 1
         report(Progress("processing", len(results), total, failures, result))
 
-    workers = _Workers(jobs)
-    try:
-        surveys: dict[int, _Survey] = {}
-        survey_jobs = [
-            _SurveyJob(
-                w.path,
-                options.registration_file,
-                registrations,
-                options.as_of,
-                options.statement_language,
-                options.no_statement,
-            )
-            for w in workbooks
-        ]
-        for index, survey in workers.run(_survey, survey_jobs, stop):
-            if isinstance(survey, BaseException):
-                survey = _Survey(internal=_describe(survey))
-            surveys[index] = survey
-            report(Progress("reading", len(surveys), total, 0))
-        if len(surveys) < total:
-            return BatchResult((), out_dir, register_path, interrupted=True)
-        others = _consignment_others(surveys)
+    def interrupted(cut_short: int = 0) -> BatchResult:
+        done = tuple(results[i] for i in sorted(results))
+        return BatchResult(done, out_dir, register_path, interrupted=True, total=total, cut_short=cut_short)
 
-        from rexdecl.register import Register
-
-        with Register(register_path) as register:
-            planned = _plan(
-                workbooks,
-                surveys,
-                others,
-                options,
-                registrations,
-                out_dir,
-                register,
-                run_id,
-                finish,
-            )
+    # Opened and checked (ours, schema, pages, writable) before any workbook is read.
+    with Register(register_path) as register:
+        prepare_folder(out_dir)
+        workers = _Workers(jobs)
+        pending: dict[int, _Planned] = {}
+        try:
+            readable = [index for index, w in enumerate(workbooks) if w.kind is None]
+            survey_jobs = [
+                _SurveyJob(
+                    workbooks[index].path,
+                    options.registration_file,
+                    registrations,
+                    options.as_of,
+                    options.statement_language,
+                    options.no_statement,
+                    options.traceback,
+                )
+                for index in readable
+            ]
+            surveys: dict[int, _Survey] = {}
+            for position, survey in workers.run(_survey, survey_jobs, stop):
+                if isinstance(survey, SystemExit | KeyboardInterrupt):
+                    return interrupted()
+                if isinstance(survey, BaseException):
+                    survey = _Survey(internal=_describe(survey))
+                surveys[readable[position]] = survey
+                report(Progress("reading", len(surveys), total, 0))
+            if len(surveys) < len(readable):
+                return interrupted()
+            others = _consignment_others(surveys)
+            planned = _plan(workbooks, surveys, others, options, registrations, out_dir, register, run_id, finish)
             pending = {p.index: p for p in planned}
+            cut_short: set[int] = set()
             for position, outcome in workers.run(_process, [p.job for p in planned], stop):
                 plan = planned[position]
-                del pending[plan.index]
                 if isinstance(outcome, _Outcome) and outcome.fatal is not None:
                     raise outcome.fatal
-                finish(plan.index, _conclude(plan, outcome, register, out_dir, run_id))
+                if isinstance(outcome, SystemExit | KeyboardInterrupt):
+                    cut_short.add(plan.index)  # stopped under it: neither done nor failed
+                    continue
+                del pending[plan.index]
+                finish(plan.index, _conclude(plan, outcome, register, out_dir, run_id, options.traceback))
             if pending:  # stopped: what was never started gives its claims back
-                register.release([path for plan in pending.values() for path in plan.claimed])
-                return BatchResult(
-                    tuple(results[i] for i in sorted(results)),
-                    out_dir,
-                    register_path,
-                    interrupted=True,
-                )
-    except BaseException:
-        workers.terminate()
-        raise
-    finally:
-        workers.close()
-    result = BatchResult(tuple(results[i] for i in range(total)), out_dir, register_path)
+                never_started = [plan for index, plan in pending.items() if index not in cut_short]
+                register.release([path for plan in never_started for path in plan.claimed])
+                return interrupted(len(cut_short))
+        except BaseException:
+            workers.terminate()
+            for plan in pending.values():  # killed while writing: their temporary files go
+                _remove_stale_parts(plan.folder)
+            raise
+        finally:
+            workers.close()
+    result = BatchResult(tuple(results[i] for i in range(total)), out_dir, register_path, total=total)
     write_summary(result)
     return result
+
+
+def _register_names(register_path: Path, out_dir: Path) -> tuple[str, ...]:
+    """The names of the register's files when it lies in the output folder itself (an output
+    folder ``register.sqlite-journal`` would make SQLite fail on the register)."""
+    try:
+        inside = register_path.resolve().parent == out_dir.resolve()
+    except OSError:
+        return ()
+    return tuple(register_path.name + suffix for suffix in _SQLITE_COMPANIONS) if inside else ()
 
 
 def _describe(error: BaseException) -> str:
@@ -834,77 +908,104 @@ def _plan(
     finish: Callable[[int, ShipmentResult], None],
 ) -> list[_Planned]:
     """Settle unreadable and unchanged shipments; return the ones to process, outputs claimed."""
-    from rexdecl.documents import output_paths
-    from rexdecl.register import input_hash
-
     planned: list[_Planned] = []
     settled: list[Path] = []  # outputs of skipped shipments: a claim left on them is stale
     for index, workbook in enumerate(workbooks):
-        survey = surveys[index]
-        if survey.unreadable is not None or survey.internal is not None or survey.sha256 is None:
-            if survey.unreadable is not None:
-                finish(
-                    index,
-                    ShipmentResult(
-                        workbook.source,
-                        workbook.name,
-                        UNREADABLE,
-                        errors=1,
-                        message=survey.unreadable,
-                    ),
-                )
-            else:
-                finish(
-                    index,
-                    ShipmentResult(
-                        workbook.source,
-                        workbook.name,
-                        ERRORS,
-                        errors=1,
-                        codes=("batch:internal-error",),
-                        message=survey.internal,
-                    ),
-                )
+        try:
+            outcome = _plan_one(index, workbook, surveys.get(index), others, options, registrations, out_dir, register)
+        except Exception as error:  # noqa: BLE001 - this workbook fails, the others go on
+            finish(index, _failed_plan(workbook, error, options.traceback))
             continue
-        folder = out_dir / workbook.name
-        consignment = others.get(index, ())
-        digest = input_hash(
-            workbook_sha256=survey.sha256,
-            entry=survey.entry,
-            as_of=options.as_of,
-            statement_language=options.statement_language,
-            no_statement=options.no_statement,
-            consignment_others=consignment,
-        )
-        paths = tuple(output_paths(folder, survey.invoice_number or "invoice", html=False))
-        if not options.force:
-            skipped = _unchanged(register, paths, digest, workbook, out_dir)
-            if skipped is not None:
-                settled.extend(paths)
-                finish(index, skipped)
-                continue
-        existing = [p for p in paths if p.exists()]
-        foreign = tuple(p for p in existing if not register.owns(p))
-        claimed = () if foreign else paths
-        job = _ProcessJob(
-            path=workbook.path,
-            folder=folder,
-            registration_file=options.registration_file,
-            registrations=registrations,
-            as_of=options.as_of,
-            statement_language=options.statement_language,
-            no_statement=options.no_statement,
-            consignment_others=consignment,
-            sha256=survey.sha256,
-            input_hash=digest,
-            planned=paths,
-            foreign=foreign,
-            overwrite=bool(existing) and not foreign,
-        )
-        planned.append(_Planned(index, workbook, survey, folder, paths, claimed, job))
+        if isinstance(outcome, _Planned):
+            planned.append(outcome)
+        else:
+            result, skipped_paths = outcome
+            settled.extend(skipped_paths)
+            finish(index, result)
     register.release(settled)
     register.claim([path for plan in planned for path in plan.claimed], run_id)
     return planned
+
+
+def _failed_plan(workbook: Workbook, error: Exception, keep_trace: bool) -> ShipmentResult:
+    """The row of a shipment whose plan failed: the register or an output file could not be
+    read (exit-2 kind of trouble), or a bug."""
+    base = ShipmentResult(workbook.source, workbook.name, ERRORS, errors=1)
+    if isinstance(error, RexdeclError | OSError):
+        message = error.message if isinstance(error, RexdeclError) else f"{display_path(workbook.path)}: {error}"
+        return replace(base, codes=("batch:output-failed",), message=message)
+    message, trace = _bug("planning", workbook.path, error, keep_trace)
+    return replace(base, codes=("batch:internal-error",), message=message, trace=trace)
+
+
+def _plan_one(
+    index: int,
+    workbook: Workbook,
+    survey: _Survey | None,
+    others: dict[int, tuple[tuple[str, Decimal], ...]],
+    options: BatchOptions,
+    registrations: RegistrationData | None,
+    out_dir: Path,
+    register: Register,
+) -> _Planned | tuple[ShipmentResult, tuple[Path, ...]]:
+    """The plan of one shipment, or its final row (with the outputs a skip settles)."""
+    from rexdecl.documents import output_paths
+    from rexdecl.register import input_hash
+
+    if workbook.kind is not None:
+        message = _("{path}: {kind}, not a file: skipped without reading it; expected an .xlsx workbook").format(
+            path=workbook.source, kind=workbook.kind
+        )
+        return ShipmentResult(workbook.source, workbook.name, UNREADABLE, errors=1, message=message), ()
+    assert survey is not None
+    if survey.unreadable is not None:
+        return ShipmentResult(workbook.source, workbook.name, UNREADABLE, errors=1, message=survey.unreadable), ()
+    if survey.internal is not None or survey.sha256 is None:
+        row = ShipmentResult(
+            workbook.source,
+            workbook.name,
+            ERRORS,
+            errors=1,
+            codes=("batch:internal-error",),
+            message=survey.internal,
+            trace=survey.trace,
+        )
+        return row, ()
+    folder = out_dir / workbook.name
+    consignment = others.get(index, ())
+    digest = input_hash(
+        workbook_sha256=survey.sha256,
+        entry=survey.entry,
+        as_of=options.as_of,
+        statement_language=options.statement_language,
+        no_statement=options.no_statement,
+        consignment_others=consignment,
+    )
+    paths = tuple(output_paths(folder, survey.invoice_number or "invoice", html=False))
+    if not options.force:
+        skipped = _unchanged(register, paths, digest, workbook, out_dir)
+        if skipped is not None:
+            return skipped, paths
+    existing = [p for p in paths if stat_or_none(p) is not None or p.is_symlink()]
+    foreign = tuple(p for p in existing if not register.owns(p))
+    claimed = () if foreign else paths
+    job = _ProcessJob(
+        path=workbook.path,
+        folder=folder,
+        registration_file=options.registration_file,
+        registrations=registrations,
+        as_of=options.as_of,
+        statement_language=options.statement_language,
+        no_statement=options.no_statement,
+        consignment_others=consignment,
+        sha256=survey.sha256,
+        input_hash=digest,
+        planned=paths,
+        foreign=foreign,
+        overwrite=bool(existing) and not foreign,
+        traceback=options.traceback,
+    )
+    return _Planned(index, workbook, survey, folder, paths, claimed, job)
 
 
 def _unchanged(
@@ -942,13 +1043,34 @@ def _unchanged(
 
 def _relative(path: Path, out_dir: Path) -> str:
     try:
-        return path.resolve().relative_to(out_dir.resolve()).as_posix()
+        relative = path.resolve().relative_to(out_dir.resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        relative = path.as_posix()
+    return display_path(relative)
 
 
-def _conclude(plan: _Planned, outcome: Any, register: Register, out_dir: Path, run_id: str) -> ShipmentResult:
-    """The summary row of a processed shipment; an ok one is recorded in the register first."""
+def _conclude(
+    plan: _Planned, outcome: Any, register: Register, out_dir: Path, run_id: str, keep_trace: bool
+) -> ShipmentResult:
+    """The summary row of a processed shipment; an ok one is recorded in the register first.
+    Never raises: a bug here fails this shipment only."""
+    try:
+        return _conclude_outcome(plan, outcome, register, out_dir, run_id)
+    except Exception as error:  # noqa: BLE001 - this shipment fails, the others go on
+        message, trace = _bug("recording", plan.workbook.path, error, keep_trace)
+        workbook = plan.workbook
+        return ShipmentResult(
+            workbook.source,
+            workbook.name,
+            ERRORS,
+            errors=1,
+            codes=("batch:internal-error",),
+            message=message,
+            trace=trace,
+        )
+
+
+def _conclude_outcome(plan: _Planned, outcome: Any, register: Register, out_dir: Path, run_id: str) -> ShipmentResult:
     workbook = plan.workbook
     base = ShipmentResult(workbook.source, workbook.name, ERRORS)
     if not isinstance(outcome, _Outcome):  # the worker died, or a bug outside _process
@@ -972,6 +1094,7 @@ def _conclude(plan: _Planned, outcome: Any, register: Register, out_dir: Path, r
         warnings=outcome.warnings,
         codes=outcome.codes,
         message=outcome.message,
+        trace=outcome.trace,
     )
     if outcome.status != OK:
         if outcome.wrote_nothing:
@@ -983,33 +1106,97 @@ def _conclude(plan: _Planned, outcome: Any, register: Register, out_dir: Path, r
     documents = [DocumentFile(Path(path), sha256, size) for path, sha256, size in outcome.documents]
     try:
         register.record(outcome.record, documents, run_id=run_id)
-    except Exception as error:  # noqa: BLE001 - the files stay claimed: the next run may replace them
-        message = error.message if isinstance(error, RexdeclError) else str(error)
+    except Exception as error:  # noqa: BLE001 - the register failed: take the new files back
+        created = [Path(path) for path in outcome.created]
+        for path in created:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+        try:
+            register.release(created)
+        except Exception:  # noqa: BLE001 - the register is failing already; the claims are harmless
+            pass
+        reason = error.message if isinstance(error, RexdeclError) else f"{type(error).__name__}: {error}"
+        kept = [d.path for d in documents if d.path not in created]
         return replace(
             row,
             status=ERRORS,
             errors=1,
             codes=(*row.codes, "batch:register-failed"),
-            message=message,
-            files=tuple(_relative(d.path, out_dir) for d in documents),
+            message=reason
+            + "\n"
+            + _("the documents were not recorded, so the new ones were removed again; run the batch again"),
+            files=tuple(_relative(path, out_dir) for path in kept),
         )
     return replace(row, files=tuple(_relative(d.path, out_dir) for d in documents))
 
 
 # --- the summary -----------------------------------------------------------------------
 
+SUMMARY_HEADER = ",".join(SUMMARY_COLUMNS)
+
 
 def summary_csv(result: BatchResult) -> str:
+    """The summary as CSV; text cells a spreadsheet would take for a formula are neutralised
+    (:func:`rexdecl.output.csv_cell`)."""
+    from rexdecl.output import csv_cell
+    from rexdecl.paths import printable
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS)
     writer.writeheader()
-    writer.writerows(r.row() for r in result.results)
+    writer.writerows(
+        {name: csv_cell(printable(str(value)), numeric=name in _NUMERIC_COLUMNS) for name, value in r.row().items()}
+        for r in result.results
+    )
     return buffer.getvalue()
 
 
 def summary_json(result: BatchResult) -> str:
     data = {"shipments": [r.row() for r in result.results], "totals": result.totals}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _is_batch_summary(path: Path) -> bool:
+    """Whether the file at ``path`` is a summary batch wrote: the CSV's header row, or the
+    JSON's two keys. A file the user made (or a named pipe) is not."""
+    from rexdecl.paths import open_regular
+
+    try:
+        with os.fdopen(open_regular(path), "rb") as stream:
+            if path.name == SUMMARY_CSV:
+                return stream.readline(4096).decode("utf-8", "replace").rstrip("\r\n") == SUMMARY_HEADER
+            data = json.loads(stream.read(256 * 1024 * 1024))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and set(data) == {"shipments", "totals"}
+
+
+def check_summaries(out_dir: Path, force: bool) -> None:
+    """Refuse, before any work, to replace ``summary.csv``/``summary.json`` in ``out_dir`` that
+    batch did not write (without ``force``), or a folder of that name (ever)."""
+    for name in (SUMMARY_CSV, SUMMARY_JSON):
+        path = out_dir / name
+        if path.is_symlink():  # a link is replaced, never written through; but it is the user's
+            ours = False
+        elif stat_or_none(path) is None:
+            continue
+        elif path.is_dir():
+            raise UsageError(
+                _("{path} is a folder; batch writes its summary there: move it away or choose another --out").format(
+                    path=display_path(path)
+                )
+            )
+        else:
+            ours = _is_batch_summary(path)
+        if not ours and not force:
+            raise UsageError(
+                _(
+                    "{path} exists and was not written by rexdecl batch; nothing was done. Move it "
+                    "away, choose another --out, or use --force to replace it"
+                ).format(path=display_path(path))
+            )
 
 
 def write_summary(result: BatchResult) -> list[Path]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from rexdecl import __version__
-from rexdecl.errors import RexdeclError, UnreadableInput, UsageError
+from rexdecl.errors import EXIT_USAGE, RexdeclError, UnreadableInput, UsageError
 from rexdecl.i18n import _, detect_language, set_language
 
 EXIT_INTERNAL = 3
@@ -38,7 +39,9 @@ def _language_from_args(args: Sequence[str]) -> str | None:
 
 
 def echo_error(message: str) -> None:
-    click.echo(message, err=True)
+    from rexdecl.paths import printable
+
+    click.echo(printable(message), err=True)
 
 
 def report_errors(function: F) -> F:
@@ -73,6 +76,22 @@ def report_errors(function: F) -> F:
             # The reader of our output went away (`rexdecl batch … | head`): click stops
             # quietly with status 1, as for any command whose output pipe was closed.
             raise
+        except OSError as error:
+            # A file the user named that the system refuses (a name too long, a read-only
+            # disk, no permission) where no better message was prepared: the user's
+            # environment, not a bug.
+            if show_traceback:
+                traceback.print_exc()
+            from rexdecl.paths import display_path
+
+            reason = error.strerror or str(error)
+            if error.filename is not None:
+                echo_error(
+                    _("rexdecl: {path}: {reason}").format(path=display_path(os.fsdecode(error.filename)), reason=reason)
+                )
+            else:
+                echo_error(_("rexdecl: {message}").format(message=reason))
+            context.exit(EXIT_USAGE)
         except Exception as error:  # a bug: say so plainly, keep the traceback for developers
             if show_traceback:
                 traceback.print_exc()
@@ -245,7 +264,9 @@ def make_cli() -> click.Group:
         verbose: bool,
     ) -> None:
         from rexdecl.checking import check_workbook
-        from rexdecl.documents import GenerateOptions, check_logo, write_documents
+        from rexdecl.documents import GenerateOptions, check_logo, document_files
+        from rexdecl.output import write_all
+        from rexdecl.paths import display_path, stat_or_none
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
 
@@ -253,9 +274,11 @@ def make_cli() -> click.Group:
             as_of=parse_as_of(as_of), statement_language=statement_language, no_statement=no_statement
         )
         logo_path = check_logo(logo)
-        if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        if out_dir is not None and stat_or_none(out_dir) is not None and not out_dir.is_dir():
             raise UsageError(
-                _("{path} is a file, not a folder; expected an output folder (--out)").format(path=out_dir)
+                _("{path} is a file, not a folder; expected an output folder (--out)").format(
+                    path=display_path(out_dir)
+                )
             )
         checked = check_workbook(workbook, options, registration)
         report = checked.report
@@ -263,20 +286,26 @@ def make_cli() -> click.Group:
             click.echo(format_text(checked.report, colour=sys.stdout.isatty(), verbose=verbose), err=False)
             echo_error(_("rexdecl: errors found; no document was written"))
             click.get_current_context().exit(report.exit_code)
-        from rexdecl.render import Renderer
-
-        written = write_documents(
-            checked,
-            GenerateOptions(out_dir=out_dir, force=force, html=html, no_statement=no_statement, logo=logo_path),
-            Renderer(),
+        generate_options = GenerateOptions(
+            out_dir=out_dir, force=force, html=html, no_statement=no_statement, logo=logo_path
         )
-        click.echo(format_text(report, colour=sys.stdout.isatty(), verbose=verbose, include_info=verbose))
-        if register_path is not None:
-            from rexdecl.register import record_statement
+        if register_path is None:
+            from rexdecl.render import Renderer
 
-            record_statement(register_path, checked, written)
+            written = write_all(document_files(checked, generate_options, Renderer()), overwrite=force)
+        else:
+            from rexdecl.register import Register, issue_documents
+            from rexdecl.render import Renderer
+
+            # The register is opened and checked (ours, schema, pages, writable) before
+            # anything is rendered or written; the documents are then written and recorded
+            # in one step that either completes or leaves nothing.
+            with Register(register_path) as register_db:
+                files = document_files(checked, generate_options, Renderer())
+                written, _recorded = issue_documents(register_db, checked, workbook, files, force)
+        click.echo(format_text(report, colour=sys.stdout.isatty(), verbose=verbose, include_info=verbose))
         for path in written:
-            click.echo(_("wrote {path}").format(path=path))
+            click.echo(_("wrote {path}").format(path=display_path(path)))
 
     @cli.command("template", help=_("Write a blank shipment workbook (headers, an example row, drop-down lists)."))
     @click.argument("path", type=click.Path(path_type=Path))

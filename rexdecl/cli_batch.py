@@ -6,6 +6,7 @@ Top-level imports stay light: the library modules are imported when a command ru
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -18,6 +19,7 @@ from typing import Any
 import click
 
 from rexdecl.i18n import _, ngettext
+from rexdecl.paths import display_path
 
 DEFAULT_OUT = Path("rexdecl-out")
 DEFAULT_REGISTER = DEFAULT_OUT / "register.sqlite"
@@ -101,6 +103,7 @@ def register(cli: click.Group) -> None:
     ) -> None:
         from rexdecl.batch import BatchOptions, run_batch
 
+        show_traceback = bool(click.get_current_context().find_root().params.get("traceback"))
         options = BatchOptions(
             out_dir=out_dir,
             as_of=parse_as_of(as_of),
@@ -110,22 +113,16 @@ def register(cli: click.Group) -> None:
             jobs=jobs,
             registration_file=registration,
             register_path=register_path,
+            traceback=show_traceback,
         )
-        display = _Display(out_dir, quiet=quiet, terminal=sys.stderr.isatty())
+        display = _Display(out_dir, quiet=quiet, terminal=sys.stderr.isatty(), traceback=show_traceback)
         with _stop_on_signals() as stop:
             try:
                 result = run_batch(paths, options, progress=display, stop=stop)
             finally:
                 display.close()
         if result.interrupted:
-            click.echo(
-                _(
-                    "rexdecl: interrupted: {done} of {total} workbooks done and recorded; "
-                    "no summary was written. Run the same command again to finish (unchanged "
-                    "shipments are skipped)."
-                ).format(done=len(result.results), total=display.total),
-                err=True,
-            )
+            click.echo(_interrupted_line(result), err=True)
             click.get_current_context().exit(EXIT_INTERRUPTED)
         click.echo(_summary_line(result))
         click.get_current_context().exit(result.exit_code)
@@ -204,6 +201,22 @@ def register(cli: click.Group) -> None:
 # --- output ----------------------------------------------------------------------------
 
 
+def _interrupted_line(result: Any) -> str:
+    """What an interrupted batch did, counted from its results: never more than was done."""
+    totals = result.totals
+    line = _(
+        "rexdecl: interrupted: {done} of {total} workbooks done ({ok} ok, {errors} with errors, "
+        "{unreadable} unreadable, {skipped} skipped), {left} not done; no summary was written."
+    ).format(done=len(result.results), total=result.total, left=result.not_done, **totals)
+    if result.cut_short:
+        line += " " + ngettext(
+            "{n} shipment was stopped while in progress; its files, if any, are replaced by the next run.",
+            "{n} shipments were stopped while in progress; their files, if any, are replaced by the next run.",
+            result.cut_short,
+        ).format(n=result.cut_short)
+    return line + " " + _("Run the same command again to finish (unchanged shipments are skipped).")
+
+
 def _summary_line(result: Any) -> str:
     totals = result.totals
     count = len(result.results)
@@ -212,7 +225,7 @@ def _summary_line(result: Any) -> str:
         + ": "
         + _("{ok} ok, {errors} with errors, {unreadable} unreadable, {skipped} skipped").format(**totals)
     )
-    line += "; " + _("summary in {path}").format(path=result.out_dir / "summary.csv")
+    line += "; " + _("summary in {path}").format(path=display_path(result.out_dir / "summary.csv"))
     if totals["errors"] or totals["unreadable"]:
         line += "\n" + _("hint: rexdecl check WORKBOOK shows every finding of a shipment")
     return line
@@ -222,7 +235,7 @@ def shipment_line(result: Any, out_dir: Path) -> str:
     """One line per shipment: ``ok  path -> files``, ``skipped  path``, ``errors path: CODES``,
     ``unreadable path: message``. The status words are not translated: scripts read them."""
     if result.status == "ok":
-        files = ", ".join(str(out_dir / f) for f in result.files)
+        files = ", ".join(display_path(out_dir / f) for f in result.files)
         return f"ok  {result.source} -> {files}"
     if result.status == "skipped":
         return f"skipped  {result.source}"
@@ -251,6 +264,7 @@ def format_statements(statements: list[Any], show_all: bool) -> str:
         _("lang."),
         _("v."),
         _("issued"),
+        _("workbook"),
     ]
     rows = []
     for s in statements:
@@ -264,6 +278,7 @@ def format_statements(statements: list[Any], show_all: bool) -> str:
             s.statement_language or "—",
             str(s.version),
             s.issued_on,
+            _workbook_name(s.source),
         ]
         if show_all:
             row.append(_("superseded") if s.superseded else _("current"))
@@ -277,6 +292,11 @@ def format_statements(statements: list[Any], show_all: bool) -> str:
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def _workbook_name(source: str | None) -> str:
+    """The workbook's file name: what tells apart two statements with one invoice number."""
+    return _cut(os.path.basename(source)) if source else "—"
 
 
 def _cut(text: str | None, width: int = 30) -> str:
@@ -294,8 +314,10 @@ class _Display:
         quiet: bool,
         terminal: bool,
         clock: Callable[[], float] = time.monotonic,
+        traceback: bool = False,
     ) -> None:
         self.clock = clock
+        self.traceback = traceback
         self.out_dir = out_dir
         self.quiet = quiet
         self.terminal = terminal
@@ -312,6 +334,9 @@ class _Display:
             self.processing_started = self.clock()  # the rate counts from the end of reading
         if result is not None and result.status in ("ok", "errors"):
             self.processed += 1
+        if self.traceback and result is not None and result.trace:
+            self._clear()
+            click.echo(result.trace.rstrip("\n"), err=True)  # --traceback: for developers
         if self.quiet:
             return
         if not self.terminal:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from rexdecl.checking import Checked, check_workbook
 from rexdecl.documents import GenerateOptions, write_documents
-from rexdecl.errors import UsageError
+from rexdecl.errors import OutputError, UsageError
 from rexdecl.i18n import N_, _
+from rexdecl.paths import display_path, stat_or_none
 from rexdecl.rules import CheckOptions
 
 DEMO_AS_OF = dt.date(2026, 11, 22)
@@ -82,16 +84,47 @@ def _break_example(source: Path, target: Path) -> None:
     workbook.save(target)
 
 
-def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callable[[], object]) -> Iterator[DemoStep]:
-    """The demo as a sequence of steps; the caller prints them."""
-    if folder.exists() and any(folder.iterdir()) and not force:
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """An OSError while writing the demo's files (a read-only disk, a full one) is the
+    user's environment: exit 2 with the file and the reason, never an internal error."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError(
+            _("{path}: the demo files cannot be written ({reason}); name another folder").format(
+                path=display_path(path), reason=error.strerror or error
+            )
+        ) from None
+
+
+def _check_folder(folder: Path, force: bool) -> None:
+    found = stat_or_none(folder)
+    if found is None:
+        return
+    if not folder.is_dir():
+        raise UsageError(
+            _("{path} is a file, not a folder; expected a folder for the demo files (FOLDER)").format(
+                path=display_path(folder)
+            )
+        )
+    with _writing(folder):
+        empty = not any(folder.iterdir())
+    if not empty and not force:
         raise UsageError(
             _(
                 "{path} already exists and is not empty; nothing was written (use --force to "
                 "replace the demo files, or name another folder)"
-            ).format(path=folder)
+            ).format(path=display_path(folder))
         )
-    folder.mkdir(parents=True, exist_ok=True)
+
+
+def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callable[[], object]) -> Iterator[DemoStep]:
+    """The demo as a sequence of steps; the caller prints them. Raises UsageError (FOLDER is
+    a file, or holds files without ``force``) and OutputError (the files cannot be written)."""
+    _check_folder(folder, force)
+    with _writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     examples = example_files()
     yield DemoStep(
         "say",
@@ -100,9 +133,11 @@ def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callab
         ),
     )
     for source in examples:
-        shutil.copyfile(source, folder / source.name)
+        with _writing(folder / source.name):
+            shutil.copyfile(source, folder / source.name)
     registration = resources.files("rexdecl.examples").joinpath("registration.toml")
-    (folder / "registration.toml").write_bytes(registration.read_bytes())
+    with _writing(folder / "registration.toml"):
+        (folder / "registration.toml").write_bytes(registration.read_bytes())
     renderer = renderer_factory()
     written_all: list[Path] = []
     options = CheckOptions(as_of=as_of)
@@ -122,7 +157,8 @@ def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callab
         written_all += paths
         yield DemoStep("wrote", paths=paths)
     broken = folder / BROKEN_NAME
-    _break_example(folder / "batik-pekalongan.xlsx", broken)
+    with _writing(broken):
+        _break_example(folder / "batik-pekalongan.xlsx", broken)
     yield DemoStep("say", "")
     yield DemoStep("say", _("== {name} ==").format(name=BROKEN_NAME))
     yield DemoStep(

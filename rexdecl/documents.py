@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rexdecl import limits
 from rexdecl.checking import Checked
 from rexdecl.errors import UsageError
 from rexdecl.i18n import _
-from rexdecl.output import prepare_folder, write_all
+from rexdecl.output import prepare_folder, refuse_existing, write_all
 from rexdecl.viewmodel import build_views, shipment_json
 
 DOCUMENT_KINDS = ("invoice", "packing-list")
@@ -104,8 +105,11 @@ def render_documents(checked: Checked, options: GenerateOptions, renderer) -> li
     return rendered
 
 
-def write_documents(checked: Checked, options: GenerateOptions, renderer) -> list[Path]:  # type: ignore[no-untyped-def]
-    """Render both documents and write them; the caller has made sure there is no error."""
+def document_files(checked: Checked, options: GenerateOptions, renderer: Any) -> list[tuple[Path, bytes]]:
+    """The documents of a checked shipment rendered in memory, each with the path it is to be
+    written to: nothing is written yet except the output folder, created when missing.
+    Refuses (UsageError) an invoice number too long to name files, and existing outputs
+    without ``force`` (before rendering: refusing costs nothing)."""
     assert not checked.report.errors, "documents are written only for shipments without error"
     invoice_number = checked.input.shipment.invoice_number or "invoice"
     if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
@@ -123,9 +127,7 @@ def write_documents(checked: Checked, options: GenerateOptions, renderer) -> lis
     prepare_folder(folder)
     paths = output_paths(folder, invoice_number, options.html)
     if not options.force:
-        from rexdecl.output import refuse_existing
-
-        refuse_existing(paths)  # before rendering: refusing costs nothing
+        refuse_existing(paths)
     rendered = render_documents(checked, options, renderer)
     files: list[tuple[Path, bytes]] = []
     for (_kind, pdf, _html), path in zip(rendered, paths[:2], strict=True):
@@ -134,4 +136,9 @@ def write_documents(checked: Checked, options: GenerateOptions, renderer) -> lis
         for (_kind, _pdf, html), path in zip(rendered, paths[2:], strict=True):
             assert html is not None
             files.append((path, html))
-    return write_all(files, overwrite=options.force)
+    return files
+
+
+def write_documents(checked: Checked, options: GenerateOptions, renderer: Any) -> list[Path]:
+    """Render both documents and write them; the caller has made sure there is no error."""
+    return write_all(document_files(checked, options, renderer), overwrite=options.force)

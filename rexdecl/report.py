@@ -10,6 +10,7 @@ from typing import Any
 from rexdecl.errors import EXIT_FINDINGS, EXIT_OK
 from rexdecl.i18n import _, ngettext
 from rexdecl.model import Finding, Severity
+from rexdecl.paths import display_path
 from rexdecl.rules.context import Context
 from rexdecl.rules.threshold import money, valuation
 
@@ -61,7 +62,7 @@ def build_report(ctx: Context) -> Report:
     converted = eur.converted
     counts = {s.value: sum(1 for f in ctx.findings if f.severity == s) for s in SEVERITY_ORDER}
     summary: dict[str, Any] = {
-        "source": ctx.input.path,
+        "source": display_path(ctx.input.path),
         "invoice_number": shipment.invoice_number,
         "invoice_date": shipment.invoice_date.isoformat() if shipment.invoice_date else None,
         "exporter": ctx.exporter_name,
@@ -84,7 +85,7 @@ def build_report(ctx: Context) -> Report:
         "infos": counts["info"],
     }
     summary["exit_code"] = EXIT_FINDINGS if counts["error"] else EXIT_OK
-    return Report(ctx.input.path, tuple(ctx.findings), summary)
+    return Report(display_path(ctx.input.path), tuple(ctx.findings), summary)
 
 
 def severity_label(severity: Severity) -> str:

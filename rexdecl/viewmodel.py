@@ -11,6 +11,7 @@ from typing import Any
 
 from rexdecl import __version__
 from rexdecl.amounts import amount_in_words, format_money, format_quantity
+from rexdecl.paths import display_path
 from rexdecl.rules.context import Context, Line, digits_only
 from rexdecl.statement import country_name, criterion_text, fill_statement
 from rexdecl.views import DocumentView, LineView, PartyView, StatementView
@@ -253,7 +254,7 @@ def shipment_json(ctx: Context, statement_text: str | None) -> bytes:
     data = {
         "format": "rexdecl-shipment/1",
         "rexdecl_version": __version__,
-        "source": ctx.input.path.rsplit("/", 1)[-1],
+        "source": display_path(ctx.input.path).rsplit("/", 1)[-1],
         "scheme": ctx.scheme_id,
         "statement_language": ctx.language,
         "statement": statement_text,

@@ -42,6 +42,7 @@ from rexdecl.model import (
     UnknownHeader,
 )
 from rexdecl.parsing import CellValueError, clean_text, hs_from_number, parse_date, parse_number
+from rexdecl.paths import display_path
 from rexdecl.xlsx import FORMULA_WITHOUT_VALUE, CellError, PackageError, XlsxPackage, column_letters
 
 log = logging.getLogger("rexdecl")
@@ -142,7 +143,7 @@ def _unusable(name: str, message: str) -> UnreadableInput:
 
 def open_workbook(path: Path) -> XlsxPackage:
     """Open ``path`` for reading its saved values, refusing what is not a usable .xlsx."""
-    name = str(path)
+    name = display_path(path)
     if not path.exists():
         raise UnreadableInput([Problem(Location(name), _("file not found"))])
     if path.is_dir():
@@ -529,7 +530,7 @@ def _cell(table: _Table, cells: list[Cell], name: str, reader: _SheetReader, row
 def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
     """Read a shipment workbook into the model, or raise UnreadableInput listing every problem."""
     path = Path(path)
-    display = str(path)
+    display = display_path(path)  # a file name that is not UTF-8 is still named in messages
     workbook = open_workbook(path)
     problems = _Problems()
     unknown: list[UnknownHeader] = []
@@ -586,7 +587,7 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
         workbook.close()
     if problems.items:
         raise UnreadableInput(problems.items)
-    return ShipmentInput(display, shipment, items, materials, exporter_sheet, tuple(unknown))
+    return ShipmentInput(str(path), shipment, items, materials, exporter_sheet, tuple(unknown))
 
 
 def _number_format(raw_fields: dict[str, tuple[FieldSpec, Cell, Cell]], problems: _Problems) -> str | None:

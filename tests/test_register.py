@@ -305,6 +305,7 @@ def test_register_list_and_export(tmp_path: Path) -> None:
         "lang.",
         "v.",
         "issued",
+        "workbook",
     ]
     assert re.split(r"\s{2,}", lines[2]) == [
         "INV-2026-002",
@@ -316,9 +317,10 @@ def test_register_list_and_export(tmp_path: Path) -> None:
         "fr",
         "1",
         "2026-11-22",
+        "shipment.xlsx",
     ]
     assert [line.split()[0] for line in lines[2:]] == ["INV-2026-002", "INV-2026-001", "NS-1"]
-    assert lines[3].split()[-2] == "2"
+    assert lines[3].split()[-3] == "2"
 
     result = run_cli(["register", "list", "--register", register_path, "--all"])
     assert [(line.split()[0], line.split()[-1]) for line in result.output.splitlines()[2:]] == [
