@@ -12,6 +12,16 @@ MAX_NUMBER = 10**15  # magnitude of a number in a cell (amounts are spelled up t
 MAX_COLUMNS = 200  # columns of a sheet (the widest table of the format has 17)
 MAX_REGISTRATION_BYTES = 5 * 1024 * 1024  # a registration TOML file
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+# What a logo may cost to draw, checked before rendering (rexdecl.logo). Printed at most 60 x
+# 20 mm, a logo needs about 1,500 x 500 pixels at 600 dpi. 8 million pixels (4,096 x 2,048)
+# decode to 32 MB at 8 bits per channel with transparency; a document with such a logo takes
+# about 75 MB more to render (a 20,000 x 20,000 PNG of 1.2 MB would take 1.4 GB).
+MAX_LOGO_PIXELS = 8_000_000  # width x height a PNG or JPEG header declares
+MAX_LOGO_BITS = 8  # bits per colour channel (a 16-bit logo prints no better)
+# SVG: elements drawn once every reference (<use>, patterns, markers, clip paths, masks) is
+# followed -- 10,000 draw in about 2 s per document -- and how deep they nest.
+MAX_LOGO_SVG_ELEMENTS = 10_000
+MAX_LOGO_SVG_DEPTH = 100
 # Characters of an output file name taken from the invoice number (file systems allow 255
 # bytes per name; the longest suffix is "_packing-list.html").
 MAX_FILE_STEM = 200

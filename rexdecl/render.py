@@ -45,7 +45,8 @@ from urllib.request import url2pathname
 import jinja2
 
 from rexdecl import __version__
-from rexdecl.errors import RenderError, RenderingUnavailable
+from rexdecl.errors import RenderError, RenderingUnavailable, UsageError
+from rexdecl.logo import check_logo_content
 from rexdecl.views import DocumentView
 
 __all__ = ["Renderer", "environment", "render_html", "resolve_asset", "templates_dir"]
@@ -385,6 +386,12 @@ class _Engine:
                 try:
                     path = resolve_asset(url, self.allowed_files)
                     body = path.read_bytes()
+                    if path in self.allowed_files:
+                        # The logo: what is drawn is what was checked, even if the file
+                        # changed since the command's own check.
+                        check_logo_content(path, body)
+                except UsageError as error:
+                    raise Refused(RenderError(error.message, error.hint)) from None
                 except RenderError as error:
                     raise Refused(error) from None
                 except OSError as error:
