@@ -219,6 +219,8 @@ class _SvgCost:
                 )
             )
         self.index()
+        for element in self.elements:  # the first reference outside the file, in document order
+            self.own_refs(element)
         rules = self.style_rules()
         self.count(rules)
 
