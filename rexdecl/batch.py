@@ -480,6 +480,12 @@ def _process(job: _ProcessJob) -> _Outcome:
             ).format(paths=", ".join(str(p) for p in job.foreign)),
             **counts,
         )
+    from rexdecl.render import check_document_lines
+
+    try:
+        check_document_lines(checked.input)  # too many lines to print: unusable, before rendering
+    except UsageError as error:
+        return _Outcome(UNREADABLE, errors=1, message=error.message, **counts)
     try:
         renderer = _get_renderer()
     except RexdeclError as error:

@@ -44,12 +44,14 @@ from urllib.request import url2pathname
 
 import jinja2
 
-from rexdecl import __version__
+from rexdecl import __version__, limits
 from rexdecl.errors import RenderError, RenderingUnavailable, UsageError
+from rexdecl.i18n import _
 from rexdecl.logo import check_logo_content
+from rexdecl.model import Location, ShipmentInput
 from rexdecl.views import DocumentView
 
-__all__ = ["Renderer", "environment", "render_html", "resolve_asset", "templates_dir"]
+__all__ = ["Renderer", "check_document_lines", "environment", "render_html", "resolve_asset", "templates_dir"]
 
 logger = logging.getLogger("rexdecl")
 
@@ -140,6 +142,30 @@ def render_html(view: DocumentView) -> str:
         return environment().get_template(name).render(view=view, generator=GENERATOR)
     except jinja2.TemplateError as error:
         raise RenderError(f"template error while rendering {view.kind}: {error}") from error
+
+
+def check_document_lines(shipment: ShipmentInput) -> None:
+    """Refuse (UsageError, exit 2) a shipment with more lines than its documents are printed
+    for: rendering takes memory in proportion to the lines (see limits.MAX_DOCUMENT_LINES).
+
+    Called before anything is rendered, by every command that prints the lines: generate
+    and batch (:func:`rexdecl.documents.write_documents`) and stamp.
+    """
+    lines = len(shipment.items)
+    if lines <= limits.MAX_DOCUMENT_LINES:
+        return
+    first = shipment.items[0].row
+    raise UsageError(
+        _(
+            "{place}: the shipment has {lines} lines; documents are printed for at most {limit} "
+            "lines (more would take over 400 MB of memory to render); split the shipment into "
+            "several invoices"
+        ).format(
+            place=Location(first.file or shipment.path, first.sheet),
+            lines=f"{lines:,}",
+            limit=f"{limits.MAX_DOCUMENT_LINES:,}",
+        )
+    )
 
 
 def resolve_asset(url: str, allowed_files: Iterable[Path] = ()) -> Path:
