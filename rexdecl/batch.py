@@ -480,10 +480,10 @@ def _process(job: _ProcessJob) -> _Outcome:
             ).format(paths=", ".join(str(p) for p in job.foreign)),
             **counts,
         )
-    from rexdecl.render import check_document_lines
+    from rexdecl.render import check_printable
 
     try:
-        check_document_lines(checked.input)  # too many lines to print: unusable, before rendering
+        check_printable(checked.context)  # too costly to print: unusable, before rendering
     except UsageError as error:
         return _Outcome(UNREADABLE, errors=1, message=error.message, **counts)
     try:

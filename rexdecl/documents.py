@@ -100,9 +100,9 @@ def render_documents(checked: Checked, options: GenerateOptions, renderer) -> li
 def write_documents(checked: Checked, options: GenerateOptions, renderer) -> list[Path]:  # type: ignore[no-untyped-def]
     """Render both documents and write them; the caller has made sure there is no error."""
     assert not checked.report.errors, "documents are written only for shipments without error"
-    from rexdecl.render import check_document_lines
+    from rexdecl.render import check_printable
 
-    check_document_lines(checked.input)  # before anything is rendered
+    check_printable(checked.context)  # before anything is rendered
     invoice_number = checked.input.shipment.invoice_number or "invoice"
     if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
         raise UsageError(

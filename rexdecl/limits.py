@@ -27,6 +27,16 @@ MAX_LOGO_SVG_DEPTH = 100
 # memory of `generate` measured 188 MB at 1,000 lines, 305 MB at 2,000, 422 MB at 3,000,
 # 659 MB at 5,000 (about 118 MB per 1,000 lines); 2,500 lines stay under 400 MB.
 MAX_DOCUMENT_LINES = 2_500
+# Characters of text in the lines of one document (descriptions, marks, kinds, units): long
+# descriptions take memory by their text -- 250 lines of 2,000 characters (500,000) took
+# 264 MB and 40 s for both documents.
+MAX_DOCUMENT_CHARACTERS = 500_000
+# Characters printed in the narrow columns of the line table (a cell holds up to
+# MAX_TEXT_LENGTH): WeasyPrint lays a text out again for each line it fills in a column, so the
+# time grows with the square of its length -- 20 units of 2,000 characters took 104 s.
+MAX_PRINTED_MARKS = 200  # "Marks and numbers", 16 mm wide
+MAX_PRINTED_PACKAGE_TYPE = 40  # "Kind" of package, 15 mm
+MAX_PRINTED_UNIT = 20  # "Unit", 9 mm
 # Characters of an output file name taken from the invoice number (file systems allow 255
 # bytes per name; the longest suffix is "_packing-list.html").
 MAX_FILE_STEM = 200

@@ -32,13 +32,14 @@ import gc
 import io
 import logging
 import os
+import re
 import struct
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -48,10 +49,13 @@ from rexdecl import __version__, limits
 from rexdecl.errors import RenderError, RenderingUnavailable, UsageError
 from rexdecl.i18n import _
 from rexdecl.logo import check_logo_content
-from rexdecl.model import Location, ShipmentInput
+from rexdecl.model import Location
 from rexdecl.views import DocumentView
 
-__all__ = ["Renderer", "check_document_lines", "environment", "render_html", "resolve_asset", "templates_dir"]
+if TYPE_CHECKING:
+    from rexdecl.rules.context import Context
+
+__all__ = ["Renderer", "check_printable", "environment", "render_html", "resolve_asset", "templates_dir"]
 
 logger = logging.getLogger("rexdecl")
 
@@ -144,28 +148,73 @@ def render_html(view: DocumentView) -> str:
         raise RenderError(f"template error while rendering {view.kind}: {error}") from error
 
 
-def check_document_lines(shipment: ShipmentInput) -> None:
-    """Refuse (UsageError, exit 2) a shipment with more lines than its documents are printed
-    for: rendering takes memory in proportion to the lines (see limits.MAX_DOCUMENT_LINES).
+def check_printable(ctx: Context, line_table: bool = True) -> None:
+    """Refuse (UsageError, exit 2) a shipment whose documents would cost too much to print.
 
-    Called before anything is rendered, by every command that prints the lines: generate
-    and batch (:func:`rexdecl.documents.write_documents`) and stamp.
+    Checked before anything is rendered, by every command that prints: generate and batch
+    (:func:`rexdecl.documents.write_documents`) and stamp (``line_table=False``: its block
+    prints no marks, units or kinds of package). Rendering takes memory in proportion to the
+    lines and to their text (limits.MAX_DOCUMENT_LINES, MAX_DOCUMENT_CHARACTERS), and WeasyPrint lays a long text in a narrow column
+    out again for each of its lines, so the time grows with the square of its length: one
+    2,000-character unit took 5 s. The exporter's name and address, which a registration
+    file may give at any length, are held to the workbook's limit of a cell.
     """
+    shipment = ctx.input
     lines = len(shipment.items)
-    if lines <= limits.MAX_DOCUMENT_LINES:
-        return
-    first = shipment.items[0].row
-    raise UsageError(
-        _(
-            "{place}: the shipment has {lines} lines; documents are printed for at most {limit} "
-            "lines (more would take over 400 MB of memory to render); split the shipment into "
-            "several invoices"
-        ).format(
-            place=Location(first.file or shipment.path, first.sheet),
-            lines=f"{lines:,}",
-            limit=f"{limits.MAX_DOCUMENT_LINES:,}",
+    if lines > limits.MAX_DOCUMENT_LINES:
+        first = shipment.items[0].row
+        raise UsageError(
+            _(
+                "{place}: the shipment has {lines} lines; documents are printed for at most {limit} "
+                "lines (more would take over 400 MB of memory to render); split the shipment into "
+                "several invoices"
+            ).format(
+                place=Location(first.file or shipment.path, first.sheet),
+                lines=f"{lines:,}",
+                limit=f"{limits.MAX_DOCUMENT_LINES:,}",
+            )
         )
-    )
+    columns = ("description", "marks", "package_type", "unit") if line_table else ("description",)
+    characters = sum(len(getattr(item, column) or "") for item in shipment.items for column in columns)
+    if characters > limits.MAX_DOCUMENT_CHARACTERS:
+        first = shipment.items[0].row
+        raise UsageError(
+            _(
+                "{place}: the lines hold {characters} characters of text; documents are printed for "
+                "at most {limit} (more would take over 400 MB of memory to render); split the "
+                "shipment into several invoices"
+            ).format(
+                place=Location(first.file or shipment.path, first.sheet),
+                characters=f"{characters:,}",
+                limit=f"{limits.MAX_DOCUMENT_CHARACTERS:,}",
+            )
+        )
+    if line_table:
+        for item in shipment.items:
+            # The fields of the line table's narrow columns (the reading limit is 2,000).
+            for column, limit in (
+                ("marks", limits.MAX_PRINTED_MARKS),
+                ("package_type", limits.MAX_PRINTED_PACKAGE_TYPE),
+                ("unit", limits.MAX_PRINTED_UNIT),
+            ):
+                text = getattr(item, column) or ""
+                if len(text) > limit:
+                    raise UsageError(
+                        _(
+                            "{place}: {column} is {length} characters long; the documents print at "
+                            "most {limit} characters in its narrow column; expected at most {limit} "
+                            "characters"
+                        ).format(place=item.where(column), column=column, length=f"{len(text):,}", limit=limit)
+                    )
+    entry = ctx.entry
+    for field, text in (("name", ctx.exporter_name), ("address", ctx.exporter_address)):
+        if text is not None and len(text) > limits.MAX_TEXT_LENGTH:
+            place = entry.location if entry is not None else shipment.shipment.where(f"exporter_{field}")
+            raise UsageError(
+                _(
+                    "{place}: the exporter's {field} is {length} characters long; expected at most {limit} characters"
+                ).format(place=place, field=field, length=f"{len(text):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}")
+            )
 
 
 def resolve_asset(url: str, allowed_files: Iterable[Path] = ()) -> Path:
@@ -208,6 +257,36 @@ def _printed_strings(value: Any, name: str = "") -> Iterator[tuple[str, str]]:
         for field in dataclasses.fields(value):
             if field.name not in _NOT_PRINTED:
                 yield from _printed_strings(getattr(value, field.name), field.name)
+
+
+# Runs of more than _LONG_RUN characters without a break opportunity get a zero-width space
+# (U+200B, which prints nothing) every _RUN characters. WeasyPrint lays out a word wider than
+# its column again for each line it fills (overflow-wrap: break-word) unless the next line has
+# a break opportunity near its start, so the time grew with the square of the word's length:
+# 2.8 s for one 2,000-character cell of shipping marks.
+_RUN = 8
+_LONG_RUN = re.compile(r"[^\s\u200b]{41,}")
+_ZWSP = "\u200b"
+
+
+def _breakable(value: Any, name: str = "") -> Any:
+    """The view with every printed string's runs longer than _RUN characters made breakable."""
+    if isinstance(value, str):
+        if name in _NOT_PRINTED or not _LONG_RUN.search(value):
+            return value
+        return _LONG_RUN.sub(
+            lambda m: _ZWSP.join(m.group()[i : i + _RUN] for i in range(0, len(m.group()), _RUN)), value
+        )
+    if isinstance(value, tuple):
+        return tuple(_breakable(item, name) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            field.name: _breakable(getattr(value, field.name), field.name)
+            for field in dataclasses.fields(value)
+            if field.name not in _NOT_PRINTED
+        }
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def _check_coverage(view: DocumentView, coverage: frozenset[int]) -> None:
@@ -619,7 +698,7 @@ class Renderer:
         when = _document_date(view)
         _check_coverage(view, engine.coverage)
         view, allowed = _with_logo(view, logo_path)
-        source = render_html(view)
+        source = render_html(_breakable(view))
         fetcher = engine.fetcher_class(allowed)
         weasyprint = engine.weasyprint
         what = f"{view.title.lower() or view.kind} {view.invoice_number}"

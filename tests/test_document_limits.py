@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, BASE_ITEM, BASE_SHIPMENT, make_workbook, run_cli, write_registration
+from conftest import AS_OF, BASE_ITEM, BASE_REGISTRATION, BASE_SHIPMENT, make_workbook, run_cli, write_registration
 from reportlab.pdfgen import canvas
 
 from rexdecl import limits
@@ -97,3 +97,86 @@ def test_stamp_refuses_before_reading_the_document(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 2, result.output
     assert f"rexdecl: {too_many(over, 4, 3)}" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "column, limit", [("marks", 200), ("package_type", 40), ("unit", 20)], ids=["marks", "kind", "unit"]
+)
+def test_a_long_text_in_a_narrow_column_is_refused(tmp_path: Path, column: str, limit: int) -> None:
+    # One character over the limit, in the second line (column letters as the builder writes them).
+    items = lines(2)
+    items[1] = {**items[1], column: "X" * (limit + 1)}
+    path = make_workbook(tmp_path / "in", items=items)
+    write_registration(tmp_path / "in" / "registration.toml")
+    out = tmp_path / "out"
+    result = run_cli(["generate", path, "--out", out, "--as-of", DATE])
+    assert result.exit_code == 2, result.output
+    assert (
+        f", sheet Items, cell {{}}3: {column} is {limit + 1} characters long; the documents print at most "
+        f"{limit} characters in its narrow column; expected at most {limit} characters"
+    ).split("{}")[1] in result.output
+    assert f"rexdecl: {path}, sheet Items, cell " in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+    # At the limit: printed.
+    items[1] = {**items[1], column: "X" * limit}
+    path = make_workbook(tmp_path / "ok", items=items)
+    write_registration(tmp_path / "ok" / "registration.toml")
+    assert run_cli(["generate", path, "--out", tmp_path / "out-ok", "--as-of", DATE]).exit_code == 0
+
+
+def test_a_registration_address_longer_than_a_cell_is_refused(tmp_path: Path) -> None:
+    address = "Jl. " + "X" * (limits.MAX_TEXT_LENGTH - 1)
+    path = make_workbook(tmp_path / "in", shipment={k: v for k, v in BASE_SHIPMENT.items() if k != "exporter_name"})
+    registration = write_registration(tmp_path / "in" / "registration.toml", {**BASE_REGISTRATION, "address": address})
+    out = tmp_path / "out"
+    result = run_cli(["generate", path, "--out", out, "--as-of", DATE, "--registration", registration])
+    assert result.exit_code == 2, result.output
+    assert f"rexdecl: {registration}" in result.output
+    assert "the exporter's address is 2,003 characters long; expected at most 2,000 characters" in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_text_of_the_lines_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_CHARACTERS", 100)
+    items = [{**item, "description": "Teak chair " * 5} for item in lines(2)]  # 2 x 54 (trimmed) + 2 x "PCS"
+    path = make_workbook(tmp_path / "in", items=items)
+    write_registration(tmp_path / "in" / "registration.toml")
+    out = tmp_path / "out"
+    result = run_cli(["generate", path, "--out", out, "--as-of", DATE])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"rexdecl: {path}, sheet Items: the lines hold 114 characters of text; documents are printed for "
+        "at most 100 (more would take over 400 MB of memory to render); split the shipment into several invoices"
+    ) in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_long_words_are_printed_whole_with_break_opportunities(tmp_path: Path) -> None:
+    # A 2,000-character word took seconds per cell: the renderer gives runs of more than 40
+    # characters a zero-width space every 8, which prints nothing and is not in the text.
+    import shutil
+    import subprocess
+
+    from rexdecl.checking import check_workbook
+    from rexdecl.render import Renderer, _breakable
+    from rexdecl.rules import CheckOptions
+    from rexdecl.viewmodel import build_views
+
+    assert _breakable("x" * 40 + " " + "y" * 41) == "x" * 40 + " " + "\u200b".join(["y" * 8] * 5 + ["y"])
+    word = "ABCDEFGHIJ" * 200
+    path = make_workbook(tmp_path / "in", items=[{**BASE_ITEM, "description": word}])
+    write_registration(tmp_path / "in" / "registration.toml")
+    invoice, _packing = build_views(check_workbook(path, CheckOptions(as_of=AS_OF)).context, with_statement=True)
+    assert invoice.lines[0].description == word  # the view keeps the text as read
+    pdf = tmp_path / "invoice.pdf"
+    pdf.write_bytes(Renderer().pdf(invoice))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "\u200b" not in text
+        assert word in "".join(
+            line
+            for line in text.splitlines()
+            if line.startswith(
+                ("ABCDE", "CDEFG", "EFGHI", "GHIJA", "IJABC", "BCDEF", "DEFGH", "FGHIJ", "HIJAB", "JABCD")
+            )
+        )
