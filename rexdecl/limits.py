@@ -15,7 +15,8 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 # What a logo may cost to draw, checked before rendering (rexdecl.logo). Printed at most 60 x
 # 20 mm, a logo needs about 1,500 x 500 pixels at 600 dpi. 8 million pixels (4,096 x 2,048)
 # decode to 32 MB at 8 bits per channel with transparency; a document with such a logo takes
-# about 75 MB more to render (a 20,000 x 20,000 PNG of 1.2 MB would take 1.4 GB).
+# about 70 MB more to render (measured: 143 MB and 2.8 s for both documents, 73 MB
+# and 1.7 s without a logo) (a 20,000 x 20,000 PNG of 1.2 MB would take 1.4 GB).
 MAX_LOGO_PIXELS = 8_000_000  # width x height a PNG or JPEG header declares
 MAX_LOGO_BITS = 8  # bits per colour channel (a 16-bit logo prints no better)
 # SVG: elements drawn once every reference (<use>, patterns, markers, clip paths, masks) is
@@ -31,12 +32,16 @@ MAX_DOCUMENT_LINES = 2_500
 # descriptions take memory by their text -- 250 lines of 2,000 characters (500,000) took
 # 264 MB and 40 s for both documents.
 MAX_DOCUMENT_CHARACTERS = 500_000
-# Characters printed in the narrow columns of the line table (a cell holds up to
-# MAX_TEXT_LENGTH): WeasyPrint lays a text out again for each line it fills in a column, so the
-# time grows with the square of its length -- 20 units of 2,000 characters took 104 s.
-MAX_PRINTED_MARKS = 200  # "Marks and numbers", 16 mm wide
-MAX_PRINTED_PACKAGE_TYPE = 40  # "Kind" of package, 15 mm
-MAX_PRINTED_UNIT = 20  # "Unit", 9 mm
+# The narrow columns of the line table (marks 16 mm, kind of package 15 mm, unit 9 mm wide):
+# WeasyPrint lays a text out again for each line it fills there, so the time grows with the
+# square of its length -- a unit of 2,000 characters took 4 s (10 s without spaces), of 500
+# characters 1 s. Each cell prints at most MAX_PRINTED_NARROW characters (a cell holds up to
+# MAX_TEXT_LENGTH), and all of them together at most MAX_NARROW_EXCESS beyond the first
+# NARROW_FREE of each: real marks, kinds and units stay within NARROW_FREE and cost nothing
+# here, and the worst document allowed spends about 20 s on them.
+MAX_PRINTED_NARROW = 600
+NARROW_FREE = 40
+MAX_NARROW_EXCESS = 10_000
 # Characters of an output file name taken from the invoice number (file systems allow 255
 # bytes per name; the longest suffix is "_packing-list.html").
 MAX_FILE_STEM = 200

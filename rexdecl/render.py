@@ -156,7 +156,7 @@ def check_printable(ctx: Context, line_table: bool = True) -> None:
     prints no marks, units or kinds of package). Rendering takes memory in proportion to the
     lines and to their text (limits.MAX_DOCUMENT_LINES, MAX_DOCUMENT_CHARACTERS), and WeasyPrint lays a long text in a narrow column
     out again for each of its lines, so the time grows with the square of its length: one
-    2,000-character unit took 5 s. The exporter's name and address, which a registration
+    2,000-character unit took 4 to 10 s. The exporter's name and address, which a registration
     file may give at any length, are held to the workbook's limit of a cell.
     """
     shipment = ctx.input
@@ -190,22 +190,42 @@ def check_printable(ctx: Context, line_table: bool = True) -> None:
             )
         )
     if line_table:
+        # The fields of the line table's narrow columns: each cell, and what all of them hold
+        # beyond the first NARROW_FREE characters of each (the time to lay a text out in a
+        # narrow column grows with the square of its length).
+        narrow = ("marks", "package_type", "unit")
+        excess = 0
         for item in shipment.items:
-            # The fields of the line table's narrow columns (the reading limit is 2,000).
-            for column, limit in (
-                ("marks", limits.MAX_PRINTED_MARKS),
-                ("package_type", limits.MAX_PRINTED_PACKAGE_TYPE),
-                ("unit", limits.MAX_PRINTED_UNIT),
-            ):
+            for column in narrow:
                 text = getattr(item, column) or ""
-                if len(text) > limit:
+                if len(text) > limits.MAX_PRINTED_NARROW:
                     raise UsageError(
                         _(
                             "{place}: {column} is {length} characters long; the documents print at "
                             "most {limit} characters in its narrow column; expected at most {limit} "
                             "characters"
-                        ).format(place=item.where(column), column=column, length=f"{len(text):,}", limit=limit)
+                        ).format(
+                            place=item.where(column),
+                            column=column,
+                            length=f"{len(text):,}",
+                            limit=limits.MAX_PRINTED_NARROW,
+                        )
                     )
+                excess += max(0, len(text) - limits.NARROW_FREE)
+        if excess > limits.MAX_NARROW_EXCESS:
+            first = shipment.items[0].row
+            raise UsageError(
+                _(
+                    "{place}: marks, package_type and unit hold {excess} characters beyond the first "
+                    "{free} of each cell; the documents print at most {limit} such characters in "
+                    "their narrow columns (a long text there takes long to lay out); shorten them"
+                ).format(
+                    place=Location(first.file or shipment.path, first.sheet),
+                    excess=f"{excess:,}",
+                    free=limits.NARROW_FREE,
+                    limit=f"{limits.MAX_NARROW_EXCESS:,}",
+                )
+            )
     entry = ctx.entry
     for field, text in (("name", ctx.exporter_name), ("address", ctx.exporter_address)):
         if text is not None and len(text) > limits.MAX_TEXT_LENGTH:
