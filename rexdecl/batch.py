@@ -523,6 +523,12 @@ def _process(job: _ProcessJob) -> _Outcome:
             ).format(paths=", ".join(display_path(p) for p in job.foreign)),
             **counts,
         )
+    from rexdecl.render import check_printable
+
+    try:
+        check_printable(checked.context)  # too costly to print: unusable, before rendering
+    except UsageError as error:
+        return _Outcome(UNREADABLE, errors=1, message=error.message, **counts)
     try:
         renderer = _get_renderer()
     except RexdeclError as error:

@@ -15,6 +15,7 @@ from rexdecl import limits
 from rexdecl.checking import Checked
 from rexdecl.errors import UsageError
 from rexdecl.i18n import _
+from rexdecl.logo import check_logo_content, logo_kind
 from rexdecl.output import prepare_folder, refuse_existing, write_all
 from rexdecl.viewmodel import build_views, shipment_json
 
@@ -44,24 +45,14 @@ def output_paths(folder: Path, invoice_number: str, html: bool) -> list[Path]:
     return paths
 
 
-_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
-
-
-def _is_image(logo: Path) -> bool:
-    """Whether the file's content is a PNG, a JPEG or an SVG document, whatever its name."""
-    with open(logo, "rb") as handle:
-        head = handle.read(4096)
-    return head.startswith(_IMAGE_SIGNATURES) or (
-        head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"<svg" in head
-    )
-
-
 def check_logo(logo: Path | None) -> Path | None:
     """The real path of a usable logo file, or UsageError (exit 2) saying why not.
 
     Only the file the user named is read, and only when its name says it is an image;
     its content must then be one too (a text file renamed logo.png is refused here, not
-    half-way through rendering).
+    half-way through rendering), and one that costs little to draw: the size and depth a
+    PNG or JPEG declares, what an SVG draws once its references are followed
+    (:mod:`rexdecl.logo`; the limits are in :mod:`rexdecl.limits`).
     """
     if logo is None:
         return None
@@ -76,18 +67,20 @@ def check_logo(logo: Path | None) -> Path | None:
             )
         )
     try:
-        image = _is_image(logo)
+        with open(logo, "rb") as handle:
+            data = handle.read(limits.MAX_LOGO_BYTES + 1)
     except OSError as exc:
         raise UsageError(
             _("{path}: the logo cannot be read ({reason})").format(path=logo, reason=exc.strerror or exc)
         ) from None
-    if not image:
+    if logo_kind(data[:4096]) is None:
         raise UsageError(
             _(
                 "{path}: the file is not a PNG, JPEG or SVG image (its content does not "
                 "match); expected the exporter's logo"
             ).format(path=logo)
         )
+    check_logo_content(logo, data)
     return logo.resolve()
 
 
@@ -111,6 +104,9 @@ def document_files(checked: Checked, options: GenerateOptions, renderer: Any) ->
     Refuses (UsageError) an invoice number too long to name files, and existing outputs
     without ``force`` (before rendering: refusing costs nothing)."""
     assert not checked.report.errors, "documents are written only for shipments without error"
+    from rexdecl.render import check_printable
+
+    check_printable(checked.context)  # before anything is rendered
     invoice_number = checked.input.shipment.invoice_number or "invoice"
     if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
         raise UsageError(

@@ -12,6 +12,36 @@ MAX_NUMBER = 10**15  # magnitude of a number in a cell (amounts are spelled up t
 MAX_COLUMNS = 200  # columns of a sheet (the widest table of the format has 17)
 MAX_REGISTRATION_BYTES = 5 * 1024 * 1024  # a registration TOML file
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+# What a logo may cost to draw, checked before rendering (rexdecl.logo). Printed at most 60 x
+# 20 mm, a logo needs about 1,500 x 500 pixels at 600 dpi. 8 million pixels (4,096 x 2,048)
+# decode to 32 MB at 8 bits per channel with transparency; a document with such a logo takes
+# about 70 MB more to render (measured: 143 MB and 2.8 s for both documents, 73 MB
+# and 1.7 s without a logo) (a 20,000 x 20,000 PNG of 1.2 MB would take 1.4 GB).
+MAX_LOGO_PIXELS = 8_000_000  # width x height a PNG or JPEG header declares
+MAX_LOGO_BITS = 8  # bits per colour channel (a 16-bit logo prints no better)
+# SVG: elements drawn once every reference (<use>, patterns, markers, clip paths, masks) is
+# followed -- 10,000 draw in about 2 s per document -- and how deep they nest.
+MAX_LOGO_SVG_ELEMENTS = 10_000
+MAX_LOGO_SVG_DEPTH = 100
+# Lines of a shipment printed on its documents (generate, batch, stamp; check reads up to
+# MAX_ROWS_PER_SHEET). Rendering takes memory in proportion to the lines: peak resident
+# memory of `generate` measured 188 MB at 1,000 lines, 305 MB at 2,000, 422 MB at 3,000,
+# 659 MB at 5,000 (about 118 MB per 1,000 lines); 2,500 lines stay under 400 MB.
+MAX_DOCUMENT_LINES = 2_500
+# Characters of text in the lines of one document (descriptions, marks, kinds, units): long
+# descriptions take memory by their text -- 250 lines of 2,000 characters (500,000) took
+# 264 MB and 40 s for both documents.
+MAX_DOCUMENT_CHARACTERS = 500_000
+# The narrow columns of the line table (marks 16 mm, kind of package 15 mm, unit 9 mm wide):
+# WeasyPrint lays a text out again for each line it fills there, so the time grows with the
+# square of its length -- a unit of 2,000 characters took 4 s (10 s without spaces), of 500
+# characters 1 s. Each cell prints at most MAX_PRINTED_NARROW characters (a cell holds up to
+# MAX_TEXT_LENGTH), and all of them together at most MAX_NARROW_EXCESS beyond the first
+# NARROW_FREE of each: real marks, kinds and units stay within NARROW_FREE and cost nothing
+# here, and the worst document allowed spends about 20 s on them.
+MAX_PRINTED_NARROW = 600
+NARROW_FREE = 40
+MAX_NARROW_EXCESS = 10_000
 # Characters of an output file name taken from the invoice number (file systems allow 255
 # bytes per name; the longest suffix is "_packing-list.html").
 MAX_FILE_STEM = 200

@@ -5,6 +5,11 @@ user named is ever read: every URL WeasyPrint asks for goes through a confined f
 a refused or unusable resource stops the render with :class:`~rexdecl.errors.RenderError`
 instead of a PDF with a hole in it. Font lookup is confined to the bundled fonts.
 
+Nothing is written outside the outputs: no temporary file or folder (Fontconfig gets a
+bundled configuration without a cache folder, WeasyPrint's ``@font-face`` copies are never
+made), so a process that ends in any way -- an error, Ctrl-C, a killed batch worker --
+leaves nothing behind and needs no clean-up call.
+
 WeasyPrint is imported lazily (first :class:`Renderer`): ``import rexdecl.render`` and
 :func:`render_html` do not need Pango. One font configuration and one parsed stylesheet
 serve every document of the process. Not thread-safe: render from one thread.
@@ -19,7 +24,6 @@ what the engine holds for the life of the process is frozen out of its reach (gc
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import dataclasses
 import datetime as dt
@@ -28,26 +32,30 @@ import gc
 import io
 import logging
 import os
-import shutil
+import re
 import struct
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-from xml.sax.saxutils import escape
 
 import jinja2
 
-from rexdecl import __version__
-from rexdecl.errors import RenderError, RenderingUnavailable
+from rexdecl import __version__, limits
+from rexdecl.errors import RenderError, RenderingUnavailable, UsageError
+from rexdecl.i18n import _
+from rexdecl.logo import check_logo_content
+from rexdecl.model import Location
 from rexdecl.views import DocumentView
 
-__all__ = ["Renderer", "environment", "render_html", "resolve_asset", "templates_dir"]
+if TYPE_CHECKING:
+    from rexdecl.rules.context import Context
+
+__all__ = ["Renderer", "check_printable", "environment", "render_html", "resolve_asset", "templates_dir"]
 
 logger = logging.getLogger("rexdecl")
 
@@ -89,19 +97,10 @@ _REFUSED_HINT = (
     "Only the bundled templates, stylesheet and fonts, and a logo named with its option, can be used in a document."
 )
 
-# Fontconfig sees only the bundled fonts: the output must not depend on the machine.
-_FONTS_CONF = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <dir>{fonts}</dir>
-  <cachedir>{cache}</cachedir>
-{aliases}
-</fontconfig>
-"""
-_FONTS_ALIAS = (
-    '  <alias binding="same"><family>{generic}</family>'
-    "<prefer><family>Liberation Sans</family><family>Noto Sans</family></prefer></alias>"
-)
+# Fontconfig sees only the bundled fonts (the output must not depend on the machine): the
+# configuration in the fonts folder lists that folder, relative to itself, and no cache
+# folder, so nothing is written anywhere -- no temporary folder to clean up.
+FONTS_CONF = "fonts.conf"
 
 
 @functools.cache
@@ -149,6 +148,95 @@ def render_html(view: DocumentView) -> str:
         raise RenderError(f"template error while rendering {view.kind}: {error}") from error
 
 
+def check_printable(ctx: Context, line_table: bool = True) -> None:
+    """Refuse (UsageError, exit 2) a shipment whose documents would cost too much to print.
+
+    Checked before anything is rendered, by every command that prints: generate and batch
+    (:func:`rexdecl.documents.write_documents`) and stamp (``line_table=False``: its block
+    prints no marks, units or kinds of package). Rendering takes memory in proportion to the
+    lines and to their text (limits.MAX_DOCUMENT_LINES, MAX_DOCUMENT_CHARACTERS), and WeasyPrint lays a long text in a narrow column
+    out again for each of its lines, so the time grows with the square of its length: one
+    2,000-character unit took 4 to 10 s. The exporter's name and address, which a registration
+    file may give at any length, are held to the workbook's limit of a cell.
+    """
+    shipment = ctx.input
+    lines = len(shipment.items)
+    if lines > limits.MAX_DOCUMENT_LINES:
+        first = shipment.items[0].row
+        raise UsageError(
+            _(
+                "{place}: the shipment has {lines} lines; documents are printed for at most {limit} "
+                "lines (more would take over 400 MB of memory to render); split the shipment into "
+                "several invoices"
+            ).format(
+                place=Location(first.file or shipment.path, first.sheet),
+                lines=f"{lines:,}",
+                limit=f"{limits.MAX_DOCUMENT_LINES:,}",
+            )
+        )
+    columns = ("description", "marks", "package_type", "unit") if line_table else ("description",)
+    characters = sum(len(getattr(item, column) or "") for item in shipment.items for column in columns)
+    if characters > limits.MAX_DOCUMENT_CHARACTERS:
+        first = shipment.items[0].row
+        raise UsageError(
+            _(
+                "{place}: the lines hold {characters} characters of text; documents are printed for "
+                "at most {limit} (more would take over 400 MB of memory to render); split the "
+                "shipment into several invoices"
+            ).format(
+                place=Location(first.file or shipment.path, first.sheet),
+                characters=f"{characters:,}",
+                limit=f"{limits.MAX_DOCUMENT_CHARACTERS:,}",
+            )
+        )
+    if line_table:
+        # The fields of the line table's narrow columns: each cell, and what all of them hold
+        # beyond the first NARROW_FREE characters of each (the time to lay a text out in a
+        # narrow column grows with the square of its length).
+        narrow = ("marks", "package_type", "unit")
+        excess = 0
+        for item in shipment.items:
+            for column in narrow:
+                text = getattr(item, column) or ""
+                if len(text) > limits.MAX_PRINTED_NARROW:
+                    raise UsageError(
+                        _(
+                            "{place}: {column} is {length} characters long; the documents print at "
+                            "most {limit} characters in its narrow column; expected at most {limit} "
+                            "characters"
+                        ).format(
+                            place=item.where(column),
+                            column=column,
+                            length=f"{len(text):,}",
+                            limit=limits.MAX_PRINTED_NARROW,
+                        )
+                    )
+                excess += max(0, len(text) - limits.NARROW_FREE)
+        if excess > limits.MAX_NARROW_EXCESS:
+            first = shipment.items[0].row
+            raise UsageError(
+                _(
+                    "{place}: marks, package_type and unit hold {excess} characters beyond the first "
+                    "{free} of each cell; the documents print at most {limit} such characters in "
+                    "their narrow columns (a long text there takes long to lay out); shorten them"
+                ).format(
+                    place=Location(first.file or shipment.path, first.sheet),
+                    excess=f"{excess:,}",
+                    free=limits.NARROW_FREE,
+                    limit=f"{limits.MAX_NARROW_EXCESS:,}",
+                )
+            )
+    entry = ctx.entry
+    for field, text in (("name", ctx.exporter_name), ("address", ctx.exporter_address)):
+        if text is not None and len(text) > limits.MAX_TEXT_LENGTH:
+            place = entry.location if entry is not None else shipment.shipment.where(f"exporter_{field}")
+            raise UsageError(
+                _(
+                    "{place}: the exporter's {field} is {length} characters long; expected at most {limit} characters"
+                ).format(place=place, field=field, length=f"{len(text):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}")
+            )
+
+
 def resolve_asset(url: str, allowed_files: Iterable[Path] = ()) -> Path:
     """The file behind ``url`` if the renderer may read it, else raise :class:`RenderError`.
 
@@ -189,6 +277,36 @@ def _printed_strings(value: Any, name: str = "") -> Iterator[tuple[str, str]]:
         for field in dataclasses.fields(value):
             if field.name not in _NOT_PRINTED:
                 yield from _printed_strings(getattr(value, field.name), field.name)
+
+
+# Runs of more than _LONG_RUN characters without a break opportunity get a zero-width space
+# (U+200B, which prints nothing) every _RUN characters. WeasyPrint lays out a word wider than
+# its column again for each line it fills (overflow-wrap: break-word) unless the next line has
+# a break opportunity near its start, so the time grew with the square of the word's length:
+# 2.8 s for one 2,000-character cell of shipping marks.
+_RUN = 8
+_LONG_RUN = re.compile(r"[^\s\u200b]{41,}")
+_ZWSP = "\u200b"
+
+
+def _breakable(value: Any, name: str = "") -> Any:
+    """The view with every printed string's runs longer than _RUN characters made breakable."""
+    if isinstance(value, str):
+        if name in _NOT_PRINTED or not _LONG_RUN.search(value):
+            return value
+        return _LONG_RUN.sub(
+            lambda m: _ZWSP.join(m.group()[i : i + _RUN] for i in range(0, len(m.group()), _RUN)), value
+        )
+    if isinstance(value, tuple):
+        return tuple(_breakable(item, name) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            field.name: _breakable(getattr(value, field.name), field.name)
+            for field in dataclasses.fields(value)
+            if field.name not in _NOT_PRINTED
+        }
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def _check_coverage(view: DocumentView, coverage: frozenset[int]) -> None:
@@ -293,22 +411,13 @@ def _fail_on_logged_errors(what: str) -> Iterator[None]:
 
 
 def _confine_fontconfig(fonts: Path) -> None:
-    """Point Fontconfig at a generated configuration listing only the bundled fonts.
+    """Point Fontconfig at the bundled configuration, which lists only the bundled fonts.
 
-    Set for the whole process, before WeasyPrint (Pango, Fontconfig) loads its
-    configuration; the folder is removed at exit.
+    Set for the whole process, before WeasyPrint (Pango, Fontconfig) loads its configuration.
     """
-    folder = Path(tempfile.mkdtemp(prefix="rexdecl-fontconfig-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    conf = folder / "fonts.conf"
-    conf.write_text(
-        _FONTS_CONF.format(
-            fonts=escape(str(fonts)),
-            cache=escape(str(folder / "cache")),
-            aliases="\n".join(_FONTS_ALIAS.format(generic=generic) for generic in ("sans-serif", "serif", "monospace")),
-        ),
-        encoding="utf-8",
-    )
+    conf = fonts / FONTS_CONF
+    if not conf.is_file():
+        raise RenderError(f"the font configuration is missing: {conf} not found", hint="Reinstall rexdecl.")
     os.environ["FONTCONFIG_FILE"] = str(conf)
 
 
@@ -402,6 +511,12 @@ class _Engine:
                 try:
                     path = resolve_asset(url, self.allowed_files)
                     body = path.read_bytes()
+                    if path in self.allowed_files:
+                        # The logo: what is drawn is what was checked, even if the file
+                        # changed since the command's own check.
+                        check_logo_content(path, body)
+                except UsageError as error:
+                    raise Refused(RenderError(error.message, error.hint)) from None
                 except RenderError as error:
                     raise Refused(error) from None
                 except OSError as error:
@@ -414,7 +529,7 @@ class _Engine:
         self.fatal: type[BaseException] = FatalURLFetchingError
         self.fetcher_class = ConfinedFetcher
         self.base_url = root.as_uri() + "/"
-        self.font_config = FontConfiguration()
+        self.font_config = _bundled_fonts_only(FontConfiguration)()
         self.color_profiles: dict[str, Any] = {}
         with self.guard("the stylesheet"):
             self.stylesheet = weasyprint.CSS(
@@ -459,6 +574,22 @@ class _Engine:
             raise refused.error from None  # type: ignore[attr-defined]
         except self.fatal as fatal:
             raise RenderError(f"{what} could not be rendered: {fatal}") from None
+
+
+def _bundled_fonts_only(font_configuration: Any) -> Any:
+    """WeasyPrint's font configuration, with every ``@font-face`` rule ignored.
+
+    Fontconfig already knows the bundled fonts by their names (see ``fonts.conf``), so the
+    stylesheets need no ``@font-face``; and WeasyPrint copies each font of such a rule into a
+    temporary folder that it never removes (1.7 MB per process). A rule in a user's SVG
+    logo is ignored too: its text is printed with the bundled fonts.
+    """
+
+    class BundledFontsOnly(font_configuration):
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> None:
+            logger.debug("@font-face %r ignored: only the bundled fonts are used", rule_descriptors.get("font_family"))
+
+    return BundledFontsOnly
 
 
 def _font_coverage(fonts: Path) -> frozenset[int]:
@@ -587,7 +718,7 @@ class Renderer:
         when = _document_date(view)
         _check_coverage(view, engine.coverage)
         view, allowed = _with_logo(view, logo_path)
-        source = render_html(view)
+        source = render_html(_breakable(view))
         fetcher = engine.fetcher_class(allowed)
         weasyprint = engine.weasyprint
         what = f"{view.title.lower() or view.kind} {view.invoice_number}"

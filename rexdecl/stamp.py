@@ -816,6 +816,9 @@ def stamp_pdf(document: Path, checked: Checked, out: Path | None = None, force: 
     from pypdf import PdfWriter
 
     assert not checked.report.errors, "stamp only shipments without error"
+    from rexdecl.render import check_printable
+
+    check_printable(checked.context, line_table=False)  # before anything is read or rendered
     document = Path(document)
     out = output_path(document, out, force)
     data, reader = _read_document(document)

@@ -1372,7 +1372,7 @@ def test_svg_logo_pointing_elsewhere_is_refused(tmp_path: Path, good: Path, http
     with OpenedFiles() as opened:
         result = generate(good, out, "--logo", str(logo))
     output = assert_handled(result, 2)
-    assert "could not be rendered completely" in output
+    assert f"{logo}: the SVG logo refers to something outside the file ({secret.as_uri()})" in output
     assert requests == []
     assert str(secret.resolve()) not in opened
     assert no_partial_files(out) == []

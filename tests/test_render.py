@@ -217,6 +217,7 @@ def test_templates_folder_is_found() -> None:
     assert (folder / "style.css").is_file()
     assert (folder / "fonts" / "LiberationSans-Regular.ttf").is_file()
     assert (folder / "fonts" / "LICENSE-Liberation.txt").is_file()
+    assert (folder / "fonts" / "fonts.conf").is_file()  # installed with the fonts (fonts/*)
 
 
 def test_html_is_autoescaped() -> None:
