@@ -2,16 +2,25 @@
 
 Formatting is fixed (comma thousands separator, point decimal mark, English words), as
 on commercial invoices in international trade, whatever the locale of the machine.
-The number of minor digits of a currency comes from CLDR (via Babel).
+The number of minor digits of a currency is its ISO 4217 minor unit, read from the list
+shipped in ``rexdecl/data/iso4217-minor-units.csv`` (see SOURCES.md there) — not from
+CLDR, whose "digits" for cash use change between Babel versions (IDR: 2, then 0).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import cache
+from importlib import resources
 
-from babel.numbers import get_currency_precision
+__all__ = ["amount_in_words", "format_money", "format_price", "format_quantity", "minor_digits"]
 
-__all__ = ["amount_in_words", "format_money", "format_quantity", "minor_digits"]
+ISO_4217_FILE = "iso4217-minor-units.csv"
+# A code the ISO list does not give a number of minor digits: unknown to it, or listed
+# with "N.A." (gold, SDR, test and "no currency" codes): amounts get two decimals.
+DEFAULT_MINOR_DIGITS = 2
 
 # The currency as named in "SAY: <WORD> ... ONLY"; any other currency is named by its code.
 CURRENCY_WORDS: dict[str, str] = {
@@ -34,9 +43,22 @@ _SCALES = ("", "THOUSAND", "MILLION", "BILLION", "TRILLION")
 _LIMIT = 1000 ** len(_SCALES)  # up to 999 trillion and change
 
 
+@cache
+def iso_4217_minor_units() -> dict[str, int]:
+    """ISO 4217 minor units by currency code (``{"EUR": 2, "IDR": 2, "JPY": 0, ...}``), read
+    once from the shipped list; codes listed with "N.A." are left out."""
+    text = resources.files("rexdecl.data").joinpath(ISO_4217_FILE).read_text(encoding="utf-8")
+    return {
+        row["code"]: int(row["minor_units"])
+        for row in csv.DictReader(io.StringIO(text))
+        if row["minor_units"].isdigit()
+    }
+
+
 def minor_digits(currency: str) -> int:
-    """Number of digits after the decimal mark for ``currency`` (CLDR; 2 when unknown)."""
-    return int(get_currency_precision(currency.upper()))
+    """Number of digits after the decimal mark for ``currency``: its ISO 4217 minor unit
+    (``"IDR"`` → 2, ``"JPY"`` → 0, ``"KWD"`` → 3); 2 for a code without one."""
+    return iso_4217_minor_units().get(currency.strip().upper(), DEFAULT_MINOR_DIGITS)
 
 
 def _quantize(value: Decimal, digits: int) -> Decimal:
@@ -48,6 +70,17 @@ def format_money(value: Decimal, currency: str) -> str:
     """``Decimal("4620")``, ``"EUR"`` → ``"4,620.00"``: grouped, rounded half up to the
     currency's minor unit (``"JPY"`` → no decimals)."""
     digits = minor_digits(currency)
+    return format(_quantize(value, digits), f",.{digits}f")
+
+
+def format_price(value: Decimal, currency: str) -> str:
+    """A unit price, never rounded: at least the currency's minor digits, more when the
+    price has more, so that quantity × unit price is the amount printed beside it:
+    ``"305687.5"``, ``"IDR"`` → ``"305,687.50"``; ``"0.125"``, ``"EUR"`` → ``"0.125"``;
+    ``"1249.5"``, ``"JPY"`` → ``"1,249.5"``."""
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    digits = max(minor_digits(currency), places)
     return format(_quantize(value, digits), f",.{digits}f")
 
 

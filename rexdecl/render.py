@@ -93,6 +93,11 @@ _UNAVAILABLE = (
     "Pango as WeasyPrint's installation guide describes) and run again."
 )
 _UNAVAILABLE_HINT = "See https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
+# The oldest WeasyPrint rexdecl works with (pyproject.toml's floor): the confined fetcher
+# extends its URLFetcher class (68), and ua.css is cut from its user-agent stylesheet of 70
+# (up to 69 that sheet also carried the page-margin, anchor and link rules; without them
+# layout fails).
+WEASYPRINT_NEEDED = 70
 _REFUSED_HINT = (
     "Only the bundled templates, stylesheet and fonts, and a logo named with its option, can be used in a document."
 )
@@ -486,14 +491,33 @@ class _Engine:
             # stdout for the CLI's own output.
             with contextlib.redirect_stdout(io.StringIO()):
                 weasyprint = _import_weasyprint()
-                from weasyprint.text.fonts import FontConfiguration
-                from weasyprint.urls import (
-                    FatalURLFetchingError,
-                    URLFetcher,
-                    URLFetcherResponse,
-                )
         except (OSError, ImportError) as error:
             raise RenderingUnavailable(_UNAVAILABLE, hint=_UNAVAILABLE_HINT) from error
+        # Pango loaded: is WeasyPrint itself recent enough?
+        installed = str(getattr(weasyprint, "__version__", "?"))
+        major = re.match(r"\d+", installed)
+        if major is None or int(major.group()) < WEASYPRINT_NEEDED:
+            raise RenderingUnavailable(
+                _(
+                    "PDF output needs WeasyPrint {needed} or later, but WeasyPrint {installed} is installed: "
+                    'upgrade it (pip install "weasyprint>={needed}") and run again.'
+                ).format(needed=WEASYPRINT_NEEDED, installed=installed),
+                hint=_("The versions rexdecl is tested with are pinned in constraints.txt (see the README)."),
+            )
+        try:
+            from weasyprint.text.fonts import FontConfiguration
+            from weasyprint.urls import (
+                FatalURLFetchingError,
+                URLFetcher,
+                URLFetcherResponse,
+            )
+        except ImportError as error:  # a later WeasyPrint without this API
+            raise RenderingUnavailable(
+                _(
+                    "WeasyPrint {installed} lacks the URLFetcher API that PDF output needs: install the "
+                    "version pinned in constraints.txt (see the README) and run again."
+                ).format(installed=installed)
+            ) from error
 
         class Refused(FatalURLFetchingError):  # a BaseException: WeasyPrint lets it through
             def __init__(self, error: RenderError) -> None:

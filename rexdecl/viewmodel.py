@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from rexdecl import __version__
-from rexdecl.amounts import amount_in_words, format_money, format_quantity
+from rexdecl.amounts import amount_in_words, format_money, format_price, format_quantity
 from rexdecl.paths import display_path
 from rexdecl.rules.context import Context, Line, digits_only
 from rexdecl.statement import country_name, criterion_text, fill_statement
@@ -34,15 +34,9 @@ def hs_printed(code: str | None) -> str:
 
 
 def _price(value: Decimal | None, currency: str) -> str:
-    if value is None:
-        return ""
-    formatted = format_money(value, currency)
-    exact = format(value.normalize(), "f")
-    # A unit price with more decimals than the currency has (0.125) is printed as given.
-    if "." in exact and len(exact.split(".")[1]) > len(formatted.split(".")[-1]) and "." in formatted:
-        whole, fraction = exact.split(".")
-        return f"{int(whole):,}.{fraction}" if whole.lstrip("-").isdigit() else exact
-    return formatted
+    # Never rounded (0.125 EUR, 305,687.5 JPY printed as given): quantity × unit price
+    # must be the amount printed on the same line.
+    return "" if value is None else format_price(value, currency)
 
 
 def _quantity(value: Decimal | None) -> str:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pycountry
 
 from rexdecl import legal
+from rexdecl.amounts import minor_digits
 from rexdecl.fields import ITEMS, MATERIALS, SHIPMENT
 from rexdecl.i18n import _
 from rexdecl.legal import Scheme
@@ -20,10 +21,8 @@ TOLERANCE = Decimal("0.01")
 
 
 def currency_digits(code: str | None) -> int:
-    """Minor unit of a currency (2 for EUR, 0 for JPY), from CLDR through Babel."""
-    from babel.numbers import get_currency_precision
-
-    return get_currency_precision(code) if code else 2
+    """Minor unit of a currency (2 for EUR and IDR, 0 for JPY): ISO 4217, as printed."""
+    return minor_digits(code) if code else 2
 
 
 def is_country(code: str | None) -> bool:
