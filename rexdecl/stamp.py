@@ -1198,9 +1198,10 @@ def _stamped(opened: OpenedPdf, checked: Checked, pdfa: Any) -> _Stamped:
         )
 
     writer = PdfWriter(clone_from=reader)
-    if pdfa is None or pdfa.part >= 2:  # the block may use features of later versions
-        if writer.pdf_header < PDF_HEADER:
-            writer.pdf_header = PDF_HEADER
+    if re.fullmatch(r"%PDF-[12]\.\d", reader.pdf_header or ""):
+        writer.pdf_header = reader.pdf_header
+    if (pdfa is None or pdfa.part >= 2) and writer.pdf_header < PDF_HEADER:
+        writer.pdf_header = PDF_HEADER  # the block may use features of later versions (PDF/A-1: 1.4 kept)
     if pdfa is not None:
         ensure_output_intent(writer, pdfa)
     hashed: list[bytes] = []

@@ -228,7 +228,8 @@ def number_pattern(number: str) -> re.Pattern[str]:
     right = r"(?![A-Za-z0-9])"
     if last.isdigit():
         right = r"(?![0-9])(?![A-Za-z](?![a-z]))(?![A-Z]{2})"
-    return re.compile(left + body + right + r"(?![-/_][A-Za-z0-9])(?![.,][0-9])", re.IGNORECASE)
+    # Case is ignored in the number only: the boundaries tell lower from upper case.
+    return re.compile(left + "(?i:" + body + ")" + right + r"(?![-/_][A-Za-z0-9])(?![.,][0-9])")
 
 
 def _shape(token: str) -> str:
