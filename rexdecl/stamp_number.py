@@ -346,6 +346,14 @@ def _collapse(text: str, limit: int = 90) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "\u2026"
 
 
+def _quote(line: str, start: int, end: int) -> str:
+    """The label and the number as printed: from the cell the label begins in to the number's end."""
+    trimmed = line[:start].rstrip(" \t\u00a0:=-\u2013")
+    breaks = list(_CELL_BREAK.finditer(trimmed))
+    begin = max(breaks[-1].end() if breaks else 0, start - _LABEL_SPAN)
+    return _collapse(line[begin:end])
+
+
 def _label_of(lines: list[str], index: int, start: int, end: int, headers: bool) -> Label:
     """The label of the number at ``lines[index][start:end]``: on its line before it; else,
     when the number starts its line, at the end of the line above; else (layout text) the
@@ -397,7 +405,7 @@ def _occurrences(pages: Sequence[PageText], pattern: re.Pattern[str]) -> Iterato
                 start = match.start() - offsets[index]
                 end = min(match.end() - offsets[index], len(lines[index]))
                 label = _label_of(lines, index, start, end, layout)
-                yield _Seen(number, " ".join(match.group().split()), label, _collapse(lines[index]))
+                yield _Seen(number, " ".join(match.group().split()), label, _quote(lines[index], start, end))
 
 
 def _line_at(offsets: list[int], position: int) -> int:
@@ -422,7 +430,8 @@ def _labelled_numbers(pages: Sequence[PageText]) -> Iterator[_Seen]:
                     if _looks_like_number(token.group()):
                         label = _label_of(lines, index, token.start(), token.end(), headers=False)
                         if label is not Label.NONE:
-                            yield _Seen(number, token.group().lstrip("#"), label, _collapse(line))
+                            quote = _quote(line, token.start(), token.end())
+                            yield _Seen(number, token.group().lstrip("#"), label, quote)
 
 
 def _unglue(line: str) -> str:
