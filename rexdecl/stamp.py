@@ -207,10 +207,11 @@ def output_path(document: Path, out: Path | None, force: bool) -> Path:
 def _pdf_errors() -> tuple[type[BaseException], ...]:
     """What pypdf raises on a damaged, unusual or hostile file (besides its own errors): its
     parsers and filters let many kinds through, an unknown filter is NotImplementedError."""
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import DependencyError, PyPdfError
 
     return (
         PyPdfError,
+        DependencyError,  # a filter that needs a decoder pypdf does not have (JBIG2, some images)
         ValueError,
         KeyError,
         TypeError,
@@ -1242,13 +1243,21 @@ def _lint_result(pdf: bytes, pages: range, document: Path) -> None:
     from rexdecl.errors import UnreadableInput
     from rexdecl.lint import lint_file
 
-    reader = PdfReader(io.BytesIO(pdf))
-    extract = PdfWriter()
-    for index in pages:
-        extract.add_page(reader.pages[index])
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        extract = PdfWriter()
+        for index in pages:
+            extract.add_page(reader.pages[index])
+        pages_pdf = _pdf_bytes(extract)
+    except _pdf_errors() as exc:
+        raise StampRefused(
+            _("{path}: the stamped document could not be read back ({problems}); nothing was written").format(
+                path=document, problems=_reason(exc)
+            )
+        ) from None
     with tempfile.TemporaryDirectory(prefix="rexdecl-stamp-") as folder:
         path = Path(folder) / "stamped-pages.pdf"
-        path.write_bytes(_pdf_bytes(extract))
+        path.write_bytes(pages_pdf)
         try:
             report = lint_file(path)
         except UnreadableInput as exc:
