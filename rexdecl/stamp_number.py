@@ -59,6 +59,7 @@ class Verdict:
 class Label(Enum):
     OWN = "own"  # the document's own number: "Invoice No.", "Rechnungsnr.", "Factuurnummer"
     GENERIC = "generic"  # a bare number label: "No.", "Nomor:", "#"
+    TITLE = "title"  # the document's title just before the number: "Invoice INV/2023/03/0008" (weaker)
     CREDIT = "credit"  # a credit note's own number
     REFERENCE = "reference"  # "Ref.", "against invoice", "zu Rechnung"
     OTHER = "other"  # another number: customer, order, tax invoice, account...
@@ -153,6 +154,16 @@ _REFERENCE_WORDS = frozenset(
         "vorherige",
         "atas",
         "untuk",
+        "payment",
+        "paid",
+        "settles",
+        "settlement",
+        "pembayaran",
+        "pelunasan",
+        "zahlung",
+        "betaling",
+        "paiement",
+        "pago",
     }
 )
 _CREDIT_PHRASES = (
@@ -276,6 +287,7 @@ def classify(before: str) -> Label:
     """The kind of label that ends ``before`` (the text just before a number on its line)."""
     # The cell that ends right before the number (layout text spaces cells widely; a label
     # may stand apart from its colon: "Beleg-Nr           : R8...").
+    colon = before.rstrip().endswith((":", "#", "="))
     trimmed = before[-4 * _LABEL_SPAN :].rstrip(" \t\u00a0:=-\u2013")
     cell = _CELL_BREAK.split(trimmed)[-1] if trimmed.strip() else ""
     tail = cell[-_LABEL_SPAN:]
@@ -316,7 +328,9 @@ def classify(before: str) -> Label:
             return Label.CREDIT
         if any(m in _OTHER_MODIFIERS for m in [*modifiers, last]):
             return Label.OTHER
-        return Label.OWN  # "Invoice INV/2023/03/0008", "INVOICE: X", "No. Faktur X"
+        if (before_last and before_last[-1] in _NUMBER_WORDS) or colon:
+            return Label.OWN  # "INVOICE: X", "No. Faktur X"
+        return Label.TITLE  # "Invoice INV/2023/03/0008": a title, or a mention ("payment of invoice X")
     if last in _REFERENCE_WORDS:
         if before_last and _is_own(before_last[-1]) and not any(m in _REFERENCE_WORDS for m in before_last[-3:-1]):
             return Label.OWN  # "Invoice Ref: ..."
@@ -472,25 +486,29 @@ def find_own_number(pages: Sequence[PageText], number: str) -> Verdict:
     if title or credit:
         return Verdict(False, "credit-note", (title or credit[0].line,), mentions=mentions)
 
+    def other(label: Label, s: _Seen) -> bool:
+        return s.label is label and re.sub(r"\s", "", s.text).upper() != key and not pattern.fullmatch(s.text)
+
+    others = [s for s in labelled if other(Label.OWN, s)]
+    generic = [s for s in labelled if other(Label.GENERIC, s)]
+    titled = [s for s in labelled if other(Label.TITLE, s)]
+    # A number label ("Invoice No.", "Nomor:") decides; the title before a number ("Invoice X")
+    # does when no number label shows another number.
     own = [s for s in seen if s.label in (Label.OWN, Label.GENERIC)]
+    if not own and not (others or generic):
+        own = [s for s in seen if s.label is Label.TITLE]
     if own:
         best = next((s for s in own if s.label is Label.OWN), own[0])
         return Verdict(True, "labelled", evidence=best.line, mentions=mentions)
 
-    others = [
-        s
-        for s in labelled
-        if s.label is Label.OWN and re.sub(r"\s", "", s.text).upper() != key and not pattern.fullmatch(s.text)
-    ]
-    generic = [s for s in labelled if s.label is Label.GENERIC and not pattern.fullmatch(s.text)]
-    other_numbers = others or generic
+    other_numbers = others or generic or titled
     if other_numbers:
         found = tuple(dict.fromkeys(s.text for s in other_numbers))
         return Verdict(False, "other-number", found, evidence=other_numbers[0].line, mentions=mentions)
 
     if not seen:
         return Verdict(False, "absent")
-    unlabelled = [s for s in seen if s.label in (Label.NONE, Label.OTHER)]
+    unlabelled = [s for s in seen if s.label in (Label.NONE, Label.OTHER, Label.TITLE)]
     if not unlabelled:
         return Verdict(False, "reference", mentions=tuple(dict.fromkeys(s.line for s in seen)))
     first_page = [s for s in unlabelled if s.page == 1]

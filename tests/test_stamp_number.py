@@ -120,6 +120,15 @@ def test_unlabelled_number_accepted_when_alone_of_its_shape(plain: str, number: 
         pytest.param("AVOIR AV-2017-0005\nFacture d'origine INV-2026-001", "credit-note", None, id="avoir"),
         pytest.param("Packing list\nRef. INV-2026-001\nAgainst invoice INV-2026-001", "reference", (), id="references"),
         pytest.param("Invoice No. : INV-2026-002", "other-number", ("INV-2026-002",), id="another"),
+        pytest.param(
+            "INVOICE: 2026/INV/77\nThis is about Invoice INV-2026-001",
+            "other-number",
+            ("2026/INV/77",),
+            id="title-mention",
+        ),
+        pytest.param(
+            "INVOICE: 2026/INV/77\nPayment of invoice INV-2026-001", "other-number", ("2026/INV/77",), id="payment-of"
+        ),
         pytest.param("Invoice No. : INV-2026-0012", "other-number", ("INV-2026-0012",), id="a-longer-number"),
         pytest.param("Nomor Invoice INV-2026-001A", "other-number", ("INV-2026-001A",), id="a-suffix"),
         pytest.param("COMMERCIAL INVOICE\nDate: 20 November 2026\nINV-2026-0010", "absent", (), id="absent"),
@@ -176,6 +185,9 @@ def test_number_boundaries(text: str, matches: bool) -> None:
         ("Ref. ", Label.REFERENCE),
         ("against invoice ", Label.REFERENCE),
         ("Invoice Ref: ", Label.OWN),
+        ("Invoice ", Label.TITLE),
+        ("INVOICE: ", Label.OWN),
+        ("No. Faktur ", Label.OWN),
         ("Tax Invoice No. ", Label.OTHER),
         ("Credit note No. ", Label.CREDIT),
         ("No.: ", Label.GENERIC),
