@@ -2,7 +2,8 @@
 
 Registered into the command tree by :func:`register` (``rexdecl.cli`` calls it). Exit
 statuses as everywhere: 0 written, 1 errors in the shipment (nothing written), 2 unusable
-input, usage, or a PDF that cannot be stamped (a scan, another invoice number, encrypted).
+input, usage, or a PDF that cannot be stamped (a scan, another document, a credit note, a
+password needed to open it, a signature, a limit exceeded).
 """
 
 from __future__ import annotations
@@ -105,3 +106,12 @@ def register(cli: click.Group) -> None:
                 path=result.path, where=where, pages=result.pages_after
             )
         )
+        if result.pdfa:
+            click.echo(_("the stamped document is {pdfa}, like the original").format(pdfa=result.pdfa))
+        if result.decrypted:
+            click.echo(
+                _(
+                    "note: {path} was encrypted without a password to open it (permissions only); the stamped "
+                    "copy is written without encryption"
+                ).format(path=document)
+            )

@@ -1,30 +1,54 @@
 """``stamp``: the statement on origin added to the exporter's own invoice or packing-list PDF.
 
-The exporter's PDF (made in Excel or accounting software) is read with pypdf. Its text must
-show the workbook's invoice number; a PDF without text (a scan) cannot be checked and is
-refused. The statement block is rendered with WeasyPrint (the bundled fonts, the confined
-fetcher of :mod:`rexdecl.render`) and drawn as a Form XObject:
+The exporter's PDF (made in Excel or accounting software) is opened with pypdf
+(:func:`open_pdf`, the one place that opens it). Before anything is added it must pass:
+
+- it opens without a password. A file encrypted only to restrict permissions (an empty
+  user password, RC4 or AES) is opened; the stamped copy is written *unencrypted*: the
+  owner password is not known, so the restrictions could only be re-issued under a password
+  nobody has, locking the exporter out of their own document; the encryption of such a file
+  keeps no secret (anyone can open it); PDF/A forbids encryption; and AES would need fresh
+  random initialisation vectors, breaking "same input, same bytes". The result says so;
+- it is not signed (any signature field with a value, a certification or usage-rights
+  signature, a signature dictionary anywhere): adding anything would break the signature;
+- every page stays within the limits below (form XObjects drawn within form XObjects can
+  make a tiny file expand without end);
+- its text shows the workbook's invoice number as the document's own number
+  (:mod:`rexdecl.stamp_number`) and no statement on origin yet; a scan is refused.
+
+The statement block is rendered with WeasyPrint (the bundled fonts, the confined fetcher of
+:mod:`rexdecl.render`) and drawn as a Form XObject:
 
 - in the free space at the bottom of the last page when the block fits there: below the
   lowest text, graphics, image or annotation of the page (above a thin page footer when the
   space between footer and body is free), with margins;
-- otherwise on an added page of the same size, headed with the invoice number and date.
+- otherwise on added pages headed with the invoice number and date, of the document's usual
+  size (the last page's, unless that one is tiny, narrow, rotated or scaled: then the size
+  most pages have, else A4).
 
 The original content is never changed or covered: its content streams are kept as they
 are (wrapped in ``q``/``Q`` so its graphics state cannot leak into the block) and the block
-goes only into space where nothing is painted. The same inputs give the same bytes: the
-file identifier is derived from the inputs and no clock date is written.
+goes only into space where nothing is painted. A PDF/A input stays PDF/A of the same part
+and level (:mod:`rexdecl.stamp_pdfa`); attachments (an e-invoice's XML) are kept. The
+result is checked with ``rexdecl lint`` before it is written: a statement lint would not
+read is never written. The same inputs give the same bytes: the file identifier is derived
+from the inputs and no clock date is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
 import math
 import re
 import struct
+import tempfile
+import warnings
 import zlib
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -34,17 +58,42 @@ from rexdecl.checking import Checked
 from rexdecl.errors import EXIT_USAGE, RexdeclError, UsageError
 from rexdecl.i18n import _
 from rexdecl.output import atomic_write_bytes
+from rexdecl.stamp_number import PageText, Verdict, find_own_number
 from rexdecl.views import StatementView
 
 logger = logging.getLogger("rexdecl")
 
-__all__ = ["StampRefused", "StampResult", "default_output", "output_path", "stamp_pdf"]
+__all__ = [
+    "OpenedPdf",
+    "StampRefused",
+    "StampResult",
+    "check_invoice_number",
+    "default_output",
+    "open_pdf",
+    "output_path",
+    "stamp_pdf",
+]
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
+MAX_PAGES = 2_000
+# Content a page draws, in decoded bytes, a form XObject counted each time it is drawn: real
+# invoice pages draw under 100 KB (70 KB the most among 60 real ones tried); a hostile file
+# can draw one small form millions of times. Reading text takes about 2 s per MB.
+MAX_PAGE_CONTENT = 1024 * 1024
+MAX_DOCUMENT_CONTENT = 8 * 1024 * 1024
+MAX_FORM_DEPTH = 12  # form XObjects drawn within form XObjects
+MAX_FORM_DRAWS = 1_000  # form XObjects drawn on one page, each drawing counted (text extraction walks each)
+# Pages whose text is also read laid out as on the page (for labels over or beside values).
+LAYOUT_PAGES = 3
+MAX_LAYOUT_CHARACTERS = 400_000
 TEMPLATE = "stamp.html.j2"
 XOBJECT_NAME = "/RexdeclStatement"
 MM = 72 / 25.4
 PX = 0.75  # one CSS pixel in PDF points
+A4 = (595.276, 841.89)
+# A page the block can be placed on or sized like: no side under 105 mm (A6), none over 1.2 m.
+MIN_PAGE_SIDE = 105 * MM
+MAX_PAGE_SIDE = 1200 * MM
 # Free space on the last page: keep clear of the page edge and of the original content.
 BOTTOM_MARGIN = 12 * MM
 TOP_MARGIN = 12 * MM
@@ -58,7 +107,6 @@ FOOTER_BAND = 0.12
 FOOTER_MAX_HEIGHT = 36.0
 # A page whose text has fewer letters and digits than this has no usable text layer.
 MIN_TEXT_CHARACTERS = 10
-MAX_FORM_DEPTH = 8
 PDF_HEADER = "%PDF-1.7"  # what WeasyPrint writes
 
 _STAMP_CSS = """
@@ -83,13 +131,6 @@ body { margin: 0; }
 .stamp-note { margin-top: 1.5mm; font-size: 7.5pt; }
 """
 
-# Labels an invoice or packing list prints before the invoice number (EN, ID).
-_LABEL = re.compile(
-    r"(?:\binvoice\s*(?:no\b|nr\b|number\b|num\b|#)|\binv\.?\s*no\b|\bno\.?\s*(?:of\s+)?invoice\b"
-    r"|\bnomor\s*(?:invoice|faktur)\b|\bno\.?\s*faktur\b)[\s.:#]*",
-    re.IGNORECASE,
-)
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*")
 # Words of a statement on origin (any scheme, EN/FR/ES) or of the obsolete invoice declaration.
 _STATEMENT_WORDS = re.compile(
     r"preferential\s+origin|origine\s+pr[ée]f[ée]rentielle|origen\s+preferencial"
@@ -115,6 +156,8 @@ class StampResult:
     pages_after: int
     statement: str  # the statement's text as printed
     items_table: bool  # the item / description / criterion table was added
+    decrypted: bool = False  # the input was encrypted (no password to open): written unencrypted
+    pdfa: str = ""  # the PDF/A part and level kept, e.g. "PDF/A-3b"; "" for other PDFs
 
 
 @dataclass(frozen=True)
@@ -158,28 +201,54 @@ def output_path(document: Path, out: Path | None, force: bool) -> Path:
     return out
 
 
-# -- reading and checking the exporter's PDF ------------------------------------------------
+# -- opening the exporter's PDF ------------------------------------------------------------
 
 
-def _pdf_errors() -> tuple[type[Exception], ...]:
-    """What pypdf raises on a damaged or unusual file (besides its own errors)."""
-    from pypdf.errors import PyPdfError
+def _pdf_errors() -> tuple[type[BaseException], ...]:
+    """What pypdf raises on a damaged, unusual or hostile file (besides its own errors): its
+    parsers and filters let many kinds through, an unknown filter is NotImplementedError."""
+    from pypdf.errors import DependencyError, PyPdfError
 
     return (
         PyPdfError,
+        DependencyError,  # a filter that needs a decoder pypdf does not have (JBIG2, some images)
         ValueError,
         KeyError,
         TypeError,
         AttributeError,
         IndexError,
         RecursionError,
+        NotImplementedError,
+        AssertionError,
+        OverflowError,
+        ZeroDivisionError,
+        UnicodeError,
         zlib.error,
         struct.error,
     )
 
 
-def _read_document(document: Path) -> tuple[bytes, Any]:
+@dataclass(frozen=True)
+class OpenedPdf:
+    """A PDF opened for reading: its bytes, the pypdf reader, whether it was encrypted."""
+
+    path: Path
+    data: bytes
+    reader: Any
+    encrypted: bool
+
+
+def open_pdf(document: Path) -> OpenedPdf:
+    """Open the PDF ``document`` for reading, or refuse it with a message naming the file,
+    what was found and what is expected (:class:`StampRefused`, exit 2).
+
+    Refused: a missing or unreadable file, one larger than MAX_PDF_BYTES, one that is not a
+    PDF or that pypdf cannot parse, one that needs a password to open, one without pages or
+    with more than MAX_PAGES. A file encrypted without an open password (permissions only,
+    RC4 or AES) is decrypted.
+    """
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     try:
         size = document.stat().st_size
@@ -199,7 +268,12 @@ def _read_document(document: Path) -> tuple[bytes, Any]:
                 path=document, limit=MAX_PDF_BYTES // (1024 * 1024)
             )
         )
-    data = document.read_bytes()
+    try:
+        data = document.read_bytes()
+    except OSError as exc:
+        raise UsageError(
+            _("{path}: cannot be read ({reason})").format(path=document, reason=exc.strerror or exc)
+        ) from None
     if b"%PDF-" not in data[:1024]:
         raise StampRefused(
             _(
@@ -207,98 +281,285 @@ def _read_document(document: Path) -> tuple[bytes, Any]:
                 "(export it from Excel or the accounting software)"
             ).format(path=document)
         )
+    encrypted = False
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        encrypted = reader.is_encrypted
-        pages = 0 if encrypted else len(reader.pages)
-        signed = not encrypted and _has_signature(reader)
-    except _pdf_errors() as exc:
-        raise StampRefused(_("{path}: the PDF cannot be read ({reason})").format(path=document, reason=exc)) from None
-    if encrypted:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                encrypted = True
+                if not reader.decrypt(""):
+                    raise StampRefused(
+                        _(
+                            "{path} is protected by a password that is needed to open it: it cannot be "
+                            "checked or stamped; nothing was written"
+                        ).format(path=document),
+                        hint=_(
+                            "Save or export a copy without an open password (restricting permissions only is fine) "
+                            "and stamp that."
+                        ),
+                    )
+            pages = len(reader.pages)
+    except DependencyError as exc:  # the declared dependency 'cryptography' is missing
         raise StampRefused(
-            _("{path} is encrypted (password-protected): it cannot be checked or stamped").format(path=document),
-            hint=_("Save or export an unprotected copy of the document and stamp that."),
-        )
+            _("{path} is encrypted and cannot be opened here ({reason})").format(path=document, reason=exc),
+            hint=_("Reinstall rexdecl with its dependencies (pip install rexdecl)."),
+        ) from None
+    except _pdf_errors() as exc:
+        raise StampRefused(
+            _("{path}: the PDF cannot be read ({reason})").format(path=document, reason=_reason(exc))
+        ) from None
     if pages == 0:
         raise StampRefused(_("{path}: the PDF has no page").format(path=document))
-    if signed:
+    if pages > MAX_PAGES:
         raise StampRefused(
-            _("{path} carries a digital signature: adding the statement would invalidate it").format(path=document),
-            hint=_("Stamp the unsigned document, then sign the stamped one."),
+            _("{path}: the PDF has {pages} pages, more than the limit of {limit} for an invoice").format(
+                path=document, pages=pages, limit=MAX_PAGES
+            )
         )
-    return data, reader
+    return OpenedPdf(document, data, reader, encrypted)
 
 
-def _has_signature(reader: Any) -> bool:
-    form = reader.trailer["/Root"].get("/AcroForm")
-    if form is None:
-        return False
-    form = form.get_object()
-    if int(form.get("/SigFlags", 0)) & 1:
-        return True
-    return any(field.get_object().get("/FT") == "/Sig" for field in form.get("/Fields", []))
+class _PypdfNotes(logging.Handler):
+    """pypdf's warnings about a damaged file, kept out of the user's terminal (logged at
+    debug level by rexdecl instead): the refusal, if any, says what matters."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
-def _page_texts(reader: Any, document: Path) -> list[str]:
+@contextlib.contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    notes = _PypdfNotes()
+    pdf_log = logging.getLogger("pypdf")
+    pdf_log.addHandler(notes)
+    propagate, pdf_log.propagate = pdf_log.propagate, False
+    try:
+        yield
+    finally:
+        pdf_log.removeHandler(notes)
+        pdf_log.propagate = propagate
+        for message in notes.messages[:20]:
+            logger.debug("pypdf: %s", message)
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# -- what the document may not be: signed, too costly -----------------------------------------
+
+_SIGNATURE_BYTES = re.compile(rb"/ByteRange\s*\[")
+MAX_FIELDS = 5_000
+
+
+def _signature(reader: Any, data: bytes) -> str | None:
+    """What shows that the document is signed, or None: a signature field that has a value,
+    a certification (``/DocMDP``) or usage-rights (``/UR``, ``/UR3``) signature, a signature
+    dictionary (``/ByteRange``) anywhere in the file, fields nested in ``/Kids`` included."""
+    root = reader.trailer["/Root"]
+    permissions = root.get("/Perms")
+    if permissions is not None:
+        permissions = permissions.get_object()
+        for key in ("/DocMDP", "/UR", "/UR3"):
+            if key in permissions:
+                return _("a certification or usage-rights signature ({key})").format(key=key[1:])
+    form = root.get("/AcroForm")
+    if form is not None:
+        form = form.get_object()
+        if int(form.get("/SigFlags", 0) or 0) & 2:
+            return _("signatures (the form is marked append-only)")
+        stack = [(field, None) for field in (form.get("/Fields") or [])]
+        visited = 0
+        while stack and visited < MAX_FIELDS:
+            field, inherited = stack.pop()
+            visited += 1
+            field = field.get_object()
+            kind = field.get("/FT", inherited)
+            if kind == "/Sig" and field.get("/V") is not None:
+                return _("a signed signature field ({name})").format(name=field.get("/T", "?"))
+            stack.extend((kid, kind) for kid in (field.get("/Kids") or []))
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/FT") == "/Sig" and annotation.get("/V") is not None:
+                return _("a signed signature field ({name})").format(name=annotation.get("/T", "?"))
+    if _SIGNATURE_BYTES.search(data):
+        return _("a signature dictionary (/ByteRange)")
+    return None
+
+
+def _stream_data(stream: Any) -> bytes:
+    data: bytes = stream.get_data()
+    return data
+
+
+def _content_cost(reader: Any, page: Any, number: int, document: Path) -> int:
+    """Bytes of content ``page`` draws, each form XObject counted each time it is drawn.
+
+    Refuses a page over MAX_PAGE_CONTENT bytes or MAX_FORM_DRAWS form drawings, forms nested
+    deeper than MAX_FORM_DEPTH and forms that draw themselves. Each form is decoded once
+    (reading text later walks every drawing, so its cost is bounded by these limits)."""
+    from pypdf.generic import IndirectObject
+
+    costs: dict[int, tuple[int, int]] = {}
+
+    def refuse(name: bytes | None, limit: str) -> StampRefused:
+        part = (
+            _("form XObject /{name}").format(name=name.decode("latin-1")) if name is not None else _("content stream")
+        )
+        return StampRefused(
+            _("{path}: page {page}, {part}: exceeds the limit of {limit}; an invoice stays far below it").format(
+                path=document, page=number, part=part, limit=limit
+            )
+        )
+
+    def check(size: int, draws: int, name: bytes | None) -> None:
+        if size > MAX_PAGE_CONTENT:
+            raise refuse(name, _("{limit} MB of content drawn on one page").format(limit=MAX_PAGE_CONTENT // 2**20))
+        if draws > MAX_FORM_DRAWS:
+            raise refuse(name, _("{limit} form XObjects drawn on one page").format(limit=MAX_FORM_DRAWS))
+
+    def cost(data: bytes, resources: Any, depth: int, path: frozenset[int]) -> tuple[int, int]:
+        size, draws = len(data), 0
+        xobjects = resources.get("/XObject") if resources is not None else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if not xobjects or b"Do" not in data or not hasattr(xobjects, "raw_get"):
+            return size, draws
+        for name in re.findall(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b", data):
+            raw = xobjects.raw_get("/" + name.decode("latin-1"))
+            if raw is None:
+                continue
+            key = raw.idnum if isinstance(raw, IndirectObject) else id(raw)
+            target = raw.get_object()
+            if not hasattr(target, "get") or target.get("/Subtype") != "/Form":
+                continue
+            if key in path:
+                raise refuse(name, _("forms drawing themselves (a loop)"))
+            if key not in costs:
+                if depth >= MAX_FORM_DEPTH:
+                    raise refuse(name, _("{limit} forms drawn within one another").format(limit=MAX_FORM_DEPTH))
+                form_resources = target.get("/Resources")
+                costs[key] = cost(
+                    _stream_data(target),
+                    form_resources.get_object() if form_resources is not None else resources,
+                    depth + 1,
+                    path | {key},
+                )
+            size += costs[key][0]
+            draws += costs[key][1] + 1
+            check(size, draws, name)
+        return size, draws
+
+    resources = _inherited(page, "/Resources")
+    size, draws = cost(_page_content(page), resources.get_object() if resources is not None else None, 0, frozenset())
+    check(size, draws, None)
+    return size
+
+
+# -- reading the document's text -------------------------------------------------------------
+
+
+def _page_texts(opened: OpenedPdf) -> list[PageText]:
+    """Each page's text in content order, and the first pages' laid out as on the page.
+    Every page's cost is checked first (see :func:`_content_cost`), so that a file over a
+    limit is refused before any text is read."""
+    reader, document = opened.reader, opened.path
+    spent = 0
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            spent += _content_cost(reader, page, number, document)
+        except _pdf_errors() as exc:
+            raise StampRefused(
+                _("{path}: the content of page {page} cannot be read ({reason})").format(
+                    path=document, page=number, reason=_reason(exc)
+                )
+            ) from None
+        if spent > MAX_DOCUMENT_CONTENT:
+            raise StampRefused(
+                _(
+                    "{path}: pages 1 to {page} draw more than {limit} MB of content; an invoice stays far below it"
+                ).format(path=document, page=number, limit=MAX_DOCUMENT_CONTENT // (1024 * 1024))
+            )
     texts = []
     for number, page in enumerate(reader.pages, start=1):
         try:
-            texts.append(page.extract_text() or "")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                plain = page.extract_text() or ""
+                layout = ""
+                if number <= LAYOUT_PAGES:
+                    try:
+                        layout = (page.extract_text(extraction_mode="layout") or "")[:MAX_LAYOUT_CHARACTERS]
+                    except _pdf_errors() as exc:  # the content-order text is still there
+                        logger.debug("page %d: no layout text (%s)", number, exc)
         except _pdf_errors() as exc:
             raise StampRefused(
                 _(
                     "{path}: the text of page {page} cannot be extracted ({reason}), so the document cannot be checked"
-                ).format(path=document, page=number, reason=exc)
+                ).format(path=document, page=number, reason=_reason(exc))
             ) from None
+        texts.append(PageText(plain, layout))
     return texts
 
 
-def _tolerant(number: str) -> re.Pattern[str]:
-    """The invoice number as it may appear in extracted text: spaces, line breaks and a
-    hyphen at a line break allowed between its characters, case ignored."""
-    between = r"(?:[\s\u00ad]|-[ \t]*\n)*"
-    characters = [re.escape(c) for c in number if not c.isspace()]
-    return re.compile(
-        r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-/._])" + between.join(characters) + r"(?![A-Za-z0-9])(?![-/._][A-Za-z0-9])",
-        re.IGNORECASE,
-    )
-
-
-def check_invoice_number(text: str, number: str, document: Path) -> None:
-    """Refuse a document whose text shows another invoice number than the workbook's.
-
-    A number printed after an invoice-number label ("Invoice No", "No. Invoice", "Nomor
-    Invoice") decides; otherwise the workbook's number must appear somewhere in the text.
-    """
-    pattern = _tolerant(number)
-    labelled_other: list[str] = []
-    for label in _LABEL.finditer(text):
-        if re.search(r"(?:tax|pajak)\W*$", text[max(0, label.start() - 12) : label.start()], re.I):
-            continue  # a tax invoice (faktur pajak) number is another number
-        if pattern.match(text, label.end()) or pattern.match(text, label.end() - 1):
-            return
-        token = _TOKEN.match(text, label.end())
-        if token and any(c.isdigit() for c in token.group()):
-            labelled_other.append(token.group().rstrip("._-/"))
-    if labelled_other:
-        raise StampRefused(
-            _(
-                "{path} shows invoice number {found}, but the workbook's invoice number is "
-                "{number}: "
-                "the statement would be put on another invoice; nothing was written"
-            ).format(path=document, found=", ".join(dict.fromkeys(labelled_other)), number=number),
-            hint=_("Stamp the document of this shipment, or choose the workbook of this document."),
+def check_invoice_number(pages: list[PageText] | str, number: str, document: Path) -> Verdict:
+    """Refuse a document that does not show ``number`` as its own document number (see
+    :mod:`rexdecl.stamp_number`); the verdict when it does."""
+    if isinstance(pages, str):
+        pages = [PageText(pages)]
+    verdict = find_own_number(pages, number)
+    if verdict.accepted:
+        return verdict
+    mentions = "; ".join(f"'{m}'" for m in verdict.mentions[:3])
+    hint = _("Stamp the document of this shipment, or choose the workbook of this document.")
+    if verdict.reason == "credit-note":
+        message = _(
+            "{path} is a credit note ('{title}'), not an invoice or packing list: a statement on origin "
+            "does not go on it; nothing was written"
+        ).format(path=document, title=verdict.found[0])
+    elif verdict.reason == "other-number":
+        message = _(
+            "{path} shows invoice number {found} ('{line}'), but the workbook's invoice number is {number}: "
+            "the statement would be put on another invoice; nothing was written"
+        ).format(path=document, found=", ".join(verdict.found[:3]), line=verdict.evidence, number=number)
+        if mentions:
+            message += " " + _("({number} appears only as: {mentions})").format(number=number, mentions=mentions)
+    elif verdict.reason == "reference":
+        message = _(
+            "{path} mentions the workbook's invoice number {number} only as a reference to another document "
+            "({mentions}), not as its own number; nothing was written"
+        ).format(path=document, number=number, mentions=mentions)
+    elif verdict.reason == "ambiguous":
+        others = ", ".join(verdict.found[:5])
+        if others:
+            message = _(
+                "{path} shows {number} without an invoice-number label ({mentions}), and the first page shows "
+                "other numbers like it ({others}): it cannot be confirmed that {number} is this document's own "
+                "number; nothing was written"
+            ).format(path=document, number=number, mentions=mentions, others=others)
+        else:
+            message = _(
+                "{path} shows {number} only after its first page and without an invoice-number label "
+                "({mentions}): it cannot be confirmed that {number} is this document's own number; "
+                "nothing was written"
+            ).format(path=document, number=number, mentions=mentions)
+        hint = _(
+            "Print the invoice number next to a label such as 'Invoice No.' on the first page, or choose the "
+            "workbook of this document."
         )
-    if not pattern.search(text):
-        raise StampRefused(
-            _(
-                "{path}: the workbook's invoice number {number} does not appear in the document's "
-                "text, "
-                "so it cannot be confirmed that the document belongs to this shipment; nothing was "
-                "written"
-            ).format(path=document, number=number),
-            hint=_("Print the invoice number on the document, or choose the workbook of this document."),
-        )
+    else:
+        message = _(
+            "{path}: the workbook's invoice number {number} does not appear in the document's text, "
+            "so it cannot be confirmed that the document belongs to this shipment; nothing was written"
+        ).format(path=document, number=number)
+        hint = _("Print the invoice number on the document, or choose the workbook of this document.")
+    raise StampRefused(message, hint=hint)
 
 
 # -- where the original content lies -------------------------------------------------------
@@ -356,11 +617,19 @@ class _Painted:
         self.reader = reader
         self.page_box = page_box
         self.boxes: list[Box] = []
+        self.parsed: dict[int, list[Any]] = {}  # a form drawn many times is parsed once
 
-    def walk(self, content: Any, resources: Any, ctm: Matrix, depth: int, seen: frozenset[int]) -> None:
+    def walk(
+        self, content: Any, resources: Any, ctm: Matrix, depth: int, seen: frozenset[int], key: int | None = None
+    ) -> None:
         from pypdf.generic import ContentStream
 
-        operations = ContentStream(content, self.reader).operations
+        if key is None or key not in self.parsed:
+            operations = ContentStream(content, self.reader).operations
+            if key is not None:
+                self.parsed[key] = operations
+        else:
+            operations = self.parsed[key]
         xobjects = resources.get("/XObject", {}) if resources is not None else {}
         xobjects = xobjects.get_object() if hasattr(xobjects, "get_object") else xobjects
         stack: list[tuple[Matrix, bool, float]] = []
@@ -480,6 +749,7 @@ class _Painted:
                 form_ctm,
                 depth + 1,
                 seen | {reference} if reference is not None else seen,
+                reference,
             )
             bbox = _numbers(list(xobject.get("/BBox", [])))
             if len(bbox) == 4:  # content outside the form's BBox is clipped away
@@ -513,9 +783,83 @@ def _inherited(page: Any, key: str) -> Any:
     return None
 
 
-def _visible_box(page: Any) -> Box:
-    crop = page.cropbox
-    return (float(crop.left), float(crop.bottom), float(crop.right), float(crop.top))
+def _rect(value: Any) -> Box | None:
+    """A rectangle from a page box array, normalised; None when it is not one or is empty."""
+    try:
+        value = value.get_object() if value is not None else None
+        numbers = [float(v) for v in value] if isinstance(value, list) else []
+    except _pdf_errors():
+        return None
+    if len(numbers) != 4 or not all(math.isfinite(v) and abs(v) < 1e7 for v in numbers):
+        return None
+    x0, y0, x1, y1 = numbers
+    box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    return box if box[2] - box[0] > 0 and box[3] - box[1] > 0 else None
+
+
+def _visible_box(page: Any) -> Box | None:
+    """The part of the page a viewer shows (the crop box within the media box), in default
+    user space; None when the page has no usable box at all. A malformed crop box is ignored,
+    as viewers ignore it."""
+    try:
+        media = _rect(_inherited(page, "/MediaBox"))
+        crop = _rect(_inherited(page, "/CropBox"))
+    except _pdf_errors():
+        return None
+    if media is None:
+        return crop
+    visible = _intersect(crop, media) if crop is not None else None
+    return visible if visible is not None and visible[2] > visible[0] and visible[3] > visible[1] else media
+
+
+def _rotation(page: Any) -> int:
+    """The page's /Rotate (0, 90, 180, 270); a value that is not a multiple of 90 counts as 0."""
+    try:
+        value = _inherited(page, "/Rotate")
+        degrees = int(value) if value is not None and float(value) == int(value) else 0
+    except _pdf_errors():
+        return 0
+    return degrees % 360 if degrees % 90 == 0 else 0
+
+
+def _user_unit(page: Any) -> float:
+    """The page's /UserUnit (points per unit); a malformed one counts as unusual (0)."""
+    try:
+        value = page.get("/UserUnit")
+        unit = float(value) if value is not None else 1.0
+    except _pdf_errors():
+        return 0.0
+    return unit if math.isfinite(unit) and unit > 0 else 0.0
+
+
+def _visual_size(page: Any) -> tuple[float, float] | None:
+    """Width and height of the page as shown (rotation applied), in points."""
+    box = _visible_box(page)
+    if box is None:
+        return None
+    unit = _user_unit(page) or 1.0
+    width, height = (box[2] - box[0]) * unit, (box[3] - box[1]) * unit
+    return (height, width) if _rotation(page) in (90, 270) else (width, height)
+
+
+def _sane(size: tuple[float, float] | None) -> bool:
+    return size is not None and all(MIN_PAGE_SIDE <= side <= MAX_PAGE_SIDE for side in size)
+
+
+def usual_size(reader: Any) -> tuple[float, float]:
+    """The size of an added page: the last page's when it is a usual page size, else the size
+    most pages have, else A4."""
+    last = _visual_size(reader.pages[-1])
+    if _sane(last):
+        assert last is not None
+        return last
+    sizes: Counter[tuple[float, float]] = Counter()
+    for page in reader.pages:
+        size = _visual_size(page)
+        if _sane(size):
+            assert size is not None
+            sizes[(round(size[0], 1), round(size[1], 1))] += 1
+    return sizes.most_common(1)[0][0] if sizes else A4
 
 
 def painted_boxes(reader: Any, page: Any) -> list[Box]:
@@ -527,10 +871,12 @@ def painted_boxes(reader: Any, page: Any) -> list[Box]:
     """
 
     page_box = _visible_box(page)
+    if page_box is None:
+        return []
     painted = _Painted(reader, page_box)
-    contents = page.get("/Contents")
-    resources = _inherited(page, "/Resources")
     try:
+        contents = page.get("/Contents")
+        resources = _inherited(page, "/Resources")
         if contents is not None:
             painted.walk(
                 contents,
@@ -546,7 +892,10 @@ def painted_boxes(reader: Any, page: Any) -> list[Box]:
     except _pdf_errors() as exc:
         logger.debug("content of the last page not understood (%s): treated as full", exc)
         return [page_box]
-    return [b for b in (_intersect(b, page_box) for b in painted.boxes) if b]
+    finite = [b for b in painted.boxes if all(math.isfinite(v) for v in b)]
+    if len(finite) < len(painted.boxes):  # drawn with absurd coordinates: anywhere, maybe
+        return [page_box]
+    return [b for b in (_intersect(b, page_box) for b in finite) if b]
 
 
 @dataclass(frozen=True)
@@ -642,8 +991,10 @@ def _render(
     size: tuple[float, float],
     margins: tuple[float, float, float, float],
     continuation: bool,
+    pdf_version: str | None = None,
 ) -> _Rendered:
-    """Render the block with the renderer's WeasyPrint engine (bundled fonts, confined fetcher)."""
+    """Render the block with the renderer's WeasyPrint engine (bundled fonts, confined fetcher);
+    as PDF ``pdf_version`` when given (1.4: fonts with a /CIDSet, for PDF/A-1)."""
     from rexdecl.render import _engine  # one engine per process: fonts and stylesheet parsed once
 
     engine = _engine()
@@ -678,7 +1029,7 @@ def _render(
             stylesheets=[engine.stylesheet, css],
         )
         anchors = document.pages[0].anchors
-        data = document.write_pdf()
+        data = document.write_pdf(pdf_version=pdf_version)
     start = anchors.get("stamp-top", (0, 0))[1] * PX
     end = anchors.get("stamp-end", (0, height / PX))[1] * PX
     return _Rendered(data, len(document.pages), end - start, start)
@@ -693,9 +1044,8 @@ def _page_content(page: Any) -> bytes:
         return b""
     contents = contents.get_object()
     if isinstance(contents, list):
-        return b"\n".join(part.get_object().get_data() for part in contents)
-    data: bytes = contents.get_data()
-    return data
+        return b"\n".join(_stream_data(part.get_object()) for part in contents)
+    return _stream_data(contents)
 
 
 def _add_stream(writer: Any, data: bytes) -> Any:
@@ -707,7 +1057,8 @@ def _add_stream(writer: Any, data: bytes) -> Any:
 
 
 def _form(writer: Any, overlay_page: Any, bbox: Box) -> tuple[Any, bytes]:
-    """The overlay page as a Form XObject in ``writer`` (resources cloned); and its content."""
+    """The overlay page as a Form XObject in ``writer`` (resources cloned, colours in grey:
+    see :mod:`rexdecl.stamp_pdfa`); and its content."""
     from pypdf.generic import (
         ArrayObject,
         DecodedStreamObject,
@@ -716,7 +1067,9 @@ def _form(writer: Any, overlay_page: Any, bbox: Box) -> tuple[Any, bytes]:
         NameObject,
     )
 
-    content = _page_content(overlay_page)
+    from rexdecl.stamp_pdfa import greyed
+
+    content = greyed(_page_content(overlay_page))
     form = DecodedStreamObject()
     form.set_data(content)
     resources = overlay_page.get("/Resources")
@@ -733,9 +1086,12 @@ def _form(writer: Any, overlay_page: Any, bbox: Box) -> tuple[Any, bytes]:
     return writer._add_object(form.flate_encode()), content
 
 
-def _draw(writer: Any, page: Any, form: Any, translate: tuple[float, float], wrap: bool) -> None:
-    """Append ``form`` to ``page``: the original streams kept, wrapped in q/Q."""
+def _draw(writer: Any, page: Any, form: Any, translate: tuple[float, float], wrap: bool, language: str) -> None:
+    """Append ``form`` to ``page``: the original streams kept, wrapped in q/Q; in a tagged
+    document, the drawing is marked content of a new structure element."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    from rexdecl.stamp_pdfa import is_tagged, tag_block
 
     resources = _inherited(page, "/Resources")
     resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
@@ -759,6 +1115,9 @@ def _draw(writer: Any, page: Any, form: Any, translate: tuple[float, float], wra
             original = [raw]
     tx, ty = translate
     draw = f"\nq 1 0 0 1 {tx:.3f} {ty:.3f} cm {name} Do Q\n".encode("ascii")
+    if is_tagged(writer):
+        begin, end = tag_block(writer, page, _page_content(page), language)
+        draw = b"\n" + begin + draw + end + b"\n"
     streams = []
     if wrap and original:
         streams = [_add_stream(writer, b"q\n"), *original]
@@ -780,9 +1139,9 @@ def _file_id(writer: Any, reader: Any, data: bytes, parts: list[bytes]) -> None:
         original = reader.trailer.get("/ID")
         if original is not None and len(original) == 2:
             first = bytes(original[0].original_bytes if hasattr(original[0], "original_bytes") else original[0])
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, UnicodeError):
         first = None
-    first = first or hashlib.sha256(data).digest()[:16]
+    first = (first or hashlib.sha256(data).digest())[:32]
     writer._ID = ArrayObject([ByteStringObject(first), ByteStringObject(digest.digest()[:16])])
 
 
@@ -798,67 +1157,36 @@ def _overlay_reader(data: bytes) -> Any:
     return PdfReader(io.BytesIO(data))
 
 
-def _visual_size(page: Any) -> tuple[float, float]:
-    x0, y0, x1, y1 = _visible_box(page)
-    rotation = int(page.get("/Rotate", 0) or 0) % 360
-    return (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
+@dataclass(frozen=True)
+class _Stamped:
+    pdf: bytes
+    placement: Literal["last-page", "added-page"]
+    page: int
+    pages_after: int
+    view: StampView
 
 
-def stamp_pdf(document: Path, checked: Checked, out: Path | None = None, force: bool = False) -> StampResult:
-    """Add the statement on origin of ``checked`` to the exporter's own PDF ``document`` and
-    write the result to ``out`` (default ``<stem>_stamped.pdf`` beside it), atomically.
-
-    The caller has checked the shipment and found no error. Raises :class:`StampRefused` for
-    a PDF that cannot be stamped (no text layer, another invoice number, encrypted, signed,
-    already carrying a statement) and :class:`~rexdecl.errors.UsageError` for an output
-    that exists (without ``force``) or would replace the document.
-    """
+def _stamped(opened: OpenedPdf, checked: Checked, pdfa: Any) -> _Stamped:
+    """The document with the statement block added (see the module); not yet checked."""
     from pypdf import PdfWriter
 
-    assert not checked.report.errors, "stamp only shipments without error"
-    from rexdecl.render import check_printable
+    from rexdecl.stamp_pdfa import ensure_output_intent
 
-    check_printable(checked.context, line_table=False)  # before anything is read or rendered
-    document = Path(document)
-    out = output_path(document, out, force)
-    data, reader = _read_document(document)
-    texts = _page_texts(reader, document)
-    text = "\n".join(texts)
-    if sum(c.isalnum() for c in text) < MIN_TEXT_CHARACTERS:
-        raise StampRefused(
-            _(
-                "{path} has no text layer (a scan or an image?): its invoice number and content "
-                "cannot be "
-                "checked, so no statement is added"
-            ).format(path=document),
-            hint=_("Stamp the PDF exported from Excel or the accounting software, not a scan of it."),
-        )
-    found = _STATEMENT_WORDS.search(text)
-    if found:
-        raise StampRefused(
-            _(
-                "{path} already carries a statement on origin ('{words}'): a second one would "
-                "contradict "
-                "or repeat it; nothing was written"
-            ).format(path=document, words=" ".join(found.group().split())),
-            hint=_("Check the existing statement with 'rexdecl lint', or stamp the document without it."),
-        )
-    shipment = checked.input.shipment
-    number = shipment.invoice_number or ""
-    check_invoice_number(text, number, document)
-
+    reader, data = opened.reader, opened.data
     pages_before = len(reader.pages)
     last = reader.pages[-1]
-    page_box = _visible_box(last)
-    width, height = page_box[2] - page_box[0], page_box[3] - page_box[1]
-    rotation = int(last.get("/Rotate", 0) or 0) % 360
     view = build_stamp_view(checked, pages_before)
+    language = view.statement.language
+    pdf_version = "1.4" if pdfa is not None and pdfa.part == 1 else None  # PDF/A-1 fonts need a /CIDSet
 
     placed: tuple[_Rendered, float, float] | None = None
-    if rotation == 0 and float(last.get("/UserUnit", 1) or 1) == 1:
+    page_box = _visible_box(last)
+    size = _visual_size(last)
+    if page_box is not None and _sane(size) and _rotation(last) == 0 and _user_unit(last) == 1:
+        width, height = page_box[2] - page_box[0], page_box[3] - page_box[1]
         space = free_space(painted_boxes(reader, last), page_box)
         side = space.side
-        rendered = _render(render_block_html(view), (width, height), (0, side, 0, side), continuation=False)
+        rendered = _render(render_block_html(view), (width, height), (0, side, 0, side), False, pdf_version)
         for top, bottom in space.bands:
             if rendered.pages == 1 and top - rendered.height >= bottom:
                 placed = rendered, top, side
@@ -870,48 +1198,165 @@ def stamp_pdf(document: Path, checked: Checked, out: Path | None = None, force: 
             "fits" if placed else "added page",
         )
 
+    writer = PdfWriter(clone_from=reader)
+    if re.fullmatch(r"%PDF-[12]\.\d", reader.pdf_header or ""):
+        writer.pdf_header = reader.pdf_header
+    if (pdfa is None or pdfa.part >= 2) and writer.pdf_header < PDF_HEADER:
+        writer.pdf_header = PDF_HEADER  # the block may use features of later versions (PDF/A-1: 1.4 kept)
+    if pdfa is not None:
+        ensure_output_intent(writer, pdfa)
+    hashed: list[bytes] = []
+    if placed is not None and page_box is not None:
+        rendered, top, side = placed
+        height = page_box[3] - page_box[1]
+        overlay = _overlay_reader(rendered.pdf).pages[0]
+        # The block lies from rendered.top to rendered.top + height below the overlay's top.
+        block_top = height - rendered.top
+        bbox = (0.0, block_top - rendered.height - 1.0, page_box[2] - page_box[0], block_top + 1.0)
+        form, content = _form(writer, overlay, bbox)
+        translate = (page_box[0], top - block_top)
+        _draw(writer, writer.pages[-1], form, translate, True, language)
+        hashed += [content, repr(translate).encode()]
+        placement: Literal["last-page", "added-page"] = "last-page"
+        page_number = pages_before
+    else:
+        added = usual_size(reader)
+        view = build_stamp_view(checked, pages_before, continuation=True)
+        margins = (ADDED_PAGE_MARGIN,) * 4
+        rendered = _render(render_block_html(view), added, margins, True, pdf_version)  # type: ignore[arg-type]
+        for overlay in _overlay_reader(rendered.pdf).pages:
+            page = writer.add_blank_page(*added)
+            form, content = _form(writer, overlay, (0.0, 0.0, *added))
+            _draw(writer, page, form, (0.0, 0.0), False, language)
+            hashed.append(content)
+        placement = "added-page"
+        page_number = pages_before + 1
+    _file_id(writer, reader, data, hashed)
+    return _Stamped(_pdf_bytes(writer), placement, page_number, len(writer.pages), view)
+
+
+def _lint_result(pdf: bytes, pages: range, document: Path) -> None:
+    """Refuse a result in which ``rexdecl lint`` does not find the statement exact. Lint
+    reads the pages that carry the statement (the others have none: that was checked)."""
+    from pypdf import PdfReader, PdfWriter
+
+    from rexdecl.errors import UnreadableInput
+    from rexdecl.lint import lint_file
+
     try:
-        writer = PdfWriter(clone_from=reader)
-        if writer.pdf_header < PDF_HEADER:  # the block may use features of later versions
-            writer.pdf_header = PDF_HEADER
-        hashed: list[bytes] = []
-        if placed is not None:
-            rendered, top, side = placed
-            overlay = _overlay_reader(rendered.pdf).pages[0]
-            # The block lies from rendered.top to rendered.top + height below the overlay's top.
-            block_top = height - rendered.top
-            bbox = (0.0, block_top - rendered.height - 1.0, width, block_top + 1.0)
-            form, content = _form(writer, overlay, bbox)
-            translate = (page_box[0], top - block_top)
-            _draw(writer, writer.pages[-1], form, translate, wrap=True)
-            hashed += [content, repr(translate).encode()]
-            placement: Literal["last-page", "added-page"] = "last-page"
-            page_number = pages_before
-        else:
-            size = _visual_size(last)
-            view = build_stamp_view(checked, pages_before, continuation=True)
-            margins = (ADDED_PAGE_MARGIN,) * 4
-            rendered = _render(render_block_html(view), size, margins, continuation=True)  # type: ignore[arg-type]
-            for overlay in _overlay_reader(rendered.pdf).pages:
-                page = writer.add_blank_page(*size)
-                form, content = _form(writer, overlay, (0.0, 0.0, *size))
-                _draw(writer, page, form, (0.0, 0.0), wrap=False)
-                hashed.append(content)
-            placement = "added-page"
-            page_number = pages_before + 1
-        _file_id(writer, reader, data, hashed)
-        result = _pdf_bytes(writer)
+        reader = PdfReader(io.BytesIO(pdf))
+        extract = PdfWriter()
+        for index in pages:
+            extract.add_page(reader.pages[index])
+        pages_pdf = _pdf_bytes(extract)
     except _pdf_errors() as exc:
         raise StampRefused(
-            _("{path}: the PDF cannot be rewritten with the statement ({reason})").format(path=document, reason=exc)
+            _("{path}: the stamped document could not be read back ({problems}); nothing was written").format(
+                path=document, problems=_reason(exc)
+            )
         ) from None
-    atomic_write_bytes(out, result, overwrite=force)
+    with tempfile.TemporaryDirectory(prefix="rexdecl-stamp-") as folder:
+        path = Path(folder) / "stamped-pages.pdf"
+        path.write_bytes(pages_pdf)
+        try:
+            report = lint_file(path)
+        except UnreadableInput as exc:
+            problems = "; ".join(p.message for p in exc.problems)
+            raise StampRefused(
+                _("{path}: the stamped document could not be read back ({problems}); nothing was written").format(
+                    path=document, problems=problems
+                )
+            ) from None
+    if report.exit_code != 0 or not report.statements:
+        codes = ", ".join(report.codes()) or _("no statement found")
+        raise StampRefused(
+            _(
+                "{path}: the statement on the stamped document does not pass 'rexdecl lint' ({codes}): it would "
+                "not be readable as printed; nothing was written"
+            ).format(path=document, codes=codes),
+            hint=_("Please report this with the document: rexdecl should have placed the statement readably."),
+        )
+
+
+def stamp_pdf(document: Path, checked: Checked, out: Path | None = None, force: bool = False) -> StampResult:
+    """Add the statement on origin of ``checked`` to the exporter's own PDF ``document`` and
+    write the result to ``out`` (default ``<stem>_stamped.pdf`` beside it), atomically.
+
+    The caller has checked the shipment and found no error. Raises :class:`StampRefused` for
+    a PDF that cannot be stamped (no text layer, not this invoice, a credit note, needs a
+    password, signed, over a limit, already carrying a statement, a result lint would not
+    read) and :class:`~rexdecl.errors.UsageError` for an output that exists (without
+    ``force``) or would replace the document. Nothing is written when it raises.
+    """
+    assert not checked.report.errors, "stamp only shipments without error"
+    from rexdecl.render import check_printable
+
+    check_printable(checked.context, line_table=False)  # before anything is read or rendered
+    document = Path(document)
+    out = output_path(document, out, force)
+    with _pypdf_quiet():
+        return _stamp(document, checked, out, force)
+
+
+def _stamp(document: Path, checked: Checked, out: Path, force: bool) -> StampResult:
+    from rexdecl.stamp_pdfa import claimed
+
+    opened = open_pdf(document)
+    reader = opened.reader
+    try:
+        signature = _signature(reader, opened.data)
+    except _pdf_errors() as exc:
+        raise StampRefused(
+            _("{path}: the PDF cannot be read ({reason})").format(path=document, reason=_reason(exc))
+        ) from None
+    if signature:
+        raise StampRefused(
+            _(
+                "{path} is signed ({what}): adding the statement would invalidate the signature; nothing was written"
+            ).format(path=document, what=signature),
+            hint=_("Stamp the unsigned document, then sign the stamped one."),
+        )
+    texts = _page_texts(opened)
+    text = "\n".join(page.plain for page in texts)
+    if sum(c.isalnum() for c in text) < MIN_TEXT_CHARACTERS:
+        raise StampRefused(
+            _(
+                "{path} has no text layer (a scan or an image?): its invoice number and content "
+                "cannot be checked, so no statement is added"
+            ).format(path=document),
+            hint=_("Stamp the PDF exported from Excel or the accounting software, not a scan of it."),
+        )
+    found = _STATEMENT_WORDS.search(text) or _STATEMENT_WORDS.search("\n".join(page.layout for page in texts))
+    if found:
+        raise StampRefused(
+            _(
+                "{path} already carries a statement on origin ('{words}'): a second one would "
+                "contradict or repeat it; nothing was written"
+            ).format(path=document, words=" ".join(found.group().split())),
+            hint=_("Check the existing statement with 'rexdecl lint', or stamp the document without it."),
+        )
+    shipment = checked.input.shipment
+    check_invoice_number(texts, shipment.invoice_number or "", document)
+
+    try:
+        pdfa = claimed(reader)
+        stamped = _stamped(opened, checked, pdfa)
+    except _pdf_errors() as exc:
+        raise StampRefused(
+            _("{path}: the PDF cannot be rewritten with the statement ({reason})").format(
+                path=document, reason=_reason(exc)
+            )
+        ) from None
+    _lint_result(stamped.pdf, range(stamped.page - 1, stamped.pages_after), document)
+    atomic_write_bytes(out, stamped.pdf, overwrite=force)
     return StampResult(
         path=out,
-        placement=placement,
-        page=page_number,
-        pages_before=pages_before,
-        pages_after=len(writer.pages),
-        statement=view.statement.text,
-        items_table=bool(view.rows),
+        placement=stamped.placement,
+        page=stamped.page,
+        pages_before=len(reader.pages),
+        pages_after=stamped.pages_after,
+        statement=stamped.view.statement.text,
+        items_table=bool(stamped.view.rows),
+        decrypted=opened.encrypted,
+        pdfa=str(pdfa) if pdfa is not None else "",
     )
