@@ -76,13 +76,14 @@ IMPORTS = {
     "babel": "babel",
     "pycountry": "pycountry",
     "pypdf": "pypdf",
+    "defusedxml": "defusedxml",
     "cryptography": None,
 }
 
 
 def test_each_runtime_dependency_is_used() -> None:
     """A runtime dependency only while the code imports it (defusedxml went with the
-    openpyxl reader)."""
+    openpyxl reader and came back with the SVG logo check)."""
     source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "rexdecl").rglob("*.py"))
     names = {_name(r) for r in DEPENDENCIES}
     assert names == set(IMPORTS)
