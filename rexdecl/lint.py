@@ -22,20 +22,25 @@ How it works, in order:
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import html
 import io
 import json
 import logging
+import os
 import re
+import stat
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from rexdecl import legal
+from rexdecl import legal, limits
 from rexdecl.criteria import parse_criterion
 from rexdecl.errors import EXIT_FINDINGS, EXIT_OK, Problem, UnreadableInput
 from rexdecl.i18n import N_, _, ngettext
@@ -126,24 +131,13 @@ class LintReport:
 def lint_file(path: str | Path) -> LintReport:
     """Lint the statement(s) on origin in a PDF or a text file (.txt, .md, .html read as text).
 
-    Raises :class:`UnreadableInput` when the file is missing, damaged or neither PDF nor text.
+    Raises :class:`UnreadableInput` when the file is missing, damaged, neither PDF nor text, not a
+    regular file, or beyond one of the limits of :mod:`rexdecl.limits` (the message names the
+    file, the part and the limit).
     """
     source = str(path)
     file = Path(path)
-
-    def unreadable(message: str) -> UnreadableInput:
-        return UnreadableInput([Problem(Location(source), message)])
-
-    if not file.exists():
-        raise unreadable(_("file not found; expected a PDF or a text file (.txt, .md, .html)"))
-    if file.is_dir():
-        raise unreadable(_("found a folder; expected a PDF or a text file (.txt, .md, .html)"))
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise unreadable(
-            _("cannot be read ({error}); expected a readable PDF or text file").format(error=error.strerror or error)
-        ) from None
+    data = _read_input(file, source)
     suffix = file.suffix.lower()
     if data.lstrip()[:5] == b"%PDF-":
         return _lint_pdf(data, source)
@@ -152,24 +146,108 @@ def lint_file(path: str | Path) -> LintReport:
         found = (
             _("an empty file") if not data else _("no PDF header (the file starts with {start!r})").format(start=start)
         )
-        raise unreadable(_("found {found}; expected a PDF starting with %PDF-").format(found=found))
-    text = _decode_text(data, unreadable)
+        raise _unreadable(source, _("found {found}; expected a PDF starting with %PDF-").format(found=found))
+    text = _decode_text(data, source)
     if not text.strip():
-        raise unreadable(_("found an empty file; expected a PDF or a text file (.txt, .md, .html)"))
+        raise _unreadable(source, _("found an empty file; expected a PDF or a text file (.txt, .md, .html)"))
     if suffix in (".html", ".htm"):
         text = _html_as_text(text)
     elif suffix in (".md", ".markdown"):
         text = _MD_QUOTE.sub("", text)
+    if len(text) > limits.MAX_LINT_TEXT:
+        raise _over_limit(
+            source,
+            None,
+            _("the text is {found:,} characters long, more than lint's limit of {limit:,} characters").format(
+                found=len(text), limit=limits.MAX_LINT_TEXT
+            ),
+        )
     return lint_text(text, source)
 
 
-def _decode_text(data: bytes, unreadable: Any) -> str:
+def _unreadable(source: str, message: str, part: str | None = None, hint: str | None = None) -> UnreadableInput:
+    return UnreadableInput([Problem(Location(source, part=part), message)], hint=hint)
+
+
+def _over_limit(source: str, part: str | None, found: str) -> UnreadableInput:
+    """A refusal by one of lint's limits (``found`` names the limit), and what to do."""
+    return _unreadable(
+        source,
+        _("{found}; expected the documents of one shipment").format(found=found),
+        part,
+        hint=_("lint only the pages that hold the statement on origin (print them to a new PDF), or a text copy"),
+    )
+
+
+_FILE_KINDS = {
+    stat.S_IFIFO: N_("a named pipe (FIFO)"),
+    stat.S_IFCHR: N_("a character device"),
+    stat.S_IFBLK: N_("a block device"),
+    stat.S_IFSOCK: N_("a socket"),
+}
+
+
+def _read_input(file: Path, source: str) -> bytes:
+    """The bytes of a regular file of at most ``MAX_LINT_BYTES``. The file is opened without
+    blocking and checked on the open handle, so a FIFO or a device is refused, never read."""
+    expected = _("expected a PDF or a text file (.txt, .md, .html)")
+    try:
+        handle = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise _unreadable(source, _("file not found; {expected}").format(expected=expected)) from None
+    except IsADirectoryError:
+        raise _unreadable(source, _("found a folder; {expected}").format(expected=expected)) from None
+    except OSError as error:
+        raise _unreadable(
+            source,
+            _("cannot be read ({error}); expected a readable PDF or text file").format(error=error.strerror or error),
+        ) from None
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise _unreadable(source, _("found a folder; {expected}").format(expected=expected))
+        if not stat.S_ISREG(info.st_mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), N_("a special file"))
+            raise _unreadable(
+                source, _("found {kind}, not a regular file; {expected}").format(kind=_(kind), expected=expected)
+            )
+        limit = limits.MAX_LINT_BYTES
+        if info.st_size > limit:
+            raise _over_limit(
+                source,
+                None,
+                _("the file is {size}, more than lint's limit of {limit}").format(
+                    size=_megabytes(info.st_size), limit=_megabytes(limit)
+                ),
+            )
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    except OSError as error:
+        raise _unreadable(
+            source,
+            _("cannot be read ({error}); expected a readable PDF or text file").format(error=error.strerror or error),
+        ) from None
+    finally:
+        os.close(handle)
+    if len(data) > limit:  # it grew while being read
+        raise _over_limit(
+            source, None, _("the file is larger than lint's limit of {limit}").format(limit=_megabytes(limit))
+        )
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return _("{size} MB").format(size=f"{size / (1024 * 1024):.1f}".removesuffix(".0"))
+
+
+def _decode_text(data: bytes, source: str) -> str:
     if data.startswith(b"PK\x03\x04"):
-        raise unreadable(
+        raise _unreadable(
+            source,
             _(
                 "found a ZIP container (a .docx or .xlsx?); expected a PDF or a text "
                 "file (.txt, .md, .html): save the document as PDF"
-            )
+            ),
         )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:  # Windows "Unicode" text (UTF-16 with its byte-order mark)
@@ -177,83 +255,51 @@ def _decode_text(data: bytes, unreadable: Any) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:8192]:
-        raise unreadable(_("found binary data; expected a PDF or a text file (.txt, .md, .html)"))
+        raise _unreadable(source, _("found binary data; expected a PDF or a text file (.txt, .md, .html)"))
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise unreadable(
-        _("found bytes that are neither UTF-8 nor Windows-1252 text; expected a PDF or a text file in UTF-8")
+    raise _unreadable(
+        source, _("found bytes that are neither UTF-8 nor Windows-1252 text; expected a PDF or a text file in UTF-8")
     )
 
 
 _MD_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE)  # Markdown quote markers, each line
-_BLOCK_TAGS = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_BLOCK_OPENING = re.compile(r"<\s*(script|style)\b", re.IGNORECASE)
+# A tag ends at the first ">" and never spans another "<": each "<" is looked at once, so a
+# file of nothing but "<" costs linear time (with "<[^>]*>" it was quadratic).
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def _html_as_text(text: str) -> str:
-    """Tags removed (line numbers kept: a tag's own line breaks stay), entities decoded."""
+    """Tags, scripts and styles removed (line numbers kept: a tag's own line breaks stay),
+    entities decoded. Linear in the length of the text, whatever it holds."""
 
-    def keep_lines(match: re.Match[str]) -> str:
-        return "\n" * match.group().count("\n") or " "
+    def keep_lines(part: str) -> str:
+        return "\n" * part.count("\n") or " "
 
-    return html.unescape(_TAG.sub(keep_lines, _BLOCK_TAGS.sub(keep_lines, text)))
+    kept: list[str] = []
+    at = 0
+    unclosed: set[str] = set()  # no closing tag of this name after some point: none after any later one
+    for opening in _BLOCK_OPENING.finditer(text):
+        name = opening.group(1).lower()
+        if opening.start() < at or name in unclosed:
+            continue
+        closing = re.compile(rf"<\s*/\s*{name}\s*>", re.IGNORECASE).search(text, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            continue
+        kept.append(text[at : opening.start()])
+        kept.append(keep_lines(text[opening.start() : closing.end()]))
+        at = closing.end()
+    kept.append(text[at:])
+    return html.unescape(_TAG.sub(lambda match: keep_lines(match.group()), "".join(kept)))
 
 
 def _lint_pdf(data: bytes, source: str) -> LintReport:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    notes = _PdfNotes()
-    pdf_log = logging.getLogger("pypdf")
-    pdf_log.addHandler(notes)
-    propagate, pdf_log.propagate = pdf_log.propagate, False
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableInput(
-                [
-                    Problem(
-                        Location(source),
-                        _("found an encrypted PDF that needs a password; expected a PDF that can be read"),
-                    )
-                ]
-            )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableInput:
-        raise
-    # pypdf reports damaged files through many exception types, not one family.
-    except (
-        PyPdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        IndexError,
-        AttributeError,
-        AssertionError,
-        OSError,
-        RecursionError,
-        ZeroDivisionError,
-    ) as error:
-        detail = "; ".join([str(error)[:160], *notes.messages[:3]])
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(source),
-                    _("found a damaged PDF ({kind}: {detail}); expected a PDF that can be read").format(
-                        kind=type(error).__name__, detail=detail
-                    ),
-                )
-            ],
-            hint=_("ask the sender for the file again, or for the document as text"),
-        ) from None
-    finally:
-        pdf_log.removeHandler(notes)
-        pdf_log.propagate = propagate
-    for message in notes.messages:
-        log.debug("%s: pypdf: %s", source, message)
+    pages = read_pdf_text(data, source)
     if not any(page.strip() for page in pages):
         finding = Finding(
             "LINT-NO-STATEMENT",
@@ -281,6 +327,224 @@ def _lint_pdf(data: bytes, source: str) -> LintReport:
     return _lint_document(_Document(lines, paged=True), source, pages=len(pages), empty_pages=empty)
 
 
+def lint_text(text: str, source: str) -> LintReport:
+    """Lint the statement(s) on origin in ``text``; findings name lines of ``source``."""
+    lines = [_Line(None, number, line) for number, line in enumerate(text.splitlines(), 1)]
+    return _lint_document(_Document(lines, paged=False), source)
+
+
+# --- reading PDFs ---------------------------------------------------------------------------
+# The one place where lint opens a PDF (pypdf). Kept apart so that it can be shared with the
+# other command that reads PDFs made elsewhere.
+
+
+def read_pdf_text(data: bytes, source: str) -> list[str]:
+    """The text of each page of the PDF ``data`` (pypdf's extraction), for ``source``.
+
+    A PDF encrypted without a user password (permissions only, RC4 or AES) is opened; one that
+    needs a password, a damaged one and one beyond the limits of :mod:`rexdecl.limits` raise
+    :class:`UnreadableInput` naming the file, the part (the page) and the limit. pypdf's
+    warnings about a damaged file go into the message, not to the terminal. The cost is bounded
+    by the limits whatever the file holds: pages, content-stream operations (forms included),
+    characters of text, and pypdf's own limits on decompressed streams and parsing.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
+
+    budget = _PdfBudget()
+    notes = _PdfNotes()
+    pages: list[str] = []
+    try:
+        with _pypdf_log(notes), _pypdf_limits():
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                _decrypt(reader, source)
+            count = len(reader.pages)
+            if count > limits.MAX_LINT_PAGES:
+                raise _over_limit(
+                    source,
+                    None,
+                    _("the PDF has {found:,} pages, more than lint's limit of {limit:,} pages").format(
+                        found=count, limit=limits.MAX_LINT_PAGES
+                    ),
+                )
+            characters = 0
+            for number, page in enumerate(reader.pages, 1):
+                budget.start(number)
+                text = page.extract_text(visitor_operand_before=budget.operation, visitor_text=budget.text) or ""
+                budget.check()
+                characters += len(text)
+                if characters > limits.MAX_LINT_TEXT:
+                    raise _PdfLimit(
+                        number,
+                        _(
+                            "the text of pages 1 to {page} is {found:,} characters long, more than lint's "
+                            "limit of {limit:,} characters for a document"
+                        ).format(page=number, found=characters, limit=limits.MAX_LINT_TEXT),
+                    )
+                pages.append(text)
+    except UnreadableInput:
+        raise
+    except _PdfLimit as over:
+        raise _over_limit(source, _("page {n}").format(n=over.page), str(over)) from None
+    except DependencyError as error:
+        raise _unreadable(
+            source,
+            _(
+                "found an encrypted PDF that needs a component which is not installed ({detail}); "
+                "expected a PDF that can be read"
+            ).format(detail=str(error)[:160]),
+            hint=_("reinstall rexdecl with its dependencies (pip install rexdecl)"),
+        ) from None
+    except LimitReachedError as error:
+        part = _("page {n}").format(n=budget.page) if budget.page else None
+        raise _unreadable(
+            source,
+            _("a part of the PDF is beyond the PDF reader's safety limits ({detail}); expected an ordinary PDF").format(
+                detail=str(error)[:160]
+            ),
+            part,
+            hint=_("ask the sender for the file again, or for the document as text"),
+        ) from None
+    # pypdf reports damaged files through many exception types, not one family.
+    except (
+        PyPdfError,
+        ValueError,
+        LookupError,
+        TypeError,
+        AttributeError,
+        AssertionError,
+        OSError,
+        RecursionError,
+        ArithmeticError,
+        NotImplementedError,
+    ) as error:
+        detail = "; ".join([str(error)[:160], *notes.messages[:3]])
+        raise _unreadable(
+            source,
+            _("found a damaged PDF ({kind}: {detail}); expected a PDF that can be read").format(
+                kind=type(error).__name__, detail=detail
+            ),
+            _("page {n}").format(n=budget.page) if budget.page else None,
+            hint=_("ask the sender for the file again, or for the document as text"),
+        ) from None
+    for message in notes.messages:
+        log.debug("%s: pypdf: %s", source, message)
+    return pages
+
+
+def _decrypt(reader: Any, source: str) -> None:
+    """Open an encrypted PDF with the empty user password (the common permissions-only
+    encryption); a PDF that needs a password is refused."""
+    try:
+        opened = reader.decrypt("")
+    except NotImplementedError as error:
+        raise _unreadable(
+            source,
+            _(
+                "found a PDF encrypted with a method the PDF reader does not support ({detail}); expected a PDF that can be read"
+            ).format(detail=str(error)[:160]),
+            hint=_("ask the sender for the PDF without encryption, or for the document as text"),
+        ) from None
+    if not opened:
+        raise _unreadable(
+            source,
+            _("found an encrypted PDF that needs a password; expected a PDF that can be read"),
+            hint=_("ask the sender for the PDF without a password, or for the document as text"),
+        )
+
+
+class _PdfLimit(Exception):
+    """A limit reached while pypdf extracts a page's text (raised from its visitors)."""
+
+    def __init__(self, page: int, message: str) -> None:
+        super().__init__(message)
+        self.page = page
+
+
+class _PdfBudget:
+    """Counts the content-stream operations and the characters of text pypdf meets while
+    extracting text, and stops it at the limits. pypdf swallows (and logs) an exception raised
+    inside a form XObject: the next operation, or the end of the page, raises it again."""
+
+    def __init__(self) -> None:
+        self.operations = 0
+        self.page = 0
+        self.characters = 0  # of the current page
+        self.over: _PdfLimit | None = None
+
+    def start(self, page: int) -> None:
+        self.page, self.characters = page, 0
+
+    def operation(self, _operator: Any, _operands: Any, _cm: Any, _tm: Any) -> None:
+        self.operations += 1
+        if self.over is None and self.operations > limits.MAX_LINT_PDF_OPERATIONS:
+            self.over = _PdfLimit(
+                self.page,
+                _(
+                    "the content of pages 1 to {page} holds more drawing operations than lint's limit of "
+                    "{limit:,} for a document"
+                ).format(page=self.page, limit=limits.MAX_LINT_PDF_OPERATIONS),
+            )
+        self.check()
+
+    def text(self, text: Any, _cm: Any, _tm: Any, _font: Any, _size: Any) -> None:
+        self.characters += len(text) if isinstance(text, str) else 0
+        if self.over is None and self.characters > limits.MAX_LINT_PAGE_TEXT:
+            self.over = _PdfLimit(
+                self.page,
+                _("the text of the page is longer than lint's limit of {limit:,} characters a page").format(
+                    limit=limits.MAX_LINT_PAGE_TEXT
+                ),
+            )
+        self.check()
+
+    def check(self) -> None:
+        if self.over is not None:
+            raise _PdfLimit(self.over.page, str(self.over))
+
+
+@contextmanager
+def _pypdf_limits() -> Iterator[None]:
+    """pypdf's own limits, lowered for lint where they are larger than any invoice needs. Older
+    pypdf releases without ``apply_configuration`` keep their built-in defaults."""
+    import pypdf
+
+    apply = getattr(pypdf, "apply_configuration", None)
+    current = getattr(pypdf, "get_configuration", lambda: None)()
+    if apply is None or current is None:
+        yield
+        return
+    size = limits.MAX_LINT_PDF_STREAM_BYTES
+    wanted = {
+        "zlib_maximum_output_length": size,
+        "lzw_maximum_output_length": size,
+        "run_length_maximum_output_length": size,
+        "array_based_stream_maximum_output_length": size,
+        "brotli_maximum_output_length": size,
+        "jbig2_maximum_output_length": size,
+        "image_maximum_buffer_size": size,
+        # Operands and operators of one content stream are parsed before the first one is
+        # counted: two per operation is plenty.
+        "stream_parsing_work_maximum_count": 2 * limits.MAX_LINT_PDF_OPERATIONS,
+    }
+    overwrites = {name: value for name, value in wanted.items() if min(value, getattr(current, name, 0)) == value}
+    with apply(**overwrites):
+        yield
+
+
+@contextmanager
+def _pypdf_log(notes: logging.Handler) -> Iterator[None]:
+    pdf_log = logging.getLogger("pypdf")
+    pdf_log.addHandler(notes)
+    propagate, pdf_log.propagate = pdf_log.propagate, False
+    try:
+        yield
+    finally:
+        pdf_log.removeHandler(notes)
+        pdf_log.propagate = propagate
+
+
 class _PdfNotes(logging.Handler):
     """pypdf's own warnings about a damaged file, kept for the error message rather than
     printed by logging's last-resort handler."""
@@ -290,13 +554,8 @@ class _PdfNotes(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def lint_text(text: str, source: str) -> LintReport:
-    """Lint the statement(s) on origin in ``text``; findings name lines of ``source``."""
-    lines = [_Line(None, number, line) for number, line in enumerate(text.splitlines(), 1)]
-    return _lint_document(_Document(lines, paged=False), source)
+        if len(self.messages) < 100:
+            self.messages.append(record.getMessage())
 
 
 # --- normalising the text -------------------------------------------------------------------
@@ -408,8 +667,7 @@ def _key(word: str) -> str:
     return _SPELLING.get(key, key)
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple: a document has up to a million of them
     start: int
     end: int
     text: str
@@ -417,11 +675,21 @@ class _Tok:
 
 
 def _tokens(text: str, hidden: Sequence[tuple[int, int]]) -> list[_Tok]:
+    """The words of ``text`` outside the ``hidden`` ranges (sorted, not overlapping)."""
     out = []
+    keys: dict[str, str] = {}
+    h = 0
     for match in _TOKEN.finditer(text):
-        if any(lo <= match.start() < hi for lo, hi in hidden):
+        start = match.start()
+        while h < len(hidden) and hidden[h][1] <= start:
+            h += 1
+        if h < len(hidden) and hidden[h][0] <= start:
             continue
-        out.append(_Tok(match.start(), match.end(), match.group(), _key(match.group())))
+        word = match.group()
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = _key(word)
+        out.append(_Tok(start, match.end(), word, key))
     return out
 
 
@@ -769,13 +1037,89 @@ class _Candidate:
     last: int
 
 
-def _candidate(
-    doc: _Document, tokens: list[_Tok], first: int, stop: int, templates: Sequence[_Template]
-) -> _Candidate | None:
-    window = tokens[first : min(stop, first + _WINDOW)]
-    if not window:
+def _needed(template: _Template) -> int:
+    """Statutory words a candidate must match in order to be a statement, however badly copied:
+    about a third of the text's fixed words, at least 8."""
+    return max(8, len(template.body) * 3 // 10)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """The words of a template, counted: what its alignment with some words can score at most."""
+
+    scored: tuple[tuple[str, int, int], ...]  # key, occurrences, weight in the score (fixed words)
+    body: tuple[tuple[str, int], ...]  # key, occurrences (fixed words outside the bracket)
+    needed: int
+
+
+@cache
+def _profiles() -> tuple[_Profile, ...]:
+    """One profile per template of :func:`_templates`, in the same order."""
+    distinctive = _distinctive()
+    out = []
+    for template in _templates():
+        fixed = Counter(t.key for t in template.tokens if not t.slot)
+        body = Counter(template.tokens[i].key for i in template.body)
+        scored = tuple((key, count, 2 if key in distinctive else 1) for key, count in fixed.items())
+        out.append(_Profile(scored, tuple(body.items()), _needed(template)))
+    return tuple(out)
+
+
+class _WorkLimit(Exception):
+    """More passages compared with the statutory texts than lint's limit allows."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
+
+
+class _Work:
+    """The costly step of finding statements, counted: aligning a passage with a statutory text
+    (about a millisecond each). A real document needs a few per statement; a text made of
+    statutory phrases over and over would need hundreds of thousands."""
+
+    def __init__(self) -> None:
+        self.alignments = 0
+        self.hopeless: set[tuple[str, ...]] = set()  # windows whose words cannot make a statement
+
+    def align(self, template: _Template, tokens: list[_Tok]) -> _Alignment:
+        self.alignments += 1
+        if self.alignments > limits.MAX_LINT_ALIGNMENTS:
+            raise _WorkLimit(tokens[0].start if tokens else 0)
+        return _align(template, tokens)
+
+
+def _best(tokens: list[_Tok], work: _Work) -> _Alignment | None:
+    """The alignment of ``tokens`` with the highest score, the first template winning a tie —
+    as ``max(_align(t, tokens) for t in _templates())``, but a template is aligned only when
+    the words of ``tokens`` could give it a winning score. None when no template could match
+    the words a statement needs (most windows of an invoice's text): then nothing is aligned."""
+    templates, profiles = _templates(), _profiles()
+    keys = tuple(t.key for t in tokens)
+    if keys in work.hopeless:
         return None
-    best = max((_align(t, window) for t in templates), key=lambda a: a.score)
+    counts = Counter(keys)
+    if all(sum(min(counts[key], n) for key, n in p.body) < p.needed for p in profiles):
+        work.hopeless.add(keys)
+        return None
+    bounds = [sum(weight * min(counts[key], n) for key, n, weight in p.scored) for p in profiles]
+    best: _Alignment | None = None
+    best_index = 0
+    for index in sorted(range(len(templates)), key=lambda i: (-bounds[i], i)):
+        # (bound, -index) only decreases along this order: nothing further on can win.
+        if best is not None and (bounds[index], -index) <= (best.score, -best_index):
+            break
+        alignment = work.align(templates[index], tokens)
+        if best is None or (alignment.score, -index) > (best.score, -best_index):
+            best, best_index = alignment, index
+    return best
+
+
+def _candidate(doc: _Document, tokens: list[_Tok], first: int, stop: int, work: _Work) -> _Candidate | None:
+    window = tokens[first : min(stop, first + _WINDOW)]
+    best = _best(window, work)
+    if best is None:
+        return None
     reliable = _last_reliable(best)
     if reliable is None:
         return None
@@ -786,60 +1130,69 @@ def _candidate(
     limit = min(limit, window[b_index].end + 400)
     end = _sentence_end(doc.text, window[b_index].end, limit, need_content)
     cut = [t for t in window if t.start < end]
-    best = max((_align(t, cut) for t in templates), key=lambda a: a.score)
-    body = len(best.template.body)
-    # A third of the statutory words in order: a statement, however badly copied.
-    if best.matched_body < max(8, body * 3 // 10):
+    best = _best(cut, work)
+    if best is None or best.matched_body < _needed(best.template):
         return None
     return _Candidate(best, cut[0].start, end, first, first + len(cut))
 
 
+@cache
+def _grams() -> frozenset[tuple[str, ...]]:
+    """Runs of four fixed statutory words (outside blanks and brackets) of every text."""
+    return frozenset(
+        tuple(t.tokens[i + k].key for k in range(4))
+        for t in _templates()
+        for i in range(len(t.tokens) - 3)
+        if not any(t.tokens[i + k].slot or t.tokens[i + k].bracket for k in range(4))
+    )
+
+
 def _find(doc: _Document, tokens: list[_Tok]) -> list[_Candidate]:
-    templates = _templates()
-    openings = {(t.tokens[0].key, t.tokens[1].key) for t in templates}
+    """The statements of the document, in order. Raises _WorkLimit beyond lint's limit."""
+    work = _Work()
+    openings = {(t.tokens[0].key, t.tokens[1].key) for t in _templates()}
     starts = [j for j in range(len(tokens) - 1) if (tokens[j].key, tokens[j + 1].key) in openings]
     # Another statement's opening bounds a candidate only where a sentence or line starts
     # (not "[name of the exporter]", not "(Name and signature of the exporter)").
     bounds = [
         j for j in starts if j == 0 or re.search(r"(?:[.:;]\s*|\n\s*)$", doc.text[tokens[j - 1].end : tokens[j].start])
     ]
-    found: list[_Candidate] = []
+    found: list[_Candidate] = []  # sorted by first token, never overlapping
     for start in starts:
         if found and start < found[-1].last:
             continue
-        stop = next((j for j in bounds if j > start), len(tokens))
-        candidate = _candidate(doc, tokens, start, stop, templates)
+        after = bisect.bisect_right(bounds, start)
+        stop = bounds[after] if after < len(bounds) else len(tokens)
+        candidate = _candidate(doc, tokens, start, stop, work)
         if candidate:
             found.append(candidate)
     # Statements whose opening words were changed: a run of four statutory words outside
     # any statement found starts a candidate at the beginning of its paragraph.
-    grams = {
-        tuple(t.tokens[i + k].key for k in range(4))
-        for t in templates
-        for i in range(len(t.tokens) - 3)
-        if not any(t.tokens[i + k].slot or t.tokens[i + k].bracket for k in range(4))
-    }
+    grams = _grams()
+    gram_starts = {gram[0] for gram in grams}
+    firsts = [c.first for c in found]
     tried: set[int] = set()
     j = 0
     while j < len(tokens) - 3:
-        inside = any(c.first <= j < c.last for c in found)
-        if not inside and tuple(tokens[j + k].key for k in range(4)) in grams:
+        if tokens[j].key not in gram_starts or tuple(tokens[j + k].key for k in range(4)) not in grams:
+            j += 1
+            continue
+        at = bisect.bisect_right(firsts, j)  # found[at] is the first statement starting after j
+        if not (at > 0 and j < found[at - 1].last):
             first = _paragraph_start(doc.text, tokens, j)
             if first in tried:
                 j += 1
                 continue
             tried.add(first)
-            later = [c.first for c in found if c.first > j]
-            stop = min(later) if later else len(tokens)
-            candidate = _candidate(doc, tokens, first, stop, templates)
-            overlaps = candidate is not None and any(
-                c.first < candidate.last and candidate.first < c.last for c in found
-            )
-            if candidate and not overlaps:
-                found.append(candidate)
-                found.sort(key=lambda c: c.first)
-                j = candidate.last
-                continue
+            stop = firsts[at] if at < len(firsts) else len(tokens)
+            candidate = _candidate(doc, tokens, first, stop, work)
+            if candidate is not None:
+                place = bisect.bisect_left(firsts, candidate.last)
+                if place == 0 or found[place - 1].last <= candidate.first:  # overlaps none
+                    found.insert(place, candidate)
+                    firsts.insert(place, candidate.first)
+                    j = candidate.last
+                    continue
         j += 1
     return found
 
@@ -1030,7 +1383,18 @@ def _lint_document(
     tokens = _tokens(doc.text, footnotes)
     statements: list[LintedStatement] = []
     findings: list[Finding] = []
-    for number, candidate in enumerate(_find(doc, tokens), 1):
+    try:
+        candidates = _find(doc, tokens)
+    except _WorkLimit as over:
+        raise _over_limit(
+            source,
+            doc.where(over.position),
+            _(
+                "the text holds more passages resembling a statement on origin than lint's limit of "
+                "{limit:,} comparisons with the statutory texts"
+            ).format(limit=limits.MAX_LINT_ALIGNMENTS),
+        ) from None
+    for number, candidate in enumerate(candidates, 1):
         statement = _check(_Checker(doc, masked, source, candidate), number, footnotes)
         statements.append(statement)
         findings.extend(statement.findings)
