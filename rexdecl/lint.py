@@ -31,12 +31,14 @@ import logging
 import os
 import re
 import stat
+import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -49,6 +51,7 @@ from rexdecl.model import Finding, Location, Severity
 log = logging.getLogger("rexdecl")
 
 OBSOLETE_SCHEME = "obsolete-invoice-declaration"
+OTHER_SCHEME = "other-agreement"  # a statement of an agreement of data/other-statements.toml
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 REX_PATTERN = re.compile(r"[A-Z]{2}REX[A-Z0-9]{1,30}")  # rules.md REX-FORMAT
 
@@ -69,6 +72,7 @@ class LintedStatement:
     country: str | None = None
     criterion: str | None = None
     findings: tuple[Finding, ...] = ()
+    agreement: str | None = None  # OTHER_SCHEME: the agreement(s) whose text it is
 
     @property
     def exact(self) -> bool:
@@ -85,6 +89,7 @@ class LintedStatement:
             "identifier": self.identifier,
             "country": self.country,
             "criterion": self.criterion,
+            "agreement": self.agreement,
             "exact": self.exact,
         }
 
@@ -351,11 +356,11 @@ def read_pdf_text(data: bytes, source: str) -> list[str]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 
-    budget = _PdfBudget()
     notes = _PdfNotes()
+    budget = _PdfBudget(notes)
     pages: list[str] = []
     try:
-        with _pypdf_log(notes), _pypdf_limits():
+        with _pypdf_log(notes), _pypdf_limits(tokens=limits.MAX_LINT_PDF_TOKENS):
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
                 _decrypt(reader, source)
@@ -371,7 +376,10 @@ def read_pdf_text(data: bytes, source: str) -> list[str]:
             characters = 0
             for number, page in enumerate(reader.pages, 1):
                 budget.start(number)
-                text = page.extract_text(visitor_operand_before=budget.operation, visitor_text=budget.text) or ""
+                # pypdf parses a whole content stream before its first operation is visited:
+                # its parser gets what is left of the budget, so parsing is bounded too.
+                with _pypdf_limits(tokens=budget.left()):
+                    text = page.extract_text(visitor_operand_before=budget.operation, visitor_text=budget.text) or ""
                 budget.check()
                 characters += len(text)
                 if characters > limits.MAX_LINT_TEXT:
@@ -387,17 +395,20 @@ def read_pdf_text(data: bytes, source: str) -> list[str]:
         raise
     except _PdfLimit as over:
         raise _over_limit(source, _("page {n}").format(n=over.page), str(over)) from None
-    except DependencyError as error:
+    except DependencyError as error:  # AES without its library; a filter that needs a program
         raise _unreadable(
             source,
             _(
-                "found an encrypted PDF that needs a component which is not installed ({detail}); "
+                "found a PDF that needs a component which is not installed to be read ({detail}); "
                 "expected a PDF that can be read"
             ).format(detail=str(error)[:160]),
-            hint=_("reinstall rexdecl with its dependencies (pip install rexdecl)"),
+            _("page {n}").format(n=budget.page) if budget.page else None,
+            hint=_("reinstall rexdecl with its dependencies, or ask the sender for the document as text"),
         ) from None
     except LimitReachedError as error:
         part = _("page {n}").format(n=budget.page) if budget.page else None
+        if budget.page and "number of tokens" in str(error):  # the parser stopped at what was left
+            raise _over_limit(source, part, budget.message()) from None
         raise _unreadable(
             source,
             _("a part of the PDF is beyond the PDF reader's safety limits ({detail}); expected an ordinary PDF").format(
@@ -463,29 +474,37 @@ class _PdfLimit(Exception):
 
 
 class _PdfBudget:
-    """Counts the content-stream operations and the characters of text pypdf meets while
-    extracting text, and stops it at the limits. pypdf swallows (and logs) an exception raised
-    inside a form XObject: the next operation, or the end of the page, raises it again."""
+    """Counts the content-stream tokens (operators and operands, forms included) and the
+    characters of text pypdf meets while extracting text, and stops it at the limits. pypdf
+    swallows (and logs) an exception raised inside a form XObject: the next operation, or the
+    end of the page, raises it again."""
 
-    def __init__(self) -> None:
-        self.operations = 0
+    def __init__(self, notes: _PdfNotes) -> None:
+        self.tokens = 0
         self.page = 0
         self.characters = 0  # of the current page
         self.over: _PdfLimit | None = None
+        self.notes = notes
+        self.seen = 0  # pypdf's warnings already looked at
 
     def start(self, page: int) -> None:
         self.page, self.characters = page, 0
 
-    def operation(self, _operator: Any, _operands: Any, _cm: Any, _tm: Any) -> None:
-        self.operations += 1
-        if self.over is None and self.operations > limits.MAX_LINT_PDF_OPERATIONS:
-            self.over = _PdfLimit(
-                self.page,
-                _(
-                    "the content of pages 1 to {page} holds more drawing operations than lint's limit of "
-                    "{limit:,} for a document"
-                ).format(page=self.page, limit=limits.MAX_LINT_PDF_OPERATIONS),
-            )
+    def left(self) -> int:
+        return max(1, limits.MAX_LINT_PDF_TOKENS - self.tokens)
+
+    def message(self) -> str:
+        return _(
+            "the content up to page {page} holds more drawing operations than lint's limit of {limit:,} "
+            "operators and operands for a document"
+        ).format(page=self.page, limit=limits.MAX_LINT_PDF_TOKENS)
+
+    def operation(self, _operator: Any, operands: Any, _cm: Any, _tm: Any) -> None:
+        self.tokens += 1
+        if isinstance(operands, list):
+            self.tokens += len(operands) + sum(len(o) for o in operands if isinstance(o, list))
+        if self.over is None and self.tokens > limits.MAX_LINT_PDF_TOKENS:
+            self.over = _PdfLimit(self.page, self.message())
         self.check()
 
     def text(self, text: Any, _cm: Any, _tm: Any, _font: Any, _size: Any) -> None:
@@ -500,14 +519,28 @@ class _PdfBudget:
         self.check()
 
     def check(self) -> None:
+        # A form whose parsing reached the budget, or too many forms on a page: pypdf skips
+        # their text with a warning. A limit all the same, never text silently left out.
+        for note in self.notes.messages[self.seen :]:
+            if self.over is None and "maximum number of tokens" in note:
+                self.over = _PdfLimit(self.page, self.message())
+            elif self.over is None and "form XObject invocations" in note:
+                self.over = _PdfLimit(
+                    self.page,
+                    _(
+                        "a part of the PDF is beyond the PDF reader's safety limits ({detail}); expected an ordinary PDF"
+                    ).format(detail=note[:160]),
+                )
+        self.seen = len(self.notes.messages)
         if self.over is not None:
             raise _PdfLimit(self.over.page, str(self.over))
 
 
 @contextmanager
-def _pypdf_limits() -> Iterator[None]:
-    """pypdf's own limits, lowered for lint where they are larger than any invoice needs. Older
-    pypdf releases without ``apply_configuration`` keep their built-in defaults."""
+def _pypdf_limits(tokens: int) -> Iterator[None]:
+    """pypdf's own limits, lowered for lint where they are larger than any invoice needs, and
+    at most ``tokens`` parsed in one content stream. Older pypdf releases without
+    ``apply_configuration`` keep their built-in defaults."""
     import pypdf
 
     apply = getattr(pypdf, "apply_configuration", None)
@@ -524,9 +557,7 @@ def _pypdf_limits() -> Iterator[None]:
         "brotli_maximum_output_length": size,
         "jbig2_maximum_output_length": size,
         "image_maximum_buffer_size": size,
-        # Operands and operators of one content stream are parsed before the first one is
-        # counted: two per operation is plenty.
-        "stream_parsing_work_maximum_count": 2 * limits.MAX_LINT_PDF_OPERATIONS,
+        "stream_parsing_work_maximum_count": tokens,
     }
     overwrites = {name: value for name, value in wanted.items() if min(value, getattr(current, name, 0)) == value}
     with apply(**overwrites):
@@ -676,21 +707,44 @@ class _Tok(NamedTuple):  # a tuple: a document has up to a million of them
 
 def _tokens(text: str, hidden: Sequence[tuple[int, int]]) -> list[_Tok]:
     """The words of ``text`` outside the ``hidden`` ranges (sorted, not overlapping)."""
-    out = []
+    out: list[_Tok] = []
+    append = out.append
     keys: dict[str, str] = {}
-    h = 0
+    new = tuple.__new__  # _Tok(...) without the Python frame of its __new__: up to a million calls
+    h, count = 0, len(hidden)
     for match in _TOKEN.finditer(text):
         start = match.start()
-        while h < len(hidden) and hidden[h][1] <= start:
-            h += 1
-        if h < len(hidden) and hidden[h][0] <= start:
-            continue
+        if count:
+            while h < count and hidden[h][1] <= start:
+                h += 1
+            if h < count and hidden[h][0] <= start:
+                continue
         word = match.group()
         key = keys.get(word)
         if key is None:
             key = keys[word] = _key(word)
-        out.append(_Tok(start, match.end(), word, key))
+        append(new(_Tok, (start, match.end(), word, key)))
     return out
+
+
+def _without_name_brackets(tokens: list[_Tok]) -> list[_Tok]:
+    """The tokens without the brackets of a name such as "ABC (PRIVATE) LIMITED" or "(PVT) LTD":
+    one to three words in brackets, no digit, none of the words of a registration bracket and
+    no REX. Kept, they would be read as the statement's registration bracket."""
+    words = _bracket_words()
+    dropped: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token.text != "(" or i + 2 >= len(tokens) or tokens[i + 1].text in "()[]":
+            continue
+        close = i + 2
+        while close < min(i + 5, len(tokens)) and tokens[close].text not in "()[]":
+            close += 1
+        if close >= len(tokens) or tokens[close].text != ")":
+            continue
+        inside = tokens[i + 1 : close]
+        if all(not any(c.isdigit() for c in t.text) and t.key not in words and "rex" not in t.key for t in inside):
+            dropped.update((i, close))
+    return [t for i, t in enumerate(tokens) if i not in dropped] if dropped else tokens
 
 
 # --- statutory texts as token templates -----------------------------------------------------
@@ -713,6 +767,8 @@ class _Template:
     texts: legal.SchemeText
     display: str  # the statutory text with every blank shown as "…"
     tokens: tuple[_TTok, ...]
+    # A text of other agreements (data/other-statements.toml): recognised, never checked.
+    others: tuple[OtherStatement, ...] = ()
 
     def slot_index(self, name: str) -> int | None:
         return next((i for i, t in enumerate(self.tokens) if t.slot == name), None)
@@ -785,6 +841,78 @@ def _templates() -> tuple[_Template, ...]:
     )
 
 
+@dataclass(frozen=True)
+class OtherStatement:
+    """A statement on origin of an agreement rexdecl does not check (other-statements.toml)."""
+
+    id: str
+    agreement: str
+    short_name: str
+    legal_basis: str
+    language: str
+    statement: str
+    rex_bracket: str
+    quoted: str
+    number: str
+    mark: str
+    source: str
+
+
+@cache
+def other_statements() -> tuple[OtherStatement, ...]:
+    """The known statements of other agreements, with source and evidence mark."""
+    raw = tomllib.loads(resources.files("rexdecl.data").joinpath("other-statements.toml").read_text(encoding="utf-8"))
+    names = [f.name for f in fields(OtherStatement)]
+    return tuple(OtherStatement(**{name: entry.get(name, "") for name in names}) for entry in raw.get("statement", ()))
+
+
+@cache
+def _other_templates() -> tuple[_Template, ...]:
+    """One template per distinct text of other-statements.toml: agreements sharing a wording
+    (EU–Japan EPA, EU–UK TCA) cannot be told apart, and are named together."""
+    groups: dict[tuple[str, str, str], list[OtherStatement]] = {}
+    for entry in other_statements():
+        groups.setdefault((entry.language, entry.statement, entry.rex_bracket), []).append(entry)
+    out = []
+    for (language, statement, bracket), entries in groups.items():
+        texts = legal.SchemeText(
+            statement=statement, rex_bracket=bracket, item="", items="", not_originating="", cumulation={}
+        )
+        scheme = legal.Scheme(
+            id=OTHER_SCHEME,
+            name="; ".join(e.agreement for e in entries),
+            enabled=True,
+            disabled_reason="",
+            legal_basis="; ".join(legal.with_mark(e.legal_basis, e.mark) for e in entries),
+            mark="",
+            source="; ".join(e.source for e in entries),
+            languages=(language,),
+            identifier="rex",
+            territory_file=None,
+            territory_codes=(),
+            beneficiaries_file=None,
+            beneficiaries=(),
+            threshold=None,
+            threshold_currency=None,
+            threshold_code=None,
+            rate_field=None,
+            threshold_reference="",
+            cumulation=(),
+            cumulation_note="",
+            rex_dates=False,
+            signature=False,
+            texts={language: texts},
+        )
+        out.append(replace(_template(scheme, language, texts), others=tuple(entries)))
+    return tuple(out)
+
+
+@cache
+def _all_templates() -> tuple[_Template, ...]:
+    """The statutory texts of the schemes, then the texts of other agreements."""
+    return _templates() + _other_templates()
+
+
 @cache
 def _distinctive() -> frozenset[str]:
     """Words that only some statutory texts of a language have ("Union", "Norway",
@@ -794,6 +922,15 @@ def _distinctive() -> frozenset[str]:
         keys = [{t.key for t in template.tokens} for template in _templates() if template.language == language]
         out |= set[str]().union(*keys) - keys[0].intersection(*keys[1:])
     return frozenset(out)
+
+
+@cache
+def _bracket_words() -> frozenset[str]:
+    """The words of every registration bracket of the texts ("number", "registered",
+    "customs", "reference", "no"…) and of the obsolete declaration's."""
+    words = {t.key for template in _all_templates() for t in template.tokens if t.bracket and not t.slot}
+    words.update(_key(w) for w in ("customs", "authorization", "authorisation", "autorisation", "autorizacion"))
+    return frozenset(words - {"(", ")"})
 
 
 def _eu() -> legal.Scheme:
@@ -1005,15 +1142,18 @@ def _sentence_end(text: str, start: int, limit: int, need_content: bool) -> int:
         elif char == "." and depth == 0:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
+            # The closing quote of a statement printed in quotes ends it too: '… is P."'.
+            following = text[i + 2] if i + 2 < len(text) else ""
+            quoted = after in "\"'" and (not following or following.isspace())
             if (
                 before != "."
                 and after != "."
                 and not (before.isdigit() and after.isdigit())
-                and (not after or after.isspace())
+                and (not after or after.isspace() or quoted)
             ):
                 return i
         elif char == "\n" and depth == 0 and seen:
-            line_start = text.rfind("\n", 0, i) + 1
+            line_start = text.rfind("\n", start, i) + 1
             before_line = text[max(line_start, start) : i].rstrip()
             next_line = text[i + 1 : i + 40].lstrip()
             continues = (
@@ -1054,10 +1194,10 @@ class _Profile:
 
 @cache
 def _profiles() -> tuple[_Profile, ...]:
-    """One profile per template of :func:`_templates`, in the same order."""
+    """One profile per template of :func:`_all_templates`, in the same order."""
     distinctive = _distinctive()
     out = []
-    for template in _templates():
+    for template in _all_templates():
         fixed = Counter(t.key for t in template.tokens if not t.slot)
         body = Counter(template.tokens[i].key for i in template.body)
         scored = tuple((key, count, 2 if key in distinctive else 1) for key, count in fixed.items())
@@ -1080,7 +1220,7 @@ class _Work:
 
     def __init__(self) -> None:
         self.alignments = 0
-        self.hopeless: set[tuple[str, ...]] = set()  # windows whose words cannot make a statement
+        self.hopeless: set[tuple[bool | None, tuple[str, ...]]] = set()  # windows that cannot make a statement
 
     def align(self, template: _Template, tokens: list[_Tok]) -> _Alignment:
         self.alignments += 1
@@ -1089,23 +1229,25 @@ class _Work:
         return _align(template, tokens)
 
 
-def _best(tokens: list[_Tok], work: _Work) -> _Alignment | None:
+def _best(tokens: list[_Tok], work: _Work, others: bool | None = None) -> _Alignment | None:
     """The alignment of ``tokens`` with the highest score, the first template winning a tie —
-    as ``max(_align(t, tokens) for t in _templates())``, but a template is aligned only when
-    the words of ``tokens`` could give it a winning score. None when no template could match
-    the words a statement needs (most windows of an invoice's text): then nothing is aligned."""
-    templates, profiles = _templates(), _profiles()
+    as ``max(_align(t, tokens) for t in templates)``, but a template is aligned only when the
+    words of ``tokens`` could give it a winning score. The templates: all (``others`` None),
+    the schemes' (False) or the other agreements' (True). None when no template could match the
+    words a statement needs (most windows of an invoice's text): then nothing is aligned."""
+    templates, profiles = _all_templates(), _profiles()
+    indices = [i for i, t in enumerate(templates) if others is None or bool(t.others) == others]
     keys = tuple(t.key for t in tokens)
-    if keys in work.hopeless:
+    if (others, keys) in work.hopeless:
         return None
     counts = Counter(keys)
-    if all(sum(min(counts[key], n) for key, n in p.body) < p.needed for p in profiles):
-        work.hopeless.add(keys)
+    if all(sum(min(counts[key], n) for key, n in profiles[i].body) < profiles[i].needed for i in indices):
+        work.hopeless.add((others, keys))
         return None
-    bounds = [sum(weight * min(counts[key], n) for key, n, weight in p.scored) for p in profiles]
+    bounds = {i: sum(weight * min(counts[key], n) for key, n, weight in profiles[i].scored) for i in indices}
     best: _Alignment | None = None
     best_index = 0
-    for index in sorted(range(len(templates)), key=lambda i: (-bounds[i], i)):
+    for index in sorted(indices, key=lambda i: (-bounds[i], i)):
         # (bound, -index) only decreases along this order: nothing further on can win.
         if best is not None and (bounds[index], -index) <= (best.score, -best_index):
             break
@@ -1130,10 +1272,33 @@ def _candidate(doc: _Document, tokens: list[_Tok], first: int, stop: int, work: 
     limit = min(limit, window[b_index].end + 400)
     end = _sentence_end(doc.text, window[b_index].end, limit, need_content)
     cut = [t for t in window if t.start < end]
-    best = _best(cut, work)
-    if best is None or best.matched_body < _needed(best.template):
+    best = _identify(cut, work)
+    if best is None:
         return None
     return _Candidate(best, cut[0].start, end, first, first + len(cut))
+
+
+def _identify(tokens: list[_Tok], work: _Work) -> _Alignment | None:
+    """Whose statement ``tokens`` are: the best text of the schemes, unless a known text of
+    another agreement matches more of the words that tell the two apart ("Exporter Reference
+    No" against "Number of Registered Exporter … according to rules of origin"). A tie goes to
+    the scheme, so a scheme added to the data with an agreement's wording is linted as such.
+    Either must match the words a statement needs."""
+
+    def statement(alignment: _Alignment | None) -> _Alignment | None:
+        return alignment if alignment is not None and alignment.matched_body >= _needed(alignment.template) else None
+
+    scheme = statement(_best(tokens, work, others=False))
+    other = statement(_best(tokens, work, others=True)) if _other_templates() else None
+    if other is None or scheme is None:
+        return scheme or other
+    return other if _telling(other, scheme.template) > _telling(scheme, other.template) else scheme
+
+
+def _telling(alignment: _Alignment, rival: _Template) -> int:
+    """Words of ``alignment``'s text found in the document that ``rival``'s text lacks."""
+    keys = {t.key for t in rival.tokens}
+    return sum(1 for i in alignment.matched if alignment.template.tokens[i].key not in keys)
 
 
 @cache
@@ -1141,7 +1306,7 @@ def _grams() -> frozenset[tuple[str, ...]]:
     """Runs of four fixed statutory words (outside blanks and brackets) of every text."""
     return frozenset(
         tuple(t.tokens[i + k].key for k in range(4))
-        for t in _templates()
+        for t in _all_templates()
         for i in range(len(t.tokens) - 3)
         if not any(t.tokens[i + k].slot or t.tokens[i + k].bracket for k in range(4))
     )
@@ -1150,7 +1315,7 @@ def _grams() -> frozenset[tuple[str, ...]]:
 def _find(doc: _Document, tokens: list[_Tok]) -> list[_Candidate]:
     """The statements of the document, in order. Raises _WorkLimit beyond lint's limit."""
     work = _Work()
-    openings = {(t.tokens[0].key, t.tokens[1].key) for t in _templates()}
+    openings = {(t.tokens[0].key, t.tokens[1].key) for t in _all_templates()}
     starts = [j for j in range(len(tokens) - 1) if (tokens[j].key, tokens[j + 1].key) in openings]
     # Another statement's opening bounds a candidate only where a sentence or line starts
     # (not "[name of the exporter]", not "(Name and signature of the exporter)").
@@ -1380,7 +1545,7 @@ def _lint_document(
 ) -> LintReport:
     footnotes = [(m.start(), m.end()) for m in _FOOTNOTE.finditer(doc.text)]
     masked = _FOOTNOTE.sub(lambda m: " " * len(m.group()), doc.text)
-    tokens = _tokens(doc.text, footnotes)
+    tokens = _without_name_brackets(_tokens(doc.text, footnotes))
     statements: list[LintedStatement] = []
     findings: list[Finding] = []
     try:
@@ -1428,6 +1593,8 @@ def _check(checker: _Checker, number: int, footnotes: Sequence[tuple[int, int]])
     start, end = candidate.start, candidate.end
     text = " ".join(doc.text[start : end + 1 if doc.text[end : end + 1] == "." else end].split())
     blanks = {slot: checker.blank(slot) for slot in _BLANKS}
+    if template.others:
+        return _other_statement(checker, number, text, blanks)
     obsolete = _OBSOLETE.search(checker.masked, start, end)
     identifier: str | None = None
     if obsolete is not None and not _REX_WORDING.search(checker.masked, start, end):
@@ -1483,9 +1650,67 @@ def _check(checker: _Checker, number: int, footnotes: Sequence[tuple[int, int]])
         exporter=blanks["exporter"].replace(identifier or "\x00", "").strip(" ,;") or None,
         identifier=identifier or blanks["rex"] or None,
         country=blanks["country"] or None,
-        criterion=blanks["criterion"] or None,
+        criterion=blanks["criterion"].rstrip(" .\"'") or None,
         findings=tuple(checker.findings),
     )
+
+
+def _other_statement(checker: _Checker, number: int, text: str, blanks: dict[str, str]) -> LintedStatement:
+    """LINT-OTHER-SCHEME: the statement of another agreement, named with the words that
+    identify it; its wording is not compared. A number in its bracket that tries to be a REX
+    number ("LKRREG…") is still checked as one."""
+    template, candidate = checker.template, checker.candidate
+    names = ", ".join(e.short_name or e.agreement for e in template.others)
+    schemes = ", ".join(s.id for s in legal.schemes().values() if s.enabled)
+    checker.add(
+        "LINT-OTHER-SCHEME",
+        candidate.start,
+        _(
+            'this is the statement on origin of another agreement ({agreements}), recognised by "{words}"; '
+            "rexdecl checks the statements of {schemes} only, so its wording is not compared. Check it "
+            "against that agreement's text; for a claim under one of those schemes, print that "
+            "scheme's statement instead."
+        ).format(agreements=names, words=_identifying_words(checker.alignment), schemes=schemes),
+    )
+    identifier = blanks["rex"]
+    span = checker.span("rex")
+    if identifier and span is not None:
+        loose = _REX_LOOSE.search(identifier)
+        if loose is not None:
+            _rex_format(checker, loose.group().strip(" .-"), span[0])
+        elif re.match(r"[A-Za-z]{2}R[A-Za-z]", identifier):  # "LKRREG…": a REX number misspelt
+            _rex_format(checker, identifier.split()[0].strip(" .,;"), span[0])
+    return LintedStatement(
+        index=number,
+        scheme=OTHER_SCHEME,
+        language=template.language,
+        text=text,
+        location=Location(checker.source, part=checker.doc.where(candidate.start)),
+        identifier=identifier or None,
+        country=blanks["country"] or None,
+        findings=tuple(checker.findings),
+        agreement=names,
+    )
+
+
+def _identifying_words(alignment: _Alignment) -> str:
+    """The words of an agreement's text found in the document that no scheme text of its
+    language has, each with the word either side ("Exporter Reference No")."""
+    template = alignment.template
+    scheme_keys = {t.key for s in _templates() if s.language == template.language for t in s.tokens}
+    found = sorted(alignment.matched)
+    telling = [i for i in found if template.tokens[i].key not in scheme_keys]
+    if not telling:  # every word is in some scheme text: the text as a whole identifies it
+        return template.display
+    phrases: list[tuple[int, int]] = []
+    for i in telling:
+        low = i - 1 if i - 1 in alignment.matched and template.tokens[i - 1].text not in "()" else i
+        high = i + 2 if i + 1 in alignment.matched and template.tokens[i + 1].text not in "()" else i + 1
+        if phrases and low <= phrases[-1][1]:
+            phrases[-1] = (phrases[-1][0], high)
+        else:
+            phrases.append((low, high))
+    return '", "'.join(template.words(low, high) for low, high in phrases)
 
 
 def _filled(texts: legal.SchemeText) -> str:
@@ -1812,7 +2037,7 @@ def _criterion(checker: _Checker, value: str) -> None:
         return
     template = checker.template
     position = span[0]
-    value = value.rstrip(" .").strip("\"' ")
+    value = value.rstrip(" .\"'").lstrip("\"' ")  # '… is P."': the statement printed in quotes
     index = template.slot_index("criterion") or 0
     intro = template.words(index - 4, index)
     missing = _("write P, W followed by the 4-digit HS heading (e.g. W 6214), or the cumulation mention")
@@ -1915,7 +2140,9 @@ def format_text(report: LintReport, colour: bool = False) -> str:
             + _("{index}. {where}: {scheme}, {language} — {state}").format(
                 index=statement.index,
                 where=statement.location.part or "",
-                scheme=statement.scheme,
+                scheme=_("another agreement ({agreements})").format(agreements=statement.agreement)
+                if statement.agreement
+                else statement.scheme,
                 language=statement.language,
                 state=state,
             )
