@@ -13,11 +13,19 @@ How it works, in order:
    page and line it came from, so a finding can say where it is.
 2. Statements start where a statutory text starts ("The exporter", "L'exportateur",
    "El exportador"), or, when those words were changed, at the paragraph holding a
-   distinctive run of statutory words. Each candidate is aligned with every statutory text
-   (difflib on word tokens, the blanks as wildcards); the best alignment names the scheme
-   and language. The statement ends at the end of the sentence that carries the criterion.
+   distinctive run of statutory words. Each candidate is aligned with the statutory texts
+   (difflib on word tokens, the blanks as wildcards) that its words could match best; the
+   best alignment names the scheme and language. The known statements of other agreements
+   (``data/other-statements.toml``) take part too: one that matches more of the words telling
+   it apart from the best scheme text is named (LINT-OTHER-SCHEME), never checked. The
+   statement ends at the end of the sentence that carries the criterion.
 3. The alignment gives the wording diff (missing / added / changed words) and the text of
    each blank (exporter, REX bracket, country, criterion), which are then checked.
+
+The cost is bounded by the input whatever it holds (``rexdecl.limits``): a regular file of
+limited size; for a PDF, pages, content-stream tokens and characters counted while pypdf
+extracts the text; the characters of the text; the passages aligned. Each limit reached is
+unusable input (exit 2) naming the file, the part and the limit.
 """
 
 from __future__ import annotations
@@ -350,8 +358,8 @@ def read_pdf_text(data: bytes, source: str) -> list[str]:
     needs a password, a damaged one and one beyond the limits of :mod:`rexdecl.limits` raise
     :class:`UnreadableInput` naming the file, the part (the page) and the limit. pypdf's
     warnings about a damaged file go into the message, not to the terminal. The cost is bounded
-    by the limits whatever the file holds: pages, content-stream operations (forms included),
-    characters of text, and pypdf's own limits on decompressed streams and parsing.
+    by the limits whatever the file holds: pages, content-stream operators and operands (forms
+    included), characters of text, and pypdf's own limits on decompressed streams.
     """
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
@@ -585,8 +593,8 @@ class _PdfNotes(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if len(self.messages) < 100:
-            self.messages.append(record.getMessage())
+        if len(self.messages) < 1_000:  # a hostile file can make pypdf warn without end
+            self.messages.append(record.getMessage()[:300])
 
 
 # --- normalising the text -------------------------------------------------------------------
