@@ -21,7 +21,7 @@ as one of:
     CRASH       any other exception: a bug (rexdecl would exit 3)
 
 The same seed gives the same cases. Exit status 1 when any case crashed or hung. The test
-suite runs a short version (tests/test_lint_limits.py); CI runs ``--cases 300``.
+suite runs a short version (tests/test_lint_limits.py); ``--cases 300`` takes seconds, for CI.
 """
 
 from __future__ import annotations
