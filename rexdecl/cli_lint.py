@@ -2,7 +2,8 @@
 against the statutory wording.
 
 Exit statuses: 0 every statement found is exact, 1 deviations found (or no statement at all),
-2 the file cannot be read. Wired into the command tree through ``rexdecl.cli._EXTENSIONS``.
+2 the file cannot be read or is beyond lint's limits (rexdecl/limits.py). Wired into the
+command tree through ``rexdecl.cli._EXTENSIONS``.
 """
 
 from __future__ import annotations

@@ -13,29 +13,44 @@ How it works, in order:
    page and line it came from, so a finding can say where it is.
 2. Statements start where a statutory text starts ("The exporter", "L'exportateur",
    "El exportador"), or, when those words were changed, at the paragraph holding a
-   distinctive run of statutory words. Each candidate is aligned with every statutory text
-   (difflib on word tokens, the blanks as wildcards); the best alignment names the scheme
-   and language. The statement ends at the end of the sentence that carries the criterion.
+   distinctive run of statutory words. Each candidate is aligned with the statutory texts
+   (difflib on word tokens, the blanks as wildcards) that its words could match best; the
+   best alignment names the scheme and language. The known statements of other agreements
+   (``data/other-statements.toml``) take part too: one that matches more of the words telling
+   it apart from the best scheme text is named (LINT-OTHER-SCHEME), never checked. The
+   statement ends at the end of the sentence that carries the criterion.
 3. The alignment gives the wording diff (missing / added / changed words) and the text of
    each blank (exporter, REX bracket, country, criterion), which are then checked.
+
+The cost is bounded by the input whatever it holds (``rexdecl.limits``): a regular file of
+limited size; for a PDF, pages, content-stream tokens and characters counted while pypdf
+extracts the text; the characters of the text; the passages aligned. Each limit reached is
+unusable input (exit 2) naming the file, the part and the limit.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import html
 import io
 import json
 import logging
+import os
 import re
+import stat
+import tomllib
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from rexdecl import legal
+from rexdecl import legal, limits
 from rexdecl.criteria import parse_criterion
 from rexdecl.errors import EXIT_FINDINGS, EXIT_OK, Problem, UnreadableInput
 from rexdecl.i18n import N_, _, ngettext
@@ -44,6 +59,7 @@ from rexdecl.model import Finding, Location, Severity
 log = logging.getLogger("rexdecl")
 
 OBSOLETE_SCHEME = "obsolete-invoice-declaration"
+OTHER_SCHEME = "other-agreement"  # a statement of an agreement of data/other-statements.toml
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 REX_PATTERN = re.compile(r"[A-Z]{2}REX[A-Z0-9]{1,30}")  # rules.md REX-FORMAT
 
@@ -64,6 +80,7 @@ class LintedStatement:
     country: str | None = None
     criterion: str | None = None
     findings: tuple[Finding, ...] = ()
+    agreement: str | None = None  # OTHER_SCHEME: the agreement(s) whose text it is
 
     @property
     def exact(self) -> bool:
@@ -80,6 +97,7 @@ class LintedStatement:
             "identifier": self.identifier,
             "country": self.country,
             "criterion": self.criterion,
+            "agreement": self.agreement,
             "exact": self.exact,
         }
 
@@ -126,24 +144,13 @@ class LintReport:
 def lint_file(path: str | Path) -> LintReport:
     """Lint the statement(s) on origin in a PDF or a text file (.txt, .md, .html read as text).
 
-    Raises :class:`UnreadableInput` when the file is missing, damaged or neither PDF nor text.
+    Raises :class:`UnreadableInput` when the file is missing, damaged, neither PDF nor text, not a
+    regular file, or beyond one of the limits of :mod:`rexdecl.limits` (the message names the
+    file, the part and the limit).
     """
     source = str(path)
     file = Path(path)
-
-    def unreadable(message: str) -> UnreadableInput:
-        return UnreadableInput([Problem(Location(source), message)])
-
-    if not file.exists():
-        raise unreadable(_("file not found; expected a PDF or a text file (.txt, .md, .html)"))
-    if file.is_dir():
-        raise unreadable(_("found a folder; expected a PDF or a text file (.txt, .md, .html)"))
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise unreadable(
-            _("cannot be read ({error}); expected a readable PDF or text file").format(error=error.strerror or error)
-        ) from None
+    data = _read_input(file, source)
     suffix = file.suffix.lower()
     if data.lstrip()[:5] == b"%PDF-":
         return _lint_pdf(data, source)
@@ -152,24 +159,108 @@ def lint_file(path: str | Path) -> LintReport:
         found = (
             _("an empty file") if not data else _("no PDF header (the file starts with {start!r})").format(start=start)
         )
-        raise unreadable(_("found {found}; expected a PDF starting with %PDF-").format(found=found))
-    text = _decode_text(data, unreadable)
+        raise _unreadable(source, _("found {found}; expected a PDF starting with %PDF-").format(found=found))
+    text = _decode_text(data, source)
     if not text.strip():
-        raise unreadable(_("found an empty file; expected a PDF or a text file (.txt, .md, .html)"))
+        raise _unreadable(source, _("found an empty file; expected a PDF or a text file (.txt, .md, .html)"))
     if suffix in (".html", ".htm"):
         text = _html_as_text(text)
     elif suffix in (".md", ".markdown"):
         text = _MD_QUOTE.sub("", text)
+    if len(text) > limits.MAX_LINT_TEXT:
+        raise _over_limit(
+            source,
+            None,
+            _("the text is {found:,} characters long, more than lint's limit of {limit:,} characters").format(
+                found=len(text), limit=limits.MAX_LINT_TEXT
+            ),
+        )
     return lint_text(text, source)
 
 
-def _decode_text(data: bytes, unreadable: Any) -> str:
+def _unreadable(source: str, message: str, part: str | None = None, hint: str | None = None) -> UnreadableInput:
+    return UnreadableInput([Problem(Location(source, part=part), message)], hint=hint)
+
+
+def _over_limit(source: str, part: str | None, found: str) -> UnreadableInput:
+    """A refusal by one of lint's limits (``found`` names the limit), and what to do."""
+    return _unreadable(
+        source,
+        _("{found}; expected the documents of one shipment").format(found=found),
+        part,
+        hint=_("lint only the pages that hold the statement on origin (print them to a new PDF), or a text copy"),
+    )
+
+
+_FILE_KINDS = {
+    stat.S_IFIFO: N_("a named pipe (FIFO)"),
+    stat.S_IFCHR: N_("a character device"),
+    stat.S_IFBLK: N_("a block device"),
+    stat.S_IFSOCK: N_("a socket"),
+}
+
+
+def _read_input(file: Path, source: str) -> bytes:
+    """The bytes of a regular file of at most ``MAX_LINT_BYTES``. The file is opened without
+    blocking and checked on the open handle, so a FIFO or a device is refused, never read."""
+    expected = _("expected a PDF or a text file (.txt, .md, .html)")
+    try:
+        handle = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise _unreadable(source, _("file not found; {expected}").format(expected=expected)) from None
+    except IsADirectoryError:
+        raise _unreadable(source, _("found a folder; {expected}").format(expected=expected)) from None
+    except OSError as error:
+        raise _unreadable(
+            source,
+            _("cannot be read ({error}); expected a readable PDF or text file").format(error=error.strerror or error),
+        ) from None
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise _unreadable(source, _("found a folder; {expected}").format(expected=expected))
+        if not stat.S_ISREG(info.st_mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), N_("a special file"))
+            raise _unreadable(
+                source, _("found {kind}, not a regular file; {expected}").format(kind=_(kind), expected=expected)
+            )
+        limit = limits.MAX_LINT_BYTES
+        if info.st_size > limit:
+            raise _over_limit(
+                source,
+                None,
+                _("the file is {size}, more than lint's limit of {limit}").format(
+                    size=_megabytes(info.st_size), limit=_megabytes(limit)
+                ),
+            )
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    except OSError as error:
+        raise _unreadable(
+            source,
+            _("cannot be read ({error}); expected a readable PDF or text file").format(error=error.strerror or error),
+        ) from None
+    finally:
+        os.close(handle)
+    if len(data) > limit:  # it grew while being read
+        raise _over_limit(
+            source, None, _("the file is larger than lint's limit of {limit}").format(limit=_megabytes(limit))
+        )
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return _("{size} MB").format(size=f"{size / (1024 * 1024):.1f}".removesuffix(".0"))
+
+
+def _decode_text(data: bytes, source: str) -> str:
     if data.startswith(b"PK\x03\x04"):
-        raise unreadable(
+        raise _unreadable(
+            source,
             _(
                 "found a ZIP container (a .docx or .xlsx?); expected a PDF or a text "
                 "file (.txt, .md, .html): save the document as PDF"
-            )
+            ),
         )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:  # Windows "Unicode" text (UTF-16 with its byte-order mark)
@@ -177,83 +268,51 @@ def _decode_text(data: bytes, unreadable: Any) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:8192]:
-        raise unreadable(_("found binary data; expected a PDF or a text file (.txt, .md, .html)"))
+        raise _unreadable(source, _("found binary data; expected a PDF or a text file (.txt, .md, .html)"))
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise unreadable(
-        _("found bytes that are neither UTF-8 nor Windows-1252 text; expected a PDF or a text file in UTF-8")
+    raise _unreadable(
+        source, _("found bytes that are neither UTF-8 nor Windows-1252 text; expected a PDF or a text file in UTF-8")
     )
 
 
 _MD_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE)  # Markdown quote markers, each line
-_BLOCK_TAGS = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_BLOCK_OPENING = re.compile(r"<\s*(script|style)\b", re.IGNORECASE)
+# A tag ends at the first ">" and never spans another "<": each "<" is looked at once, so a
+# file of nothing but "<" costs linear time (with "<[^>]*>" it was quadratic).
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def _html_as_text(text: str) -> str:
-    """Tags removed (line numbers kept: a tag's own line breaks stay), entities decoded."""
+    """Tags, scripts and styles removed (line numbers kept: a tag's own line breaks stay),
+    entities decoded. Linear in the length of the text, whatever it holds."""
 
-    def keep_lines(match: re.Match[str]) -> str:
-        return "\n" * match.group().count("\n") or " "
+    def keep_lines(part: str) -> str:
+        return "\n" * part.count("\n") or " "
 
-    return html.unescape(_TAG.sub(keep_lines, _BLOCK_TAGS.sub(keep_lines, text)))
+    kept: list[str] = []
+    at = 0
+    unclosed: set[str] = set()  # no closing tag of this name after some point: none after any later one
+    for opening in _BLOCK_OPENING.finditer(text):
+        name = opening.group(1).lower()
+        if opening.start() < at or name in unclosed:
+            continue
+        closing = re.compile(rf"<\s*/\s*{name}\s*>", re.IGNORECASE).search(text, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            continue
+        kept.append(text[at : opening.start()])
+        kept.append(keep_lines(text[opening.start() : closing.end()]))
+        at = closing.end()
+    kept.append(text[at:])
+    return html.unescape(_TAG.sub(lambda match: keep_lines(match.group()), "".join(kept)))
 
 
 def _lint_pdf(data: bytes, source: str) -> LintReport:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    notes = _PdfNotes()
-    pdf_log = logging.getLogger("pypdf")
-    pdf_log.addHandler(notes)
-    propagate, pdf_log.propagate = pdf_log.propagate, False
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableInput(
-                [
-                    Problem(
-                        Location(source),
-                        _("found an encrypted PDF that needs a password; expected a PDF that can be read"),
-                    )
-                ]
-            )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableInput:
-        raise
-    # pypdf reports damaged files through many exception types, not one family.
-    except (
-        PyPdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        IndexError,
-        AttributeError,
-        AssertionError,
-        OSError,
-        RecursionError,
-        ZeroDivisionError,
-    ) as error:
-        detail = "; ".join([str(error)[:160], *notes.messages[:3]])
-        raise UnreadableInput(
-            [
-                Problem(
-                    Location(source),
-                    _("found a damaged PDF ({kind}: {detail}); expected a PDF that can be read").format(
-                        kind=type(error).__name__, detail=detail
-                    ),
-                )
-            ],
-            hint=_("ask the sender for the file again, or for the document as text"),
-        ) from None
-    finally:
-        pdf_log.removeHandler(notes)
-        pdf_log.propagate = propagate
-    for message in notes.messages:
-        log.debug("%s: pypdf: %s", source, message)
+    pages = read_pdf_text(data, source)
     if not any(page.strip() for page in pages):
         finding = Finding(
             "LINT-NO-STATEMENT",
@@ -281,6 +340,250 @@ def _lint_pdf(data: bytes, source: str) -> LintReport:
     return _lint_document(_Document(lines, paged=True), source, pages=len(pages), empty_pages=empty)
 
 
+def lint_text(text: str, source: str) -> LintReport:
+    """Lint the statement(s) on origin in ``text``; findings name lines of ``source``."""
+    lines = [_Line(None, number, line) for number, line in enumerate(text.splitlines(), 1)]
+    return _lint_document(_Document(lines, paged=False), source)
+
+
+# --- reading PDFs ---------------------------------------------------------------------------
+# The one place where lint opens a PDF (pypdf). Kept apart so that it can be shared with the
+# other command that reads PDFs made elsewhere.
+
+
+def read_pdf_text(data: bytes, source: str) -> list[str]:
+    """The text of each page of the PDF ``data`` (pypdf's extraction), for ``source``.
+
+    A PDF encrypted without a user password (permissions only, RC4 or AES) is opened; one that
+    needs a password, a damaged one and one beyond the limits of :mod:`rexdecl.limits` raise
+    :class:`UnreadableInput` naming the file, the part (the page) and the limit. pypdf's
+    warnings about a damaged file go into the message, not to the terminal. The cost is bounded
+    by the limits whatever the file holds: pages, content-stream operators and operands (forms
+    included), characters of text, and pypdf's own limits on decompressed streams.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
+
+    notes = _PdfNotes()
+    budget = _PdfBudget(notes)
+    pages: list[str] = []
+    try:
+        with _pypdf_log(notes), _pypdf_limits(tokens=limits.MAX_LINT_PDF_TOKENS):
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                _decrypt(reader, source)
+            count = len(reader.pages)
+            if count > limits.MAX_LINT_PAGES:
+                raise _over_limit(
+                    source,
+                    None,
+                    _("the PDF has {found:,} pages, more than lint's limit of {limit:,} pages").format(
+                        found=count, limit=limits.MAX_LINT_PAGES
+                    ),
+                )
+            characters = 0
+            for number, page in enumerate(reader.pages, 1):
+                budget.start(number)
+                # pypdf parses a whole content stream before its first operation is visited:
+                # its parser gets what is left of the budget, so parsing is bounded too.
+                with _pypdf_limits(tokens=budget.left()):
+                    text = page.extract_text(visitor_operand_before=budget.operation, visitor_text=budget.text) or ""
+                budget.check()
+                characters += len(text)
+                if characters > limits.MAX_LINT_TEXT:
+                    raise _PdfLimit(
+                        number,
+                        _(
+                            "the text of pages 1 to {page} is {found:,} characters long, more than lint's "
+                            "limit of {limit:,} characters for a document"
+                        ).format(page=number, found=characters, limit=limits.MAX_LINT_TEXT),
+                    )
+                pages.append(text)
+    except UnreadableInput:
+        raise
+    except _PdfLimit as over:
+        raise _over_limit(source, _("page {n}").format(n=over.page), str(over)) from None
+    except DependencyError as error:  # AES without its library; a filter that needs a program
+        raise _unreadable(
+            source,
+            _(
+                "found a PDF that needs a component which is not installed to be read ({detail}); "
+                "expected a PDF that can be read"
+            ).format(detail=str(error)[:160]),
+            _("page {n}").format(n=budget.page) if budget.page else None,
+            hint=_("reinstall rexdecl with its dependencies, or ask the sender for the document as text"),
+        ) from None
+    except LimitReachedError as error:
+        part = _("page {n}").format(n=budget.page) if budget.page else None
+        if budget.page and "number of tokens" in str(error):  # the parser stopped at what was left
+            raise _over_limit(source, part, budget.message()) from None
+        raise _unreadable(
+            source,
+            _("a part of the PDF is beyond the PDF reader's safety limits ({detail}); expected an ordinary PDF").format(
+                detail=str(error)[:160]
+            ),
+            part,
+            hint=_("ask the sender for the file again, or for the document as text"),
+        ) from None
+    # pypdf reports damaged files through many exception types, not one family.
+    except (
+        PyPdfError,
+        ValueError,
+        LookupError,
+        TypeError,
+        AttributeError,
+        AssertionError,
+        OSError,
+        RecursionError,
+        ArithmeticError,
+        NotImplementedError,
+    ) as error:
+        detail = "; ".join([str(error)[:160], *notes.messages[:3]])
+        raise _unreadable(
+            source,
+            _("found a damaged PDF ({kind}: {detail}); expected a PDF that can be read").format(
+                kind=type(error).__name__, detail=detail
+            ),
+            _("page {n}").format(n=budget.page) if budget.page else None,
+            hint=_("ask the sender for the file again, or for the document as text"),
+        ) from None
+    for message in notes.messages:
+        log.debug("%s: pypdf: %s", source, message)
+    return pages
+
+
+def _decrypt(reader: Any, source: str) -> None:
+    """Open an encrypted PDF with the empty user password (the common permissions-only
+    encryption); a PDF that needs a password is refused."""
+    try:
+        opened = reader.decrypt("")
+    except NotImplementedError as error:
+        raise _unreadable(
+            source,
+            _(
+                "found a PDF encrypted with a method the PDF reader does not support ({detail}); expected a PDF that can be read"
+            ).format(detail=str(error)[:160]),
+            hint=_("ask the sender for the PDF without encryption, or for the document as text"),
+        ) from None
+    if not opened:
+        raise _unreadable(
+            source,
+            _("found an encrypted PDF that needs a password; expected a PDF that can be read"),
+            hint=_("ask the sender for the PDF without a password, or for the document as text"),
+        )
+
+
+class _PdfLimit(Exception):
+    """A limit reached while pypdf extracts a page's text (raised from its visitors)."""
+
+    def __init__(self, page: int, message: str) -> None:
+        super().__init__(message)
+        self.page = page
+
+
+class _PdfBudget:
+    """Counts the content-stream tokens (operators and operands, forms included) and the
+    characters of text pypdf meets while extracting text, and stops it at the limits. pypdf
+    swallows (and logs) an exception raised inside a form XObject: the next operation, or the
+    end of the page, raises it again."""
+
+    def __init__(self, notes: _PdfNotes) -> None:
+        self.tokens = 0
+        self.page = 0
+        self.characters = 0  # of the current page
+        self.over: _PdfLimit | None = None
+        self.notes = notes
+        self.seen = 0  # pypdf's warnings already looked at
+
+    def start(self, page: int) -> None:
+        self.page, self.characters = page, 0
+
+    def left(self) -> int:
+        return max(1, limits.MAX_LINT_PDF_TOKENS - self.tokens)
+
+    def message(self) -> str:
+        return _(
+            "the content up to page {page} holds more drawing operations than lint's limit of {limit:,} "
+            "operators and operands for a document"
+        ).format(page=self.page, limit=limits.MAX_LINT_PDF_TOKENS)
+
+    def operation(self, _operator: Any, operands: Any, _cm: Any, _tm: Any) -> None:
+        self.tokens += 1
+        if isinstance(operands, list):
+            self.tokens += len(operands) + sum(len(o) for o in operands if isinstance(o, list))
+        if self.over is None and self.tokens > limits.MAX_LINT_PDF_TOKENS:
+            self.over = _PdfLimit(self.page, self.message())
+        self.check()
+
+    def text(self, text: Any, _cm: Any, _tm: Any, _font: Any, _size: Any) -> None:
+        self.characters += len(text) if isinstance(text, str) else 0
+        if self.over is None and self.characters > limits.MAX_LINT_PAGE_TEXT:
+            self.over = _PdfLimit(
+                self.page,
+                _("the text of the page is longer than lint's limit of {limit:,} characters a page").format(
+                    limit=limits.MAX_LINT_PAGE_TEXT
+                ),
+            )
+        self.check()
+
+    def check(self) -> None:
+        # A form whose parsing reached the budget, or too many forms on a page: pypdf skips
+        # their text with a warning. A limit all the same, never text silently left out.
+        for note in self.notes.messages[self.seen :]:
+            if self.over is None and "maximum number of tokens" in note:
+                self.over = _PdfLimit(self.page, self.message())
+            elif self.over is None and "form XObject invocations" in note:
+                self.over = _PdfLimit(
+                    self.page,
+                    _(
+                        "a part of the PDF is beyond the PDF reader's safety limits ({detail}); expected an ordinary PDF"
+                    ).format(detail=note[:160]),
+                )
+        self.seen = len(self.notes.messages)
+        if self.over is not None:
+            raise _PdfLimit(self.over.page, str(self.over))
+
+
+@contextmanager
+def _pypdf_limits(tokens: int) -> Iterator[None]:
+    """pypdf's own limits, lowered for lint where they are larger than any invoice needs, and
+    at most ``tokens`` parsed in one content stream. Older pypdf releases without
+    ``apply_configuration`` keep their built-in defaults."""
+    import pypdf
+
+    apply = getattr(pypdf, "apply_configuration", None)
+    current = getattr(pypdf, "get_configuration", lambda: None)()
+    if apply is None or current is None:
+        yield
+        return
+    size = limits.MAX_LINT_PDF_STREAM_BYTES
+    wanted = {
+        "zlib_maximum_output_length": size,
+        "lzw_maximum_output_length": size,
+        "run_length_maximum_output_length": size,
+        "array_based_stream_maximum_output_length": size,
+        "brotli_maximum_output_length": size,
+        "jbig2_maximum_output_length": size,
+        "image_maximum_buffer_size": size,
+        "stream_parsing_work_maximum_count": tokens,
+    }
+    overwrites = {name: value for name, value in wanted.items() if min(value, getattr(current, name, 0)) == value}
+    with apply(**overwrites):
+        yield
+
+
+@contextmanager
+def _pypdf_log(notes: logging.Handler) -> Iterator[None]:
+    pdf_log = logging.getLogger("pypdf")
+    pdf_log.addHandler(notes)
+    propagate, pdf_log.propagate = pdf_log.propagate, False
+    try:
+        yield
+    finally:
+        pdf_log.removeHandler(notes)
+        pdf_log.propagate = propagate
+
+
 class _PdfNotes(logging.Handler):
     """pypdf's own warnings about a damaged file, kept for the error message rather than
     printed by logging's last-resort handler."""
@@ -290,13 +593,8 @@ class _PdfNotes(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def lint_text(text: str, source: str) -> LintReport:
-    """Lint the statement(s) on origin in ``text``; findings name lines of ``source``."""
-    lines = [_Line(None, number, line) for number, line in enumerate(text.splitlines(), 1)]
-    return _lint_document(_Document(lines, paged=False), source)
+        if len(self.messages) < 1_000:  # a hostile file can make pypdf warn without end
+            self.messages.append(record.getMessage()[:300])
 
 
 # --- normalising the text -------------------------------------------------------------------
@@ -408,8 +706,7 @@ def _key(word: str) -> str:
     return _SPELLING.get(key, key)
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple: a document has up to a million of them
     start: int
     end: int
     text: str
@@ -417,12 +714,45 @@ class _Tok:
 
 
 def _tokens(text: str, hidden: Sequence[tuple[int, int]]) -> list[_Tok]:
-    out = []
+    """The words of ``text`` outside the ``hidden`` ranges (sorted, not overlapping)."""
+    out: list[_Tok] = []
+    append = out.append
+    keys: dict[str, str] = {}
+    new = tuple.__new__  # _Tok(...) without the Python frame of its __new__: up to a million calls
+    h, count = 0, len(hidden)
     for match in _TOKEN.finditer(text):
-        if any(lo <= match.start() < hi for lo, hi in hidden):
-            continue
-        out.append(_Tok(match.start(), match.end(), match.group(), _key(match.group())))
+        start = match.start()
+        if count:
+            while h < count and hidden[h][1] <= start:
+                h += 1
+            if h < count and hidden[h][0] <= start:
+                continue
+        word = match.group()
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = _key(word)
+        append(new(_Tok, (start, match.end(), word, key)))
     return out
+
+
+def _without_name_brackets(tokens: list[_Tok]) -> list[_Tok]:
+    """The tokens without the brackets of a name such as "ABC (PRIVATE) LIMITED" or "(PVT) LTD":
+    one to three words in brackets, no digit, none of the words of a registration bracket and
+    no REX. Kept, they would be read as the statement's registration bracket."""
+    words = _bracket_words()
+    dropped: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token.text != "(" or i + 2 >= len(tokens) or tokens[i + 1].text in "()[]":
+            continue
+        close = i + 2
+        while close < min(i + 5, len(tokens)) and tokens[close].text not in "()[]":
+            close += 1
+        if close >= len(tokens) or tokens[close].text != ")":
+            continue
+        inside = tokens[i + 1 : close]
+        if all(not any(c.isdigit() for c in t.text) and t.key not in words and "rex" not in t.key for t in inside):
+            dropped.update((i, close))
+    return [t for i, t in enumerate(tokens) if i not in dropped] if dropped else tokens
 
 
 # --- statutory texts as token templates -----------------------------------------------------
@@ -445,6 +775,8 @@ class _Template:
     texts: legal.SchemeText
     display: str  # the statutory text with every blank shown as "…"
     tokens: tuple[_TTok, ...]
+    # A text of other agreements (data/other-statements.toml): recognised, never checked.
+    others: tuple[OtherStatement, ...] = ()
 
     def slot_index(self, name: str) -> int | None:
         return next((i for i, t in enumerate(self.tokens) if t.slot == name), None)
@@ -517,6 +849,78 @@ def _templates() -> tuple[_Template, ...]:
     )
 
 
+@dataclass(frozen=True)
+class OtherStatement:
+    """A statement on origin of an agreement rexdecl does not check (other-statements.toml)."""
+
+    id: str
+    agreement: str
+    short_name: str
+    legal_basis: str
+    language: str
+    statement: str
+    rex_bracket: str
+    quoted: str
+    number: str
+    mark: str
+    source: str
+
+
+@cache
+def other_statements() -> tuple[OtherStatement, ...]:
+    """The known statements of other agreements, with source and evidence mark."""
+    raw = tomllib.loads(resources.files("rexdecl.data").joinpath("other-statements.toml").read_text(encoding="utf-8"))
+    names = [f.name for f in fields(OtherStatement)]
+    return tuple(OtherStatement(**{name: entry.get(name, "") for name in names}) for entry in raw.get("statement", ()))
+
+
+@cache
+def _other_templates() -> tuple[_Template, ...]:
+    """One template per distinct text of other-statements.toml: agreements sharing a wording
+    (EU–Japan EPA, EU–UK TCA) cannot be told apart, and are named together."""
+    groups: dict[tuple[str, str, str], list[OtherStatement]] = {}
+    for entry in other_statements():
+        groups.setdefault((entry.language, entry.statement, entry.rex_bracket), []).append(entry)
+    out = []
+    for (language, statement, bracket), entries in groups.items():
+        texts = legal.SchemeText(
+            statement=statement, rex_bracket=bracket, item="", items="", not_originating="", cumulation={}
+        )
+        scheme = legal.Scheme(
+            id=OTHER_SCHEME,
+            name="; ".join(e.agreement for e in entries),
+            enabled=True,
+            disabled_reason="",
+            legal_basis="; ".join(legal.with_mark(e.legal_basis, e.mark) for e in entries),
+            mark="",
+            source="; ".join(e.source for e in entries),
+            languages=(language,),
+            identifier="rex",
+            territory_file=None,
+            territory_codes=(),
+            beneficiaries_file=None,
+            beneficiaries=(),
+            threshold=None,
+            threshold_currency=None,
+            threshold_code=None,
+            rate_field=None,
+            threshold_reference="",
+            cumulation=(),
+            cumulation_note="",
+            rex_dates=False,
+            signature=False,
+            texts={language: texts},
+        )
+        out.append(replace(_template(scheme, language, texts), others=tuple(entries)))
+    return tuple(out)
+
+
+@cache
+def _all_templates() -> tuple[_Template, ...]:
+    """The statutory texts of the schemes, then the texts of other agreements."""
+    return _templates() + _other_templates()
+
+
 @cache
 def _distinctive() -> frozenset[str]:
     """Words that only some statutory texts of a language have ("Union", "Norway",
@@ -526,6 +930,15 @@ def _distinctive() -> frozenset[str]:
         keys = [{t.key for t in template.tokens} for template in _templates() if template.language == language]
         out |= set[str]().union(*keys) - keys[0].intersection(*keys[1:])
     return frozenset(out)
+
+
+@cache
+def _bracket_words() -> frozenset[str]:
+    """The words of every registration bracket of the texts ("number", "registered",
+    "customs", "reference", "no"…) and of the obsolete declaration's."""
+    words = {t.key for template in _all_templates() for t in template.tokens if t.bracket and not t.slot}
+    words.update(_key(w) for w in ("customs", "authorization", "authorisation", "autorisation", "autorizacion"))
+    return frozenset(words - {"(", ")"})
 
 
 def _eu() -> legal.Scheme:
@@ -737,15 +1150,18 @@ def _sentence_end(text: str, start: int, limit: int, need_content: bool) -> int:
         elif char == "." and depth == 0:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
+            # The closing quote of a statement printed in quotes ends it too: '… is P."'.
+            following = text[i + 2] if i + 2 < len(text) else ""
+            quoted = after in "\"'" and (not following or following.isspace())
             if (
                 before != "."
                 and after != "."
                 and not (before.isdigit() and after.isdigit())
-                and (not after or after.isspace())
+                and (not after or after.isspace() or quoted)
             ):
                 return i
         elif char == "\n" and depth == 0 and seen:
-            line_start = text.rfind("\n", 0, i) + 1
+            line_start = text.rfind("\n", start, i) + 1
             before_line = text[max(line_start, start) : i].rstrip()
             next_line = text[i + 1 : i + 40].lstrip()
             continues = (
@@ -769,13 +1185,91 @@ class _Candidate:
     last: int
 
 
-def _candidate(
-    doc: _Document, tokens: list[_Tok], first: int, stop: int, templates: Sequence[_Template]
-) -> _Candidate | None:
-    window = tokens[first : min(stop, first + _WINDOW)]
-    if not window:
+def _needed(template: _Template) -> int:
+    """Statutory words a candidate must match in order to be a statement, however badly copied:
+    about a third of the text's fixed words, at least 8."""
+    return max(8, len(template.body) * 3 // 10)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """The words of a template, counted: what its alignment with some words can score at most."""
+
+    scored: tuple[tuple[str, int, int], ...]  # key, occurrences, weight in the score (fixed words)
+    body: tuple[tuple[str, int], ...]  # key, occurrences (fixed words outside the bracket)
+    needed: int
+
+
+@cache
+def _profiles() -> tuple[_Profile, ...]:
+    """One profile per template of :func:`_all_templates`, in the same order."""
+    distinctive = _distinctive()
+    out = []
+    for template in _all_templates():
+        fixed = Counter(t.key for t in template.tokens if not t.slot)
+        body = Counter(template.tokens[i].key for i in template.body)
+        scored = tuple((key, count, 2 if key in distinctive else 1) for key, count in fixed.items())
+        out.append(_Profile(scored, tuple(body.items()), _needed(template)))
+    return tuple(out)
+
+
+class _WorkLimit(Exception):
+    """More passages compared with the statutory texts than lint's limit allows."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
+
+
+class _Work:
+    """The costly step of finding statements, counted: aligning a passage with a statutory text
+    (about a millisecond each). A real document needs a few per statement; a text made of
+    statutory phrases over and over would need hundreds of thousands."""
+
+    def __init__(self) -> None:
+        self.alignments = 0
+        self.hopeless: set[tuple[bool | None, tuple[str, ...]]] = set()  # windows that cannot make a statement
+
+    def align(self, template: _Template, tokens: list[_Tok]) -> _Alignment:
+        self.alignments += 1
+        if self.alignments > limits.MAX_LINT_ALIGNMENTS:
+            raise _WorkLimit(tokens[0].start if tokens else 0)
+        return _align(template, tokens)
+
+
+def _best(tokens: list[_Tok], work: _Work, others: bool | None = None) -> _Alignment | None:
+    """The alignment of ``tokens`` with the highest score, the first template winning a tie —
+    as ``max(_align(t, tokens) for t in templates)``, but a template is aligned only when the
+    words of ``tokens`` could give it a winning score. The templates: all (``others`` None),
+    the schemes' (False) or the other agreements' (True). None when no template could match the
+    words a statement needs (most windows of an invoice's text): then nothing is aligned."""
+    templates, profiles = _all_templates(), _profiles()
+    indices = [i for i, t in enumerate(templates) if others is None or bool(t.others) == others]
+    keys = tuple(t.key for t in tokens)
+    if (others, keys) in work.hopeless:
         return None
-    best = max((_align(t, window) for t in templates), key=lambda a: a.score)
+    counts = Counter(keys)
+    if all(sum(min(counts[key], n) for key, n in profiles[i].body) < profiles[i].needed for i in indices):
+        work.hopeless.add((others, keys))
+        return None
+    bounds = {i: sum(weight * min(counts[key], n) for key, n, weight in profiles[i].scored) for i in indices}
+    best: _Alignment | None = None
+    best_index = 0
+    for index in sorted(indices, key=lambda i: (-bounds[i], i)):
+        # (bound, -index) only decreases along this order: nothing further on can win.
+        if best is not None and (bounds[index], -index) <= (best.score, -best_index):
+            break
+        alignment = work.align(templates[index], tokens)
+        if best is None or (alignment.score, -index) > (best.score, -best_index):
+            best, best_index = alignment, index
+    return best
+
+
+def _candidate(doc: _Document, tokens: list[_Tok], first: int, stop: int, work: _Work) -> _Candidate | None:
+    window = tokens[first : min(stop, first + _WINDOW)]
+    best = _best(window, work)
+    if best is None:
+        return None
     reliable = _last_reliable(best)
     if reliable is None:
         return None
@@ -786,60 +1280,92 @@ def _candidate(
     limit = min(limit, window[b_index].end + 400)
     end = _sentence_end(doc.text, window[b_index].end, limit, need_content)
     cut = [t for t in window if t.start < end]
-    best = max((_align(t, cut) for t in templates), key=lambda a: a.score)
-    body = len(best.template.body)
-    # A third of the statutory words in order: a statement, however badly copied.
-    if best.matched_body < max(8, body * 3 // 10):
+    best = _identify(cut, work)
+    if best is None:
         return None
     return _Candidate(best, cut[0].start, end, first, first + len(cut))
 
 
+def _identify(tokens: list[_Tok], work: _Work) -> _Alignment | None:
+    """Whose statement ``tokens`` are: the best text of the schemes, unless a known text of
+    another agreement matches more of the words that tell the two apart ("Exporter Reference
+    No" against "Number of Registered Exporter … according to rules of origin"). A tie goes to
+    the scheme, so a scheme added to the data with an agreement's wording is linted as such.
+    Either must match the words a statement needs."""
+
+    def statement(alignment: _Alignment | None) -> _Alignment | None:
+        return alignment if alignment is not None and alignment.matched_body >= _needed(alignment.template) else None
+
+    scheme = statement(_best(tokens, work, others=False))
+    other = statement(_best(tokens, work, others=True)) if _other_templates() else None
+    if other is None or scheme is None:
+        return scheme or other
+    return other if _telling(other, scheme.template) > _telling(scheme, other.template) else scheme
+
+
+def _telling(alignment: _Alignment, rival: _Template) -> int:
+    """Words of ``alignment``'s text found in the document that ``rival``'s text lacks."""
+    keys = {t.key for t in rival.tokens}
+    return sum(1 for i in alignment.matched if alignment.template.tokens[i].key not in keys)
+
+
+@cache
+def _grams() -> frozenset[tuple[str, ...]]:
+    """Runs of four fixed statutory words (outside blanks and brackets) of every text."""
+    return frozenset(
+        tuple(t.tokens[i + k].key for k in range(4))
+        for t in _all_templates()
+        for i in range(len(t.tokens) - 3)
+        if not any(t.tokens[i + k].slot or t.tokens[i + k].bracket for k in range(4))
+    )
+
+
 def _find(doc: _Document, tokens: list[_Tok]) -> list[_Candidate]:
-    templates = _templates()
-    openings = {(t.tokens[0].key, t.tokens[1].key) for t in templates}
+    """The statements of the document, in order. Raises _WorkLimit beyond lint's limit."""
+    work = _Work()
+    openings = {(t.tokens[0].key, t.tokens[1].key) for t in _all_templates()}
     starts = [j for j in range(len(tokens) - 1) if (tokens[j].key, tokens[j + 1].key) in openings]
     # Another statement's opening bounds a candidate only where a sentence or line starts
     # (not "[name of the exporter]", not "(Name and signature of the exporter)").
     bounds = [
         j for j in starts if j == 0 or re.search(r"(?:[.:;]\s*|\n\s*)$", doc.text[tokens[j - 1].end : tokens[j].start])
     ]
-    found: list[_Candidate] = []
+    found: list[_Candidate] = []  # sorted by first token, never overlapping
     for start in starts:
         if found and start < found[-1].last:
             continue
-        stop = next((j for j in bounds if j > start), len(tokens))
-        candidate = _candidate(doc, tokens, start, stop, templates)
+        after = bisect.bisect_right(bounds, start)
+        stop = bounds[after] if after < len(bounds) else len(tokens)
+        candidate = _candidate(doc, tokens, start, stop, work)
         if candidate:
             found.append(candidate)
     # Statements whose opening words were changed: a run of four statutory words outside
     # any statement found starts a candidate at the beginning of its paragraph.
-    grams = {
-        tuple(t.tokens[i + k].key for k in range(4))
-        for t in templates
-        for i in range(len(t.tokens) - 3)
-        if not any(t.tokens[i + k].slot or t.tokens[i + k].bracket for k in range(4))
-    }
+    grams = _grams()
+    gram_starts = {gram[0] for gram in grams}
+    firsts = [c.first for c in found]
     tried: set[int] = set()
     j = 0
     while j < len(tokens) - 3:
-        inside = any(c.first <= j < c.last for c in found)
-        if not inside and tuple(tokens[j + k].key for k in range(4)) in grams:
+        if tokens[j].key not in gram_starts or tuple(tokens[j + k].key for k in range(4)) not in grams:
+            j += 1
+            continue
+        at = bisect.bisect_right(firsts, j)  # found[at] is the first statement starting after j
+        if not (at > 0 and j < found[at - 1].last):
             first = _paragraph_start(doc.text, tokens, j)
             if first in tried:
                 j += 1
                 continue
             tried.add(first)
-            later = [c.first for c in found if c.first > j]
-            stop = min(later) if later else len(tokens)
-            candidate = _candidate(doc, tokens, first, stop, templates)
-            overlaps = candidate is not None and any(
-                c.first < candidate.last and candidate.first < c.last for c in found
-            )
-            if candidate and not overlaps:
-                found.append(candidate)
-                found.sort(key=lambda c: c.first)
-                j = candidate.last
-                continue
+            stop = firsts[at] if at < len(firsts) else len(tokens)
+            candidate = _candidate(doc, tokens, first, stop, work)
+            if candidate is not None:
+                place = bisect.bisect_left(firsts, candidate.last)
+                if place == 0 or found[place - 1].last <= candidate.first:  # overlaps none
+                    found.insert(place, candidate)
+                    firsts.insert(place, candidate.first)
+                    j = candidate.last
+                    continue
         j += 1
     return found
 
@@ -1027,10 +1553,21 @@ def _lint_document(
 ) -> LintReport:
     footnotes = [(m.start(), m.end()) for m in _FOOTNOTE.finditer(doc.text)]
     masked = _FOOTNOTE.sub(lambda m: " " * len(m.group()), doc.text)
-    tokens = _tokens(doc.text, footnotes)
+    tokens = _without_name_brackets(_tokens(doc.text, footnotes))
     statements: list[LintedStatement] = []
     findings: list[Finding] = []
-    for number, candidate in enumerate(_find(doc, tokens), 1):
+    try:
+        candidates = _find(doc, tokens)
+    except _WorkLimit as over:
+        raise _over_limit(
+            source,
+            doc.where(over.position),
+            _(
+                "the text holds more passages resembling a statement on origin than lint's limit of "
+                "{limit:,} comparisons with the statutory texts"
+            ).format(limit=limits.MAX_LINT_ALIGNMENTS),
+        ) from None
+    for number, candidate in enumerate(candidates, 1):
         statement = _check(_Checker(doc, masked, source, candidate), number, footnotes)
         statements.append(statement)
         findings.extend(statement.findings)
@@ -1064,6 +1601,8 @@ def _check(checker: _Checker, number: int, footnotes: Sequence[tuple[int, int]])
     start, end = candidate.start, candidate.end
     text = " ".join(doc.text[start : end + 1 if doc.text[end : end + 1] == "." else end].split())
     blanks = {slot: checker.blank(slot) for slot in _BLANKS}
+    if template.others:
+        return _other_statement(checker, number, text, blanks)
     obsolete = _OBSOLETE.search(checker.masked, start, end)
     identifier: str | None = None
     if obsolete is not None and not _REX_WORDING.search(checker.masked, start, end):
@@ -1119,9 +1658,67 @@ def _check(checker: _Checker, number: int, footnotes: Sequence[tuple[int, int]])
         exporter=blanks["exporter"].replace(identifier or "\x00", "").strip(" ,;") or None,
         identifier=identifier or blanks["rex"] or None,
         country=blanks["country"] or None,
-        criterion=blanks["criterion"] or None,
+        criterion=blanks["criterion"].rstrip(" .\"'") or None,
         findings=tuple(checker.findings),
     )
+
+
+def _other_statement(checker: _Checker, number: int, text: str, blanks: dict[str, str]) -> LintedStatement:
+    """LINT-OTHER-SCHEME: the statement of another agreement, named with the words that
+    identify it; its wording is not compared. A number in its bracket that tries to be a REX
+    number ("LKRREG…") is still checked as one."""
+    template, candidate = checker.template, checker.candidate
+    names = ", ".join(e.short_name or e.agreement for e in template.others)
+    schemes = ", ".join(s.id for s in legal.schemes().values() if s.enabled)
+    checker.add(
+        "LINT-OTHER-SCHEME",
+        candidate.start,
+        _(
+            'this is the statement on origin of another agreement ({agreements}), recognised by "{words}"; '
+            "rexdecl checks the statements of {schemes} only, so its wording is not compared. Check it "
+            "against that agreement's text; for a claim under one of those schemes, print that "
+            "scheme's statement instead."
+        ).format(agreements=names, words=_identifying_words(checker.alignment), schemes=schemes),
+    )
+    identifier = blanks["rex"]
+    span = checker.span("rex")
+    if identifier and span is not None:
+        loose = _REX_LOOSE.search(identifier)
+        if loose is not None:
+            _rex_format(checker, loose.group().strip(" .-"), span[0])
+        elif re.match(r"[A-Za-z]{2}R[A-Za-z]", identifier):  # "LKRREG…": a REX number misspelt
+            _rex_format(checker, identifier.split()[0].strip(" .,;"), span[0])
+    return LintedStatement(
+        index=number,
+        scheme=OTHER_SCHEME,
+        language=template.language,
+        text=text,
+        location=Location(checker.source, part=checker.doc.where(candidate.start)),
+        identifier=identifier or None,
+        country=blanks["country"] or None,
+        findings=tuple(checker.findings),
+        agreement=names,
+    )
+
+
+def _identifying_words(alignment: _Alignment) -> str:
+    """The words of an agreement's text found in the document that no scheme text of its
+    language has, each with the word either side ("Exporter Reference No")."""
+    template = alignment.template
+    scheme_keys = {t.key for s in _templates() if s.language == template.language for t in s.tokens}
+    found = sorted(alignment.matched)
+    telling = [i for i in found if template.tokens[i].key not in scheme_keys]
+    if not telling:  # every word is in some scheme text: the text as a whole identifies it
+        return template.display
+    phrases: list[tuple[int, int]] = []
+    for i in telling:
+        low = i - 1 if i - 1 in alignment.matched and template.tokens[i - 1].text not in "()" else i
+        high = i + 2 if i + 1 in alignment.matched and template.tokens[i + 1].text not in "()" else i + 1
+        if phrases and low <= phrases[-1][1]:
+            phrases[-1] = (phrases[-1][0], high)
+        else:
+            phrases.append((low, high))
+    return '", "'.join(template.words(low, high) for low, high in phrases)
 
 
 def _filled(texts: legal.SchemeText) -> str:
@@ -1448,7 +2045,7 @@ def _criterion(checker: _Checker, value: str) -> None:
         return
     template = checker.template
     position = span[0]
-    value = value.rstrip(" .").strip("\"' ")
+    value = value.rstrip(" .\"'").lstrip("\"' ")  # '… is P."': the statement printed in quotes
     index = template.slot_index("criterion") or 0
     intro = template.words(index - 4, index)
     missing = _("write P, W followed by the 4-digit HS heading (e.g. W 6214), or the cumulation mention")
@@ -1551,7 +2148,9 @@ def format_text(report: LintReport, colour: bool = False) -> str:
             + _("{index}. {where}: {scheme}, {language} — {state}").format(
                 index=statement.index,
                 where=statement.location.part or "",
-                scheme=statement.scheme,
+                scheme=_("another agreement ({agreements})").format(agreements=statement.agreement)
+                if statement.agreement
+                else statement.scheme,
                 language=statement.language,
                 state=state,
             )
