@@ -254,7 +254,7 @@ CASES = [
         ["rules"],
         0,
         [
-            "47 aturan (kodenya tetap",
+            "48 aturan (kodenya tetap",
             "kesalahan",
             "rujukan: HMRC",
             "Nomor REX tidak ditulis persis",
