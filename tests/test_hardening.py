@@ -2235,6 +2235,28 @@ def test_fuzzed_examples_never_crash() -> None:
     assert (counts["CRASH"], counts["HANG"]) == (0, 0), result["problems"][:5]
 
 
+def test_fuzzer_short_run_with_cases_and_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    """The CI-sized run: ``python bench/fuzz_reader.py --cases N --seed S`` exits 0 when no
+    input crashed or hung, and says how many of each outcome it saw."""
+    fuzzer = load_fuzzer()
+    assert fuzzer.main(["--cases", "40", "--seed", "11"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("fuzz_reader: 40 inputs, seed 11, ")
+    assert re.search(r"^  CRASH +0$", out, re.MULTILINE) and re.search(r"^  HANG +0$", out, re.MULTILINE)
+
+
+def test_fuzzer_mutations_reach_the_new_hostile_classes() -> None:
+    """Each mutation the reader's bounds answer changes the package it is given."""
+    fuzzer = load_fuzzer()
+    source = (ROOT / "examples" / "jepara-teak.xlsx").read_bytes()
+    for name in ("row-number", "style-index", "written-twice", "xml-encoding", "sheet-names"):
+        rng = fuzzer.random.Random(1)
+        assert any(fuzzer.MUTATIONS[name](rng, source) != source for _ in range(5)), name
+    text = (ROOT / "examples" / "registration.toml").read_text(encoding="utf-8")
+    rng = fuzzer.random.Random(1)
+    assert all(fuzzer.mutate_registration(rng, text) != text for _ in range(20))
+
+
 def test_run_reader_classifies_outcomes(tmp_path: Path, good: Path) -> None:
     fuzzer = load_fuzzer()
     assert fuzzer.run_reader(good, 30).outcome == "ok"
