@@ -406,7 +406,9 @@ def _registration_change(rng: random.Random, text: str) -> str:
     if kind == 3:
         return re.sub(r"registered_on\s*=.*", "registered_on = " + rng.choice(ODD_DATES), text, count=1)
     if kind == 4:
-        return text + "\nhs_chapters = [" + rng.choice(ODD_CHAPTERS) + "]\n"
+        chapters = "hs_chapters = [" + rng.choice(ODD_CHAPTERS) + "]"
+        changed = re.sub(r"hs_chapters\s*=.*", chapters, text, count=1)
+        return changed if changed != text else text + "\n" + chapters + "\n"
     if kind == 5:
         return re.sub(r'address\s*=\s*"', 'address = "x\u202e', text, count=1)
     if kind == 6:

@@ -4,6 +4,8 @@
     python bench/hostile_reader.py                 # every case
     python bench/hostile_reader.py empty-rows fifo # some cases
     python bench/hostile_reader.py --keep /tmp/h   # keep the files built
+    PYTHONPATH=/tmp/old python bench/hostile_reader.py --command "python -m rexdecl"
+                                                   # another copy of rexdecl, to compare
 
 Each case is a few hundred KB on disk (or not a file at all) that unpacks or expands to
 something huge; the reader must refuse it with exit status 2 within seconds, its memory
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -211,16 +214,20 @@ def rexdecl_cmd() -> list[str]:
     return [found] if found else [sys.executable, "-m", "rexdecl"]
 
 
-def measure(path: Path, command: str, out: Path, timeout: float) -> dict[str, object]:
+def measure(path: Path, command: str, out: Path, timeout: float, program: list[str]) -> dict[str, object]:
     """Run rexdecl on ``path`` under /usr/bin/time -v: exit status, peak RSS, wall time."""
-    args = [*rexdecl_cmd(), command, str(path), "--as-of", AS_OF]
+    args = [*program, command, str(path), "--as-of", AS_OF]
     if command == "generate":
         args += ["--out", str(out), "--force"]
     timing = out.parent / "time.txt"
     started = time.monotonic()
     try:
         completed = subprocess.run(
-            ["/usr/bin/time", "-v", "-o", str(timing), *args], capture_output=True, text=True, timeout=timeout
+            ["/usr/bin/time", "-v", "-o", str(timing), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=out.parent,  # not the project folder, whose rexdecl/ "python -m" would import
         )
     except subprocess.TimeoutExpired:
         return {"exit": "timeout", "rss_mb": None, "seconds": timeout, "message": f"killed after {timeout:.0f} s"}
@@ -242,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", nargs="*", metavar="CASE", help=f"cases to run (default: all): {', '.join(CASES)}")
     parser.add_argument("--keep", type=Path, help="build the files in this folder and keep them")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a run is killed")
+    parser.add_argument("--command", help="how to run rexdecl (default: the rexdecl on PATH)")
     args = parser.parse_args(argv)
     unknown = [name for name in args.cases if name not in CASES]
     if unknown:
@@ -255,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             folder.mkdir(parents=True, exist_ok=True)
             path = builder(folder)
             size = f"{path.stat().st_size / 1024:,.0f} KB" if path.is_file() else "-"
-            result = measure(path, command, folder / "out", args.timeout)
+            program = shlex.split(args.command) if args.command else rexdecl_cmd()
+            result = measure(path, command, folder / "out", args.timeout, program)
             rss = f"{result['rss_mb']:,.0f} MB" if result["rss_mb"] is not None else "-"
             print(
                 f"{name:<24}{size:>10}{result['exit']!s:>8}{rss:>12}{result['seconds']:>8.1f}s  {result['message']}",

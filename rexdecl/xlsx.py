@@ -503,10 +503,10 @@ class XlsxPackage:
         dates, durations = self.date_styles()
         done: list[tuple[int, dict[int, Any]]] = []
         # Parser state in closure variables: this loop runs for every cell of the sheet.
-        row = col = style = size = elements = 0
+        row = col = size = elements = 0
         row_text = "0"
         max_elements = limits.MAX_XML_ELEMENTS
-        kind = "n"
+        cell_attrs: dict[str, str] = {}
         formula = collecting = in_inline = in_data = in_row = False
         skip = 0  # depth inside a phonetic guide (rPh) of an inline string
         raw: str | None = None
@@ -518,7 +518,7 @@ class XlsxPackage:
             return f"{column_letters(col)}{row}"
 
         def start(name: str, attrs: dict[str, str]) -> None:
-            nonlocal row, col, style, kind, formula, raw, inline, collecting, buffer, in_inline, cells
+            nonlocal row, col, cell_attrs, formula, raw, inline, collecting, buffer, in_inline, cells
             nonlocal size, elements, in_data, in_row, skip, row_text
             elements += 1
             if elements > max_elements:
@@ -556,18 +556,7 @@ class XlsxPackage:
                         )
                     )
                 col = column
-                kind = attrs.get("t", "n")
-                number = attrs.get("s")
-                if not number:
-                    style = 0
-                elif number.isascii() and number.isdigit():
-                    style = int(number)
-                else:
-                    raise PackageError(
-                        _("cell {cell} has the style index {found}; expected a whole number").format(
-                            cell=where(), found=repr(number[:20])
-                        )
-                    )
+                cell_attrs = attrs  # its type and style are read only if it holds a value
                 formula = False
                 raw = None
                 size = 0
@@ -623,9 +612,10 @@ class XlsxPackage:
                 collecting = False
                 raw = "".join(buffer)
             elif local == "c":
-                value = _value(kind, raw, formula, style, inline, shared, dates, durations, from_excel, where)
-                if value is not None:
-                    cells[col] = value
+                if raw is not None or inline or formula:  # an empty (styled) cell costs no more
+                    value = _value(cell_attrs, raw, formula, inline, shared, dates, durations, from_excel, where)
+                    if value is not None:
+                        cells[col] = value
             elif local == "row":
                 if cells:
                     done.append((row, cells))
@@ -667,10 +657,9 @@ def _too_long(part: str, what: str) -> PackageError:
 
 
 def _value(
-    kind: str,
+    attrs: dict[str, str],
     raw: str | None,
     formula: bool,
-    style: int,
     inline: list[str],
     shared: list[str],
     dates: frozenset[int],
@@ -678,6 +667,8 @@ def _value(
     from_excel: Callable[[float], Any],
     where: Callable[[], str],
 ) -> Any:
+    """The value of a cell from its attributes (type ``t``, style ``s``) and content."""
+    kind = attrs.get("t", "n")
     if kind == "inlineStr":
         if inline:
             return _checked_length(decode_escapes("".join(inline)), where)
@@ -704,6 +695,7 @@ def _value(
                     _("cell {cell} is a number cell holding {found}").format(cell=where(), found=repr(raw[:40]))
                 )
             number = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
+        style = _style(attrs, where)
         if style in dates:
             try:
                 if style in durations:
@@ -724,6 +716,19 @@ def _value(
         except ValueError:
             return raw
     return raw
+
+
+def _style(attrs: dict[str, str], where: Callable[[], str]) -> int:
+    number = attrs.get("s")
+    if not number:
+        return 0
+    if number.isascii() and number.isdigit() and len(number) <= 10:
+        return int(number)
+    raise PackageError(
+        _("cell {cell} has the style index {found}; expected a whole number").format(
+            cell=where(), found=repr(number[:20])
+        )
+    )
 
 
 def _checked_length(text: str, where: Callable[[], str]) -> str:
