@@ -1,5 +1,5 @@
 """``rexdecl template``: a blank shipment workbook in the input format, with headers, an
-example row (marked, ignored when read) and drop-down lists."""
+example row (marked; skipped when read while it holds exactly the example) and drop-down lists."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from rexdecl.fields import EXAMPLE_LABELS, EXPORTER, ITEMS, MATERIALS, SHIPMENT,
 from rexdecl.i18n import _
 from rexdecl.output import atomic_write_bytes
 
-# The mark of an English template's example row; rexdecl.fields.EXAMPLE_LABELS has each language's.
-EXAMPLE_LABEL = EXAMPLE_LABELS["en"]
 CRITERIA = [
     "P",
     "W",
