@@ -606,8 +606,16 @@ def _table_rows(
     header_ids = [header_id(k) for k in header_keys]
     first_id = next((k for k in header_ids if k), "")
     kept = {index + 1 for index in columns.values()}  # the columns a line is read from
+    width = len(header_cells)  # the table's last column is its header's
+    outside: Location | None = None  # the first value of a row that holds nothing in the table
+    outside_rows = 0
     for row in rows:
         first_column, first_value = row.first()
+        if first_column > width:
+            # Not a line with its cells empty (100,000 of them made 600,000 findings): refused once.
+            outside = outside or row.cell(first_column).location
+            outside_rows += 1
+            continue
         if isinstance(first_value, str) and header_id(normalise_name(first_value)) == first_id:
             values = row.values
             ids = [
@@ -626,6 +634,15 @@ def _table_rows(
         else:
             row = row.keep(kept)
         data.append(row)
+    if outside is not None:
+        problems.add(
+            outside,
+            _(
+                "a value right of the table, whose header ends in column {last}, on a row with nothing in the "
+                "table ({count} such rows); expected each row below the header to be a line of the table "
+                "(delete or move the value, or give its column a header)"
+            ).format(last=column_letters(width), count=f"{outside_rows:,}"),
+        )
     return _Table(columns, data, header_number, examples)
 
 
