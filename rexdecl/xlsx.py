@@ -507,6 +507,7 @@ class XlsxPackage:
         row_text = "0"
         max_elements = limits.MAX_XML_ELEMENTS
         cell_attrs: dict[str, str] = {}
+        styles_seen: set[str] = set()
         formula = collecting = in_inline = in_data = in_row = False
         skip = 0  # depth inside a phonetic guide (rPh) of an inline string
         raw: str | None = None
@@ -557,6 +558,11 @@ class XlsxPackage:
                     )
                 col = column
                 cell_attrs = attrs  # its type and style are read only if it holds a value
+                style = attrs.get("s")
+                if style and style not in styles_seen:  # checked once per index (a few dozen)
+                    _style(attrs, where)
+                    if len(styles_seen) < 4096:
+                        styles_seen.add(style)
                 formula = False
                 raw = None
                 size = 0

@@ -1217,11 +1217,23 @@ def test_a_row_number_that_is_a_superscript_digit(good: Path, tmp_path: Path) ->
     refused(path, CANNOT_READ_ITEMS.format(path=path, detail="row number '\u00b2'; expected 1 to 1,048,576"))
 
 
-def test_a_style_index_that_is_a_superscript_digit(good: Path, tmp_path: Path) -> None:
-    path = edit_items(good, tmp_path / "w" / "sup.xlsx", b'<c r="D2" t="n">', '<c r="D2" s="\u00b2" t="n">'.encode())
+@pytest.mark.parametrize(
+    ("old", "new", "cell"),
+    [
+        (b'<c r="D2" t="n">', '<c r="D2" s="\u00b2" t="n">', "D2"),  # a number
+        (b'<c r="B2" t="inlineStr">', '<c r="B2" s="\u00b2" t="inlineStr">', "B2"),  # a text
+        (b'</row><row r="3">', '<c r="P2" s="\u00b2"/></row><row r="3">', "P2"),  # an empty cell
+    ],
+    ids=["number", "text", "empty"],
+)
+def test_a_style_index_that_is_a_superscript_digit(good: Path, tmp_path: Path, old: bytes, new: str, cell: str) -> None:
+    """Was: exit 3 (int() of "\u00b2", which str.isdigit() accepts)."""
+    path = edit_items(good, tmp_path / "w" / "sup.xlsx", old, new.encode())
     refused(
         path,
-        CANNOT_READ_ITEMS.format(path=path, detail="cell D2 has the style index '\u00b2'; expected a whole number"),
+        CANNOT_READ_ITEMS.format(
+            path=path, detail=f"cell {cell} has the style index '\u00b2'; expected a whole number"
+        ),
     )
 
 
