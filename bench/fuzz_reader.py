@@ -1,14 +1,18 @@
 """Fuzz the workbook reader with mutated copies of the example workbooks.
 
-    python bench/fuzz_reader.py -n 3000 --seed 1
-    python bench/fuzz_reader.py -n 500 --seed 7 --save-crashes /tmp/rexdecl-crashes
+    python bench/fuzz_reader.py --cases 10000 --seed 1
+    python bench/fuzz_reader.py --cases 300 --seed 1          # a short run, as in CI
+    python bench/fuzz_reader.py --cases 500 --seed 7 --save-crashes /tmp/rexdecl-crashes
 
 Each input is an example workbook (``examples/*.xlsx``) with one to three mutations: byte
 flips and truncations of the file, and mutations of the parts inside the .xlsx package
-(bytes flipped or cut in one XML part, a part dropped, cell types and coordinates changed,
-values replaced by odd ones, the sheet's dimension forged, an entity declaration added).
-The reader and the rules run in-process (``read_shipment`` + the checks, as ``rexdecl
-check`` does) and each input ends as one of:
+(bytes flipped or cut in one XML part, a part dropped or doubled, cell types, coordinates,
+row numbers and style indices changed, rows and cells written twice, values replaced by
+odd ones, the sheet's dimension forged, an entity declaration or an unknown XML encoding
+added, sheets renamed or hidden). One input in eight also has its registration.toml
+mutated (nested deep, fields huge, impossible dates and chapters). The reader and the
+rules run in-process (``read_shipment`` + the checks, as ``rexdecl check`` does) and each
+input ends as one of:
 
     ok          no error finding (exit 0)
     findings    error findings (exit 1)
@@ -28,7 +32,6 @@ import datetime as dt
 import io
 import random
 import re
-import shutil
 import signal
 import sys
 import tempfile
@@ -87,8 +90,26 @@ ODD_VALUES = [
     "XFD1048576",
     "_x0000_",
     "_x001F_",
+    "_x202E_",
+    "_xD800_",
+    "_xD83D__xDE00_",
+    "_x005F_x0041_",
     "\t\n\r",
+    "1e309",
+    "-1e309",
+    "2958465",
+    "9999-12-31",
+    "31/12/9999",
+    "0001-01-01",
+    "²",
+    "\u0663",
+    "1_000",
+    "x\u2067y\u2069",
 ]
+# What a row number or a style index may hold in a damaged or forged sheet.
+ODD_NUMBERS = ["\u00b2", "-1", "0", "1048577", "99999999999", "", "A", "1.5", "\u0663", " 7", "1e3"]
+ENCODINGS = ["x-foo", "shift_jis", "utf-16", "hex", "rot13", "undefined", "idna", "punycode", "utf-7", "cp037"]
+SHEET_NAMES = ["Items", "Barang", "Shipment", "Pengiriman", "Exporter", "Materials", "items", ""]
 CELL_TYPES = ["s", "n", "b", "e", "str", "inlineStr", "d", "x", ""]
 COORDINATES = ["A1", "XFD1048576", "A1048576", "XFD1", "ZZZZ1", "A0", "1A", "", "A-1", "AAA99999999"]
 ENTITY_PROLOGUE = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>\n'
@@ -109,6 +130,8 @@ class Timeout(BaseException):
 
 
 def flip_bytes(rng: random.Random, data: bytes) -> bytes:
+    if not data:
+        return data  # an earlier truncation left nothing to flip
     buffer = bytearray(data)
     for _ in range(rng.randint(1, 16)):
         position = rng.randrange(len(buffer))
@@ -117,7 +140,7 @@ def flip_bytes(rng: random.Random, data: bytes) -> bytes:
 
 
 def truncate(rng: random.Random, data: bytes) -> bytes:
-    return data[: rng.randrange(len(data))]
+    return data[: rng.randrange(len(data))] if data else data
 
 
 # --- mutations of one part of the package -------------------------------------------------
@@ -206,6 +229,12 @@ _VALUE = re.compile(rb"<(v|t)>([^<]*)</\1>")
 _TYPE = re.compile(rb' t="[^"]*"')
 _REF = re.compile(rb' r="[A-Z]*[0-9]*"')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+_ROW_NUMBER = re.compile(rb'<row r="[^"]*"')
+_STYLE = re.compile(rb'<c ([^>]*?)s="[^"]*"')
+_ROW = re.compile(rb"<row [^>]*>.*?</row>", re.DOTALL)
+_CELL = re.compile(rb"<c [^>]*?(?:/>|>.*?</c>)", re.DOTALL)
+_DECLARATION = re.compile(rb"^<\?xml[^>]*\?>")
+_SHEET = re.compile(rb'<sheet [^>]*?name="[^"]*"')
 
 
 def _xml_text(value: str) -> bytes:
@@ -253,6 +282,66 @@ def entity(rng: random.Random, data: bytes) -> bytes:
     return _mutate_part(rng, data, change, prefer_sheets=False)
 
 
+def row_number(rng: random.Random, data: bytes) -> bytes:
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        value = r.choice(ODD_NUMBERS).encode()
+        return _sub_random(r, _ROW_NUMBER, content, lambda m: b'<row r="%s"' % value)
+
+    return _mutate_part(rng, data, change)
+
+
+def style_index(rng: random.Random, data: bytes) -> bytes:
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        value = r.choice(ODD_NUMBERS).encode()
+        return _sub_random(r, _STYLE, content, lambda m: b'<c %ss="%s"' % (m.group(1), value))
+
+    return _mutate_part(rng, data, change)
+
+
+def written_twice(rng: random.Random, data: bytes) -> bytes:
+    """A row or a cell written twice in a row (or moved before its neighbour)."""
+
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        pattern = r.choice([_ROW, _CELL])
+        if r.random() < 0.5:
+            return _sub_random(r, pattern, content, lambda m: m.group(0) * 2)
+        matches = list(pattern.finditer(content))
+        if len(matches) < 2:
+            return content
+        index = r.randrange(len(matches) - 1)
+        first, second = matches[index], matches[index + 1]
+        if content[first.end() : second.start()].strip():
+            return content
+        return content[: first.start()] + second.group(0) + first.group(0) + content[second.end() :]
+
+    return _mutate_part(rng, data, change)
+
+
+def xml_encoding(rng: random.Random, data: bytes) -> bytes:
+    def change(r: random.Random, _name: str, content: bytes) -> bytes:
+        declaration = b'<?xml version="1.0" encoding="%s"?>' % r.choice(ENCODINGS).encode()
+        if _DECLARATION.match(content):
+            return _DECLARATION.sub(declaration, content, count=1)
+        return declaration + content
+
+    return _mutate_part(rng, data, change, prefer_sheets=rng.random() < 0.5)
+
+
+def sheet_names(rng: random.Random, data: bytes) -> bytes:
+    """A sheet renamed to another's role (or its alias), or hidden."""
+    parts = _parts(data)
+    if not parts:
+        return truncate(rng, data)
+    for index, (info, content) in enumerate(parts):
+        if info.filename.endswith("workbook.xml"):
+            renamed = b'name="%s"' % rng.choice(SHEET_NAMES).encode()
+            hidden = b' state="hidden"' if rng.random() < 0.5 else b""
+            changed = _sub_random(rng, _SHEET, content, lambda m, new=renamed: re.sub(rb'name="[^"]*"', new, m[0]))
+            parts[index] = (info, changed.replace(b"<sheet ", b"<sheet" + hidden + b" ", 1))
+            return _pack(parts)
+    return data
+
+
 MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
     "flip": flip_bytes,
     "truncate": truncate,
@@ -265,6 +354,11 @@ MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
     "coordinate": coordinate,
     "dimension": dimension,
     "entity": entity,
+    "row-number": row_number,
+    "style-index": style_index,
+    "written-twice": written_twice,
+    "xml-encoding": xml_encoding,
+    "sheet-names": sheet_names,
 }
 # Byte-level damage mostly yields "not a zip file"; structured mutations reach the reader.
 WEIGHTS = {
@@ -279,6 +373,11 @@ WEIGHTS = {
     "coordinate": 2,
     "dimension": 1,
     "entity": 1,
+    "row-number": 1,
+    "style-index": 1,
+    "written-twice": 2,
+    "xml-encoding": 1,
+    "sheet-names": 1,
 }
 
 
@@ -287,6 +386,38 @@ def mutate(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
     for name in names:
         data = MUTATIONS[name](rng, data)
     return data, names
+
+
+# --- mutations of the registration file ---------------------------------------------------
+
+ODD_DATES = ["9999-12-31", "0001-01-01", "1e309", "nan", '"31/12/9999"', '"9999-12-31"']
+ODD_CHAPTERS = ["1e309", "-1", "0", "100", "true", "99999999999999999999", "inf"]
+
+
+def _registration_change(rng: random.Random, text: str) -> str:
+    kind = rng.randrange(8)
+    if kind == 0:  # arrays nested thousands deep
+        return "a = " + "[" * rng.choice([100, 1000, 5000]) + "]" * 3 + "\n" + text
+    if kind == 1:  # inline tables nested thousands deep
+        return "a = " + "{b = " * rng.choice([100, 5000]) + "1" + "}" * 3 + "\n" + text
+    if kind == 2:  # a name of any length, without a space
+        name = "N" * rng.choice([2_001, 30_000])
+        return re.sub(r'name\s*=\s*"[^"]*"', f'name = "{name}"', text, count=1)
+    if kind == 3:
+        return re.sub(r"registered_on\s*=.*", "registered_on = " + rng.choice(ODD_DATES), text, count=1)
+    if kind == 4:
+        chapters = "hs_chapters = [" + rng.choice(ODD_CHAPTERS) + "]"
+        changed = re.sub(r"hs_chapters\s*=.*", chapters, text, count=1)
+        return changed if changed != text else text + "\n" + chapters + "\n"
+    if kind == 5:
+        return re.sub(r'address\s*=\s*"', 'address = "x\u202e', text, count=1)
+    if kind == 6:
+        return text[: rng.randrange(len(text) + 1)]
+    return text.replace("[[exporter]]", "[exporter]", 1)
+
+
+def mutate_registration(rng: random.Random, text: str) -> str:
+    return _registration_change(rng, text)
 
 
 # --- running the reader -------------------------------------------------------------------
@@ -342,13 +473,17 @@ def fuzz(
     with tempfile.TemporaryDirectory(prefix="rexdecl-fuzz-") as folder:
         work = Path(folder)
         registration = EXAMPLES / "registration.toml"
-        if registration.is_file():
-            shutil.copy(registration, work / "registration.toml")
+        registration_text = registration.read_text(encoding="utf-8") if registration.is_file() else ""
         target = work / "mutated.xlsx"
         for number in range(iterations):
             source = rng.choice(sources)
             data, names = mutate(rng, originals[source])
             target.write_bytes(data)
+            if registration_text and rng.random() < 0.125:
+                (work / "registration.toml").write_text(mutate_registration(rng, registration_text), encoding="utf-8")
+                names = [*names, "registration"]
+            elif registration_text:
+                (work / "registration.toml").write_text(registration_text, encoding="utf-8")
             result = run_reader(target, timeout)
             counts[result.outcome] += 1
             for name in names:
@@ -406,7 +541,9 @@ def print_summary(summary: dict[str, object]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--iterations", type=int, default=1000, help="inputs to try (default 1000)")
+    parser.add_argument(
+        "-n", "--cases", "--iterations", dest="iterations", type=int, default=1000, help="inputs to try (default 1000)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per input before HANG")
     parser.add_argument("--save-crashes", type=Path, help="folder to keep crashing/hanging inputs")

@@ -23,6 +23,8 @@ class FieldSpec:
     required: str = ""
     example: object = None
     meaning: str = ""
+    # The example an Indonesian template writes, when it differs from ``example``.
+    example_id: object = None
 
 
 def normalise_name(name: str) -> str:
@@ -115,7 +117,7 @@ SHIPMENT = SheetSpec(
         FieldSpec("statement_language", ("bahasa_pernyataan",), "code", "", "en", "en, fr or es"),
         FieldSpec("incoterm", (), "text", "", "FOB", "printed on the invoice"),
         FieldSpec("delivery_place", (), "text", "", "Semarang", "printed"),
-        FieldSpec("payment_terms", (), "text", "", "T/T 30 days", "printed"),
+        FieldSpec("payment_terms", (), "text", "", "T/T 30 days", "printed", "T/T 30 hari"),
         FieldSpec("buyer_order", (), "text", "", "", "printed"),
         FieldSpec("lc_number", (), "text", "", "", "printed"),
         FieldSpec("port_of_loading", (), "text", "", "Tanjung Emas, Semarang", "printed"),
@@ -138,11 +140,19 @@ ITEMS = SheetSpec(
     ("Barang",),
     (
         FieldSpec("line", ("no",), "integer", "", 1, "line number; default row order"),
-        FieldSpec("description", ("uraian_barang",), "text", "yes", "Batik sarong, hand-drawn, cotton", ""),
+        FieldSpec(
+            "description",
+            ("uraian_barang",),
+            "text",
+            "yes",
+            "Batik sarong, hand-drawn, cotton",
+            "",
+            "Sarung batik tulis, katun",
+        ),
         FieldSpec("hs_code", ("kode_hs", "pos_tarif"), "hs", "yes", "6214.90", "6-10 digits"),
         FieldSpec("quantity", ("jumlah",), "number", "yes", 100, ""),
         FieldSpec("unit", ("satuan",), "text", "yes", "PCS", ""),
-        FieldSpec("unit_price", ("harga_satuan",), "number", "yes", "12.50", ""),
+        FieldSpec("unit_price", ("harga_satuan",), "number", "yes", "12.50", "", "12,50"),
         FieldSpec("amount", ("nilai",), "number", "", 1250, "default quantity x unit_price"),
         FieldSpec("origin_country", ("negara_asal",), "country", "", "ID", "default the exporter's country"),
         FieldSpec(
@@ -155,7 +165,7 @@ ITEMS = SheetSpec(
         FieldSpec("marks", ("merek",), "text", "", "EXP-1", "packing list"),
         FieldSpec("net_kg", ("berat_bersih",), "number", "", 30, "packing list"),
         FieldSpec("gross_kg", ("berat_kotor",), "number", "", 32, "packing list"),
-        FieldSpec("cbm", ("volume",), "number", "", "0.12", "packing list"),
+        FieldSpec("cbm", ("volume",), "number", "", "0.12", "packing list", "0,12"),
     ),
     "table",
     True,
@@ -166,7 +176,7 @@ MATERIALS = SheetSpec(
     ("Bahan",),
     (
         FieldSpec("line", ("no",), "integer", "yes", 1, "the Items line the material goes into"),
-        FieldSpec("description", ("uraian",), "text", "yes", "Cotton grey cloth", ""),
+        FieldSpec("description", ("uraian",), "text", "yes", "Cotton grey cloth", "", "Kain katun grey"),
         FieldSpec("hs_code", ("kode_hs",), "hs", "yes", "5208", "4-10 digits"),
         FieldSpec("origin", ("asal",), "country", "yes", "CN", "ISO alpha-2 or unknown"),
         FieldSpec("value", ("nilai",), "number", "yes", 400, "in the invoice currency"),
@@ -205,7 +215,28 @@ EXPORTER = SheetSpec(
 
 SHEETS = (SHIPMENT, ITEMS, MATERIALS, EXPORTER)
 
-# First cell of a template's example row (ignored when read) and the two-column header row.
+# The languages a template is written in, and the mark in the first cell of its example row
+# (Items, Materials; the heading of the example column in Shipment and Exporter). The example
+# values are the fields' own (``example``, ``example_id``): the reader skips a marked row only
+# while it holds exactly one language's example values, and reads it as a line otherwise.
+TEMPLATE_LANGUAGES = ("en", "id")
+EXAMPLE_LABELS = {"en": "example (contoh) – ignored", "id": "contoh (example) – diabaikan"}
+
+
+def example_value(spec: FieldSpec, language: str = "en") -> object:
+    """The example of ``spec`` that a template written in ``language`` holds."""
+    if language == "id" and spec.example_id is not None:
+        return spec.example_id
+    return spec.example
+
+
+def example_marks() -> tuple[str, ...]:
+    """How a marked row's first cell starts, normalised (the label before its dash), per
+    language: a description such as "Contoh kain batik" is not a mark."""
+    return tuple(normalise_name(label.split(" – ")[0]) for label in EXAMPLE_LABELS.values())
+
+
+# First cell of a field/value sheet's row that is a template's example, not a field.
 EXAMPLE_MARKERS = ("example", "contoh", "e.g.")
 # Either language in either column: a sheet translated by half is still headed.
 FIELD_VALUE_HEADERS = {(field, value) for field in ("field", "isian") for value in ("value", "nilai")}

@@ -61,3 +61,15 @@ MAX_LINT_ALIGNMENTS = 1_000
 # Streams of one PDF once decompressed (pypdf's own limit, lowered from its 75 MB default):
 # a page's content stream is some kilobytes; images are not decoded to read text.
 MAX_LINT_PDF_STREAM_BYTES = 4 * 1024 * 1024
+
+# The .xlsx reader's cost bounds (rexdecl/xlsx.py), checked as each part is read, before its
+# content is kept: a few hundred KB of zip must not expand into gigabytes or minutes.
+MAX_CELL_CHARACTERS = 32_767  # text of one cell or shared string (Excel's own limit)
+MAX_XML_TOKEN_BYTES = 1024 * 1024  # one XML tag with its attributes, or one comment
+# XML elements of one part: a 100,000-line Items sheet of 17 columns has about 5 million
+# (a cell is 2 or 3 elements); each element costs a call in Python, so this bounds the time.
+MAX_XML_ELEMENTS = 8_000_000
+MAX_SHARED_STRINGS = 1_000_000  # distinct texts in the workbook's shared-strings table
+MAX_SHARED_CHARACTERS = 32 * 1024 * 1024  # characters of all shared strings together
+EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet in Excel (row numbers beyond are damage)
+EXCEL_MAX_COLUMNS = 16_384  # columns of a worksheet in Excel (A to XFD)

@@ -196,3 +196,5 @@ class ShipmentInput:
     materials: tuple[Material, ...] | None
     exporter_sheet: tuple[Registration, ...] | None = None
     unknown: tuple[UnknownHeader, ...] = ()
+    # The cells marking a template's example row on rows read as lines (EXAMPLE-ROW-READ).
+    example_rows: tuple[Location, ...] = ()

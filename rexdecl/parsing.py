@@ -67,6 +67,27 @@ def hidden_characters(value: str) -> list[str]:
     return [c for c in value if c != " " and is_invisible(c)]
 
 
+# The Unicode controls that embed, override or isolate a direction (U+202A-U+202E,
+# U+2066-U+2069): "\u202eexe.fdp" prints as "pdf.exe". The printed text would differ from the
+# text checked, so a field holding one is refused. The marks U+200E/U+200F (left-to-right,
+# right-to-left mark) only settle the direction of neighbouring punctuation and are kept.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def refuse_direction_controls(text: str) -> str:
+    """``text`` itself, or CellValueError naming the first direction control inside it."""
+    if text.isascii() or DIRECTION_CONTROLS.isdisjoint(text):
+        return text
+    char = next(c for c in text if c in DIRECTION_CONTROLS)
+    raise CellValueError(
+        _("text holding the direction control {char}").format(char=describe_char(char)),
+        _(
+            "text without direction controls (U+202A to U+202E, U+2066 to U+2069), which change the "
+            "order in which the text is printed (delete them)"
+        ),
+    )
+
+
 # --- dates -----------------------------------------------------------------------------
 
 MONTHS: dict[str, int] = {}
@@ -99,24 +120,40 @@ _DATE_FORMS = "2026-11-22, 22/11/2026, 22-11-2026, 22 November 2026, 22 Nov 2026
 # this range is a date whose cell format was lost; anything else is not a plausible date.
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73050
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# The dates a document of the format may carry: the rules add months and years to them, and
+# 9999-12-31 plus a day is no date at all.
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+
+
+def date_in_range(day: dt.date, found: str | None = None) -> dt.date:
+    """``day`` itself, or CellValueError when it is outside the years 1900 to 2099."""
+    if DATE_MIN <= day <= DATE_MAX:
+        return day
+    raise CellValueError(
+        _("'{found}', outside the years {first} to {last}").format(
+            found=found or day.isoformat(), first=DATE_MIN.year, last=DATE_MAX.year
+        ),
+        _("a date such as {forms}").format(forms=_DATE_FORMS),
+    )
 
 
 def _make_date(year: int, month: int, day: int, found: str) -> dt.date:
     try:
-        return dt.date(year, month, day)
+        date = dt.date(year, month, day)
     except ValueError:
         raise CellValueError(
             _("'{found}', which is not a date in the calendar").format(found=found),
             _("a real date such as {forms}").format(forms=_DATE_FORMS),
         ) from None
+    return date_in_range(date, found)
 
 
 def parse_date(value: object) -> dt.date:
     """A date from an Excel date, an Excel serial number or text in an accepted form."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return date_in_range(value.date())
     if isinstance(value, dt.date):
-        return value
+        return date_in_range(value)
     if isinstance(value, bool):
         raise CellValueError(repr(value), _("a date such as {forms}").format(forms=_DATE_FORMS))
     if isinstance(value, int | float | Decimal):
@@ -258,6 +295,8 @@ def hs_from_number(value: int | float | Decimal) -> str:
     ``901.11`` -> ``090111``).
     """
     number = Decimal(str(value))
+    if not number.is_finite():  # 1e309 in a cell is read as infinity
+        raise CellValueError(_("the number {number}").format(number=value), _("an HS code"))
     if number == number.to_integral_value():
         digits = str(int(number))
         return "0" + digits if len(digits) in (5, 7, 9) else digits

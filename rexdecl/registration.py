@@ -18,7 +18,7 @@ from rexdecl import limits
 from rexdecl.errors import Problem, UnreadableInput
 from rexdecl.i18n import _
 from rexdecl.model import Location, Registration, ShipmentInput, UnknownHeader
-from rexdecl.parsing import CellValueError, clean_text, parse_date
+from rexdecl.parsing import CellValueError, clean_text, date_in_range, parse_date, refuse_direction_controls
 
 DEFAULT_FILE_NAME = "registration.toml"
 _KNOWN_KEYS = {
@@ -57,6 +57,19 @@ NO_REGISTRATION = RegistrationData((), None)
 def read_registration_file(path: str | Path) -> RegistrationData:
     """Entries of a registration file (TOML with ``[[exporter]]`` tables, or .xlsx)."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        # A folder, a named pipe (which would block the read) or a device: refused unopened.
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(str(path)),
+                    _(
+                        "this is not a file; expected a TOML file with [[exporter]] entries or an .xlsx "
+                        "workbook with an Exporter sheet"
+                    ),
+                )
+            ]
+        )
     if not path.is_file():
         raise UnreadableInput(
             [
@@ -88,6 +101,18 @@ def read_registration_file(path: str | Path) -> RegistrationData:
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(str(path)),
+                    _(
+                        "arrays or tables nested too deeply to read; expected [[exporter]] entries of plain "
+                        "values as in the README"
+                    ),
+                )
+            ]
+        ) from None
     except UnicodeDecodeError:
         raise UnreadableInput(
             [Problem(Location(str(path)), _("the file is not UTF-8 text; expected a TOML registration file"))]
@@ -99,6 +124,17 @@ def read_registration_file(path: str | Path) -> RegistrationData:
                     Location(str(path)),
                     _("not valid TOML ({detail}); expected [[exporter]] entries as in the README").format(
                         detail=str(exc)
+                    ),
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(str(path)),
+                    _("the file cannot be read ({detail}); expected a readable TOML registration file").format(
+                        detail=exc.strerror
                     ),
                 )
             ]
@@ -165,19 +201,40 @@ def _entry(raw: dict[str, Any], display: str, index: int, problems: list[Problem
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            problems.append(Problem(where(key), _("found {found}; expected text").format(found=repr(value))))
+            problems.append(Problem(where(key), _("found {found}; expected text").format(found=repr(value)[:80])))
             return None
-        return clean_text(value) or None
+        value = clean_text(value)
+        if len(value) > limits.MAX_TEXT_LENGTH:
+            problems.append(
+                Problem(
+                    where(key),
+                    _("found a text of {length} characters; expected at most {limit} characters").format(
+                        length=f"{len(value):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}"
+                    ),
+                )
+            )
+            return None
+        try:
+            refuse_direction_controls(value)
+        except CellValueError as error:
+            problems.append(
+                Problem(
+                    where(key),
+                    _("found {found}; expected {expected}").format(found=error.found, expected=error.expected),
+                )
+            )
+            return None
+        return value or None
 
     def date(key: str) -> dt.date | None:
         value = raw.get(key)
         if value is None or value == "":
             return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
         try:
+            if isinstance(value, dt.datetime):
+                return date_in_range(value.date())
+            if isinstance(value, dt.date):
+                return date_in_range(value)
             return parse_date(value)
         except CellValueError as error:
             problems.append(
@@ -194,14 +251,16 @@ def _entry(raw: dict[str, Any], display: str, index: int, problems: list[Problem
         return None
     chapters_raw = raw.get("hs_chapters", [])
     chapters: tuple[int, ...] = ()
-    if isinstance(chapters_raw, list) and all(isinstance(c, int) for c in chapters_raw):
+    if isinstance(chapters_raw, list) and all(
+        isinstance(c, int) and not isinstance(c, bool) and 1 <= c <= 99 for c in chapters_raw
+    ):
         chapters = tuple(chapters_raw)
     else:
         problems.append(
             Problem(
                 where("hs_chapters"),
-                _("found {found}; expected a list of chapter numbers such as [52, 62]").format(
-                    found=repr(chapters_raw)
+                _("found {found}; expected a list of chapter numbers from 1 to 99 such as [52, 62]").format(
+                    found=repr(chapters_raw)[:80]
                 ),
             )
         )

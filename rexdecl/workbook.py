@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -27,8 +29,11 @@ from rexdecl.fields import (
     ITEMS,
     MATERIALS,
     SHIPMENT,
+    TEMPLATE_LANGUAGES,
     FieldSpec,
     SheetSpec,
+    example_marks,
+    example_value,
     normalise_name,
 )
 from rexdecl.i18n import _
@@ -41,7 +46,14 @@ from rexdecl.model import (
     ShipmentInput,
     UnknownHeader,
 )
-from rexdecl.parsing import CellValueError, clean_text, hs_from_number, parse_date, parse_number
+from rexdecl.parsing import (
+    CellValueError,
+    clean_text,
+    hs_from_number,
+    parse_date,
+    parse_number,
+    refuse_direction_controls,
+)
 from rexdecl.paths import display_path
 from rexdecl.xlsx import FORMULA_WITHOUT_VALUE, CellError, PackageError, XlsxPackage, column_letters
 
@@ -66,8 +78,9 @@ EXCEL_ERRORS = frozenset(
         "#UNKNOWN!",
     ]
 )
-# The template's example row starts with "example (contoh) – ignored" (rexdecl.template).
-_EXAMPLE_ROW = normalise_name("example (contoh)")
+# The template's example row starts with its mark, "example (contoh) – ignored" in an English
+# template (rexdecl.fields.EXAMPLE_LABELS): the start of each language's mark, normalised.
+_EXAMPLE_MARKS = example_marks()
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -96,6 +109,31 @@ class _LazyCell:
 
 # A cell as the table readers see it, its Location built at once or on demand.
 Cell = RawCell | _LazyCell
+
+
+class _Row:
+    """One row that holds a value: its values by column number (1 = A, ascending), only the
+    cells present, so a value far to the right costs one entry, not a row of empty cells."""
+
+    __slots__ = ("number", "values", "_reader")
+
+    def __init__(self, reader: _SheetReader, number: int, values: dict[int, Any]) -> None:
+        self._reader = reader
+        self.number = number
+        self.values = values
+
+    def cell(self, column: int) -> _LazyCell:
+        """The cell in ``column`` (empty when the row has none there)."""
+        return _LazyCell(self.values.get(column), self._reader, self.number, column)
+
+    def first(self) -> tuple[int, Any]:
+        """The column and value of the row's first value."""
+        column = next(iter(self.values))
+        return column, self.values[column]
+
+    def keep(self, columns: set[int]) -> _Row:
+        """The row with only the values of ``columns`` (what a table reads)."""
+        return _Row(self._reader, self.number, {c: v for c, v in self.values.items() if c in columns})
 
 
 class _RowCells(Mapping[str, Location]):
@@ -144,11 +182,16 @@ def _unusable(name: str, message: str) -> UnreadableInput:
 def open_workbook(path: Path) -> XlsxPackage:
     """Open ``path`` for reading its saved values, refusing what is not a usable .xlsx."""
     name = display_path(path)
-    if not path.exists():
-        raise UnreadableInput([Problem(Location(name), _("file not found"))])
-    if path.is_dir():
+    info = _stat(path)
+    if stat.S_ISDIR(info.st_mode):
         raise UnreadableInput([Problem(Location(name), _("this is a folder; expected an .xlsx workbook"))])
-    size = path.stat().st_size
+    if not stat.S_ISREG(info.st_mode):
+        # A named pipe would block the first read, /dev/zero never end: refused unopened.
+        raise _unusable(
+            name,
+            _("this is {kind}, not a file; expected an .xlsx workbook").format(kind=_file_kind(info.st_mode)),
+        )
+    size = info.st_size
     if size > limits.MAX_WORKBOOK_BYTES:
         raise _unusable(
             name,
@@ -157,8 +200,14 @@ def open_workbook(path: Path) -> XlsxPackage:
                 "(split very large shipments into several invoices)"
             ).format(size=size // (1024 * 1024), limit=limits.MAX_WORKBOOK_BYTES // (1024 * 1024)),
         )
-    with open(path, "rb") as handle:
-        head = handle.read(8)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise _unusable(
+            name,
+            _("the file cannot be read ({detail}); expected a readable .xlsx workbook").format(detail=exc.strerror),
+        ) from None
     if head == _OLE2_MAGIC:
         raise _unusable(
             name,
@@ -206,7 +255,7 @@ def open_workbook(path: Path) -> XlsxPackage:
         raise _unusable(
             name,
             _("the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open").format(
-                detail=str(exc)[:160]
+                detail=str(exc)[:300]
             ),
         ) from None
     try:
@@ -216,10 +265,32 @@ def open_workbook(path: Path) -> XlsxPackage:
         raise _unusable(
             name,
             _("the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open").format(
-                detail=str(exc)[:160]
+                detail=str(exc)[:300]
             ),
         ) from None
     return opened
+
+
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        raise UnreadableInput([Problem(Location(display_path(path)), _("file not found"))]) from None
+    except OSError as exc:
+        raise _unusable(
+            display_path(path),
+            _("the file cannot be read ({detail}); expected a readable .xlsx workbook").format(detail=exc.strerror),
+        ) from None
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return _("a named pipe (FIFO)")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return _("a device")
+    if stat.S_ISSOCK(mode):
+        return _("a socket")
+    return _("a special file")
 
 
 @dataclass(frozen=True)
@@ -245,12 +316,13 @@ class _SheetReader:
             return Location(self.display, self.title, None, _("row {row}").format(row=row))
         return Location(self.display, self.title, f"{column_letters(column)}{row}")
 
-    def rows(self) -> Iterator[tuple[int, list[Cell]]]:
+    def rows(self) -> Iterator[_Row]:
+        """The sheet's rows that hold a value, in order, each with only the cells present."""
         count = 0
         try:
             for row_number, values in self.sheet.package.rows(self.title):
                 width = max(values)
-                if width > limits.MAX_COLUMNS:  # 16,384 cells a row for one stray value
+                if width > limits.MAX_COLUMNS:  # a table of 16,384 columns for one stray value
                     self.too_many = True
                     self.problems.add(
                         self.location(row_number, width),
@@ -264,11 +336,12 @@ class _SheetReader:
                         ),
                     )
                     return
-                cells: list[Cell] = [
-                    _LazyCell(self._value(values.get(column), row_number, column), self, row_number, column)
-                    for column in range(1, width + 1)
-                ]
-                if all(c.value is None for c in cells):
+                cells: dict[int, Any] = {}
+                for column, raw in values.items():
+                    value = self._value(raw, row_number, column)
+                    if value is not None:
+                        cells[column] = value
+                if not cells:
                     continue
                 count += 1
                 if count > limits.MAX_ROWS_PER_SHEET + 1:  # +1: the header row
@@ -281,13 +354,13 @@ class _SheetReader:
                         ).format(limit=f"{limits.MAX_ROWS_PER_SHEET:,}"),
                     )
                     return
-                yield row_number, cells
+                yield _Row(self, row_number, cells)
         except PackageError as exc:
             self.failed = True
             self.problems.add(
                 Location(self.display, self.title),
                 _("the sheet cannot be read ({detail}); expected a worksheet that Excel can open").format(
-                    detail=str(exc)[:160]
+                    detail=str(exc)[:300]
                 ),
             )
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
@@ -361,15 +434,13 @@ def _convert(spec: FieldSpec, raw: Cell, number_format: str | None, problems: _P
                 raise CellValueError(repr(value), _("an HS code"))
             if isinstance(value, int | float | Decimal):
                 return hs_from_number(value)
-            return _text(value)
+            return _checked_text(value)
         if spec.kind == "chapters":
             return _chapters(value)
         if spec.kind == "country":
-            text = _text(value)
+            text = _checked_text(value)
             return text.upper() if len(text) == 2 else text
-        if spec.kind == "code":
-            return _text(value)
-        return _text(value)
+        return _checked_text(value)
     except CellValueError as error:
         problems.cell(raw.location, error, spec.name)
         return None
@@ -385,21 +456,48 @@ def _text(value: Any) -> str:
     return clean_text(str(value))
 
 
+def _checked_text(value: Any) -> str:
+    """The text of a field's value; direction controls inside it are refused (CellValueError)."""
+    return refuse_direction_controls(_text(value))
+
+
+CHAPTERS = range(1, 100)
+
+
 def _chapters(value: Any) -> tuple[int, ...]:
+    expected = _("chapter numbers from 1 to 99 separated by commas, e.g. 52, 62")
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not (math.isfinite(value) and value == int(value) and int(value) in CHAPTERS):
+            raise CellValueError(_("the number {number}").format(number=value), expected)
         return (int(value),)
     parts = [p for p in str(value).replace(";", ",").replace(" ", ",").split(",") if p]
-    try:
-        return tuple(int(p) for p in parts)
-    except ValueError:
-        raise CellValueError(f"'{value}'", _("chapter numbers separated by commas, e.g. 52, 62")) from None
+    if not all(p.isascii() and p.isdigit() and len(p) <= 2 and int(p) in CHAPTERS for p in parts):
+        raise CellValueError(f"'{clean_text(str(value))[:80]}'", expected)
+    return tuple(int(p) for p in parts)
 
 
-def _find_sheet(workbook: XlsxPackage, spec: SheetSpec) -> _Sheet | None:
-    for title in workbook.sheetnames:
-        if spec.matches(title):
-            return _Sheet(workbook, title)
-    return None
+def _find_sheet(workbook: XlsxPackage, spec: SheetSpec, display: str) -> _Sheet | None:
+    """The sheet of ``spec``'s role, by its name or an alias; two sheets of one role are
+    refused rather than one chosen (a hidden Items would otherwise shadow a visible Barang)."""
+    found = [title for title in workbook.sheetnames if spec.matches(title)]
+    if len(found) > 1:
+        hidden = set(workbook.hidden)
+        raise UnreadableInput(
+            [
+                Problem(
+                    Location(display),
+                    _(
+                        "the sheets {sheets} are all the {name} sheet; expected one (delete or rename the others)"
+                    ).format(
+                        sheets=", ".join(
+                            _("{title} (hidden)").format(title=repr(t)) if t in hidden else repr(t) for t in found
+                        ),
+                        name=spec.name,
+                    ),
+                )
+            ]
+        )
+    return _Sheet(workbook, found[0]) if found else None
 
 
 def _field_value_rows(
@@ -410,15 +508,13 @@ def _field_value_rows(
     found: dict[str, tuple[FieldSpec, Cell, Cell]] = {}
     first = True
     start: int | None = None  # the field column: where the first non-empty row starts
-    for row_number, cells in reader.rows():
+    for row in reader.rows():
         if start is None:
-            start = next(i for i, c in enumerate(cells) if c.value is not None)
-        if start >= len(cells) or cells[start].value is None:
+            start = row.first()[0]
+        if row.values.get(start) is None:
             continue  # a row whose field is empty is skipped (workbook-format.md)
-        name_cell = cells[start]
-        value_cell = (
-            cells[start + 1] if start + 1 < len(cells) else RawCell(None, reader.location(row_number, start + 2))
-        )
+        name_cell = row.cell(start)
+        value_cell = row.cell(start + 1)
         label = _text(name_cell.value)
         key = normalise_name(label)
         if first:
@@ -444,8 +540,10 @@ def _field_value_rows(
 @dataclass
 class _Table:
     columns: dict[str, int]  # field name -> column index (0-based)
-    rows: list[tuple[int, list[Cell]]]
+    rows: list[_Row]  # the data rows, each with the values of the table's columns only
     header_row: int
+    # The cells marking the template's example row, on rows read as lines (EXAMPLE-ROW-READ).
+    example_rows: list[Location]
 
 
 def _table_rows(
@@ -454,7 +552,7 @@ def _table_rows(
     table = spec.lookup()
     rows = reader.rows()
     try:
-        header_number, header_cells = next(rows)
+        header = next(rows)
     except StopIteration:
         if reader.failed:
             return None  # already reported: the sheet cannot be read
@@ -465,6 +563,8 @@ def _table_rows(
             ),
         )
         return None
+    header_number = header.number
+    header_cells = [header.cell(column) for column in range(1, max(header.values) + 1)]
     columns: dict[str, int] = {}
     header_keys: list[str] = []
     for index, cell in enumerate(header_cells):
@@ -496,7 +596,8 @@ def _table_rows(
                 found=", ".join(_text(c.value) for c in header_cells if c.value is not None) or "-",
             ),
         )
-    data: list[tuple[int, list[Cell]]] = []
+    data: list[_Row] = []
+    examples: list[Location] = []
 
     def header_id(key: str) -> str:
         # A repeated header may name a column by its alias (English header, Indonesian repeat).
@@ -505,26 +606,76 @@ def _table_rows(
 
     header_ids = [header_id(k) for k in header_keys]
     first_id = next((k for k in header_ids if k), "")
-    for row_number, cells in rows:
-        first_cell = next(c.value for c in cells if c.value is not None)
-        if isinstance(first_cell, str) and header_id(normalise_name(first_cell)) == first_id:
-            ids = [header_id(normalise_name(_text(c.value))) if c.value is not None else "" for c in cells]
-            if ids[: len(header_ids)] == header_ids:
+    kept = {index + 1 for index in columns.values()}  # the columns a line is read from
+    width = len(header_cells)  # the table's last column is its header's
+    outside: Location | None = None  # the first value of a row that holds nothing in the table
+    outside_rows = 0
+    for row in rows:
+        first_column, first_value = row.first()
+        if first_column > width:
+            # Not a line with its cells empty (100,000 of them made 600,000 findings): refused once.
+            outside = outside or row.cell(first_column).location
+            outside_rows += 1
+            continue
+        if isinstance(first_value, str) and header_id(normalise_name(first_value)) == first_id:
+            values = row.values
+            ids = [
+                header_id(normalise_name(_text(values[c]))) if c in values else ""
+                for c in range(1, len(header_ids) + 1)
+            ]
+            if ids == header_ids:
                 continue  # a header row repeated (copied blocks, page headers)
-        first_value = next(c.value for c in cells if c.value is not None)
-        if isinstance(first_value, str) and normalise_name(first_value).startswith(_EXAMPLE_ROW):
-            continue  # the template's example row (not any description starting "Contoh…")
-        data.append((row_number, cells))
-    return _Table(columns, data, header_number)
+        if isinstance(first_value, str) and normalise_name(first_value).startswith(_EXAMPLE_MARKS):
+            # The template's example row (not any description starting "Contoh…"): skipped while it
+            # holds exactly the template's example, else read as a line without its mark.
+            if _is_template_example(spec, row, columns, first_column):
+                continue
+            examples.append(row.cell(first_column).location)
+            row = row.keep(kept - {first_column})
+        else:
+            row = row.keep(kept)
+        data.append(row)
+    if outside is not None:
+        problems.add(
+            outside,
+            _(
+                "a value right of the table, whose header ends in column {last}, on a row with nothing in the "
+                "table ({count} such rows); expected each row below the header to be a line of the table "
+                "(delete or move the value, or give its column a header)"
+            ).format(last=column_letters(width), count=f"{outside_rows:,}"),
+        )
+    return _Table(columns, data, header_number, examples)
 
 
-def _cell(table: _Table, cells: list[Cell], name: str, reader: _SheetReader, row: int) -> Cell:
+def _is_template_example(spec: SheetSpec, row: _Row, columns: dict[str, int], mark_column: int) -> bool:
+    """Whether ``row`` holds exactly the example values a template (of any language) writes."""
+    fields = {f.name: f for f in spec.fields}
+    for language in TEMPLATE_LANGUAGES:
+        if all(
+            _same_value(row.values.get(index + 1), example_value(fields[name], language))
+            for name, index in columns.items()
+            if index + 1 != mark_column
+        ):
+            return True
+    return False
+
+
+def _same_value(value: Any, example: object) -> bool:
+    if example is None or example == "":
+        return value is None
+    if value is None:
+        return False
+    numbers = (int, float, Decimal)
+    if isinstance(value, numbers) and isinstance(example, numbers) and not isinstance(value, bool):
+        return Decimal(str(value)) == Decimal(str(example))
+    return _text(value) == str(example)
+
+
+def _cell(table: _Table, row: _Row, name: str, reader: _SheetReader) -> Cell:
     index = table.columns.get(name)
     if index is None:
-        return RawCell(None, reader.location(row))
-    if index < len(cells):
-        return cells[index]
-    return RawCell(None, reader.location(row, index + 1))
+        return RawCell(None, reader.location(row.number))
+    return row.cell(index + 1)
 
 
 def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
@@ -534,9 +685,10 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
     workbook = open_workbook(path)
     problems = _Problems()
     unknown: list[UnknownHeader] = []
+    examples: list[Location] = []
     try:
-        shipment_ws = _find_sheet(workbook, SHIPMENT)
-        items_ws = _find_sheet(workbook, ITEMS)
+        shipment_ws = _find_sheet(workbook, SHIPMENT, display)
+        items_ws = _find_sheet(workbook, ITEMS, display)
         for sheet_spec, ws in ((SHIPMENT, shipment_ws), (ITEMS, items_ws)):
             if ws is None:
                 problems.add(
@@ -568,17 +720,17 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
         shipment = Shipment(**values, cells=cells, sheet_location=Location(display, shipment_ws.title))
 
         assert shipment_ws is not None and items_ws is not None  # missing sheets were refused above
-        items = _read_items(_SheetReader(path, display, items_ws, problems), number_format, unknown, problems)
+        items = _read_items(_SheetReader(path, display, items_ws, problems), number_format, unknown, problems, examples)
 
         materials: tuple[Material, ...] | None = None
-        materials_ws = _find_sheet(workbook, MATERIALS)
+        materials_ws = _find_sheet(workbook, MATERIALS, display)
         if materials_ws is not None:
             materials = _read_materials(
-                _SheetReader(path, display, materials_ws, problems), number_format, unknown, problems
+                _SheetReader(path, display, materials_ws, problems), number_format, unknown, problems, examples
             )
 
         exporter_sheet: tuple[Registration, ...] | None = None
-        exporter_ws = _find_sheet(workbook, EXPORTER)
+        exporter_ws = _find_sheet(workbook, EXPORTER, display)
         if exporter_ws is not None:
             exporter_sheet = (
                 read_exporter_sheet(_SheetReader(path, display, exporter_ws, problems), problems, unknown) or None
@@ -587,7 +739,7 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
         workbook.close()
     if problems.items:
         raise UnreadableInput(problems.items)
-    return ShipmentInput(str(path), shipment, items, materials, exporter_sheet, tuple(unknown))
+    return ShipmentInput(str(path), shipment, items, materials, exporter_sheet, tuple(unknown), tuple(examples))
 
 
 def _number_format(raw_fields: dict[str, tuple[FieldSpec, Cell, Cell]], problems: _Problems) -> str | None:
@@ -605,45 +757,55 @@ def _number_format(raw_fields: dict[str, tuple[FieldSpec, Cell, Cell]], problems
 
 
 def _read_items(
-    reader: _SheetReader, number_format: str | None, unknown: list[UnknownHeader], problems: _Problems
+    reader: _SheetReader,
+    number_format: str | None,
+    unknown: list[UnknownHeader],
+    problems: _Problems,
+    examples: list[Location],
 ) -> tuple[Item, ...]:
     table = _table_rows(reader, ITEMS, unknown, problems)
     if table is None or reader.too_many:
         return ()  # refused already: converting 100,000 rows would only delay the message
+    examples.extend(table.example_rows)
     items: list[Item] = []
     specs = {f.name: f for f in ITEMS.fields}
-    for position, (row_number, cells) in enumerate(table.rows, start=1):
+    for position, row in enumerate(table.rows, start=1):
         values: dict[str, Any] = {}
         for name, spec in specs.items():
-            values[name] = _convert(spec, _cell(table, cells, name, reader, row_number), number_format, problems)
+            values[name] = _convert(spec, _cell(table, row, name, reader), number_format, problems)
         if values["line"] is None:
             values["line"] = position
         items.append(
-            Item(**values, row=reader.location(row_number), cells=_RowCells(reader, row_number, table.columns))
+            Item(**values, row=reader.location(row.number), cells=_RowCells(reader, row.number, table.columns))
         )
     return tuple(items)
 
 
 def _read_materials(
-    reader: _SheetReader, number_format: str | None, unknown: list[UnknownHeader], problems: _Problems
+    reader: _SheetReader,
+    number_format: str | None,
+    unknown: list[UnknownHeader],
+    problems: _Problems,
+    examples: list[Location],
 ) -> tuple[Material, ...]:
     table = _table_rows(reader, MATERIALS, unknown, problems)
     if table is None:
         return ()
+    examples.extend(table.example_rows)
     materials: list[Material] = []
     specs = {f.name: f for f in MATERIALS.fields}
-    for row_number, cells in table.rows:
+    for row in table.rows:
         values: dict[str, Any] = {}
         where: dict[str, Location] = {}
         for name, spec in specs.items():
-            raw = _cell(table, cells, name, reader, row_number)
+            raw = _cell(table, row, name, reader)
             if name in table.columns:
                 where[name] = raw.location
             values[name] = _convert(spec, raw, number_format, problems)
         origin = values.get("origin")
         if isinstance(origin, str) and origin.lower() == "unknown":
             values["origin"] = "unknown"
-        materials.append(Material(**values, row=reader.location(row_number), cells=where))
+        materials.append(Material(**values, row=reader.location(row.number), cells=where))
     return tuple(materials)
 
 
@@ -654,7 +816,8 @@ def read_exporter_sheet(
     holds no value (the blank template's sheet). Unknown fields go to ``unknown``
     (UNKNOWN-FIELD warnings), as in the other sheets."""
     raw_fields = _field_value_rows(reader, EXPORTER, unknown if unknown is not None else [])
-    values: dict[str, Any] = {}
+    # Every field, absent ones as None: a sheet with only rex_number is an entry too.
+    values: dict[str, Any] = {spec.name: None for spec in EXPORTER.fields}
     for name, (spec, _name_cell, value_cell) in raw_fields.items():
         values[name] = _convert(spec, value_cell, None, problems)
     if not any(raw.value is not None for _spec, _name, raw in raw_fields.values()):
@@ -677,7 +840,7 @@ def read_registration_workbook(path: Path, unknown: list[UnknownHeader] | None =
     workbook = open_workbook(path)
     problems = _Problems()
     try:
-        ws = _find_sheet(workbook, EXPORTER)
+        ws = _find_sheet(workbook, EXPORTER, str(path))
         if ws is None:
             raise UnreadableInput(
                 [

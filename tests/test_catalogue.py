@@ -63,7 +63,7 @@ def test_catalogue_is_loaded_by_the_package() -> None:
     from rexdecl.legal import rule_catalogue
 
     assert set(rule_catalogue()) == set(catalogue())
-    assert len(shipment_codes()) == 39
+    assert len(shipment_codes()) == 40
 
 
 def test_every_shipment_code_is_used_in_the_code() -> None:
@@ -175,6 +175,7 @@ PRODUCERS: dict[str, dict[str, Any]] = {
     "EX-WORKS-ASSUMED": {"shipment": {"incoterm": "FOB"}, "materials": [mat("9403", "CN", 500)]},
     "LINE-NOT-ORIGINATING": {"items": [w(), w(line=2, origin_criterion="no")]},
     "NO-ORIGINATING-LINES": {"items": [w(origin_criterion="no")]},
+    "EXAMPLE-ROW-READ": {"items": [w(line="example (contoh) – ignored")]},
     "MISSING-FIELD": {"shipment": {"invoice_number": None}},
     "ESKA-CODE-MISSING": {"shipment": {"eska_code": DROP}},
     "AMOUNT-MISMATCH": {"items": [w(amount=1100)]},

@@ -715,15 +715,16 @@ ARABIC_NAME = "شركة المثال للتجارة"
 
 @needs_poppler
 def test_right_to_left_text_is_printed(tmp_path: Path) -> None:
-    """Hebrew (in the bundled Noto Sans) and bidi control characters inside Latin text."""
+    """Hebrew (in the bundled Noto Sans) and the direction marks U+200E/U+200F inside Latin
+    text. (Direction overrides and isolates are refused: see the next test.)"""
     path = write_workbook(
         tmp_path / "rtl.xlsx",
         shipment=with_shipment(
             consignee_name=HEBREW_NAME,
             consignee_address=HEBREW_ADDRESS,
-            notes=f"Latin \u202eevil\u202c text \u200f{HEBREW_NAME}\u200e.",
+            notes=f"Latin text \u200f{HEBREW_NAME}\u200e.",
         ),
-        items=with_item(0, description=f"Batik sarong {HEBREW_ADDRESS} \u2067inline\u2069"),
+        items=with_item(0, description=f"Batik sarong {HEBREW_ADDRESS} inline"),
     )
     assert_handled(check(path), 0)
     out = tmp_path / "out"
@@ -731,6 +732,38 @@ def test_right_to_left_text_is_printed(tmp_path: Path) -> None:
     text = pdf_text(out / OUTPUTS[0])
     for word in ("הדוגמה", "רחוב", "אביב", "Batik sarong"):
         assert word in text, word
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\u202e", "RIGHT-TO-LEFT OVERRIDE"),
+        ("\u202d", "LEFT-TO-RIGHT OVERRIDE"),
+        ("\u202b", "RIGHT-TO-LEFT EMBEDDING"),
+        ("\u2067", "RIGHT-TO-LEFT ISOLATE"),
+        ("\u2069", "POP DIRECTIONAL ISOLATE"),
+    ],
+)
+def test_direction_controls_in_text_fields_are_refused_naming_the_field(tmp_path: Path, char: str, name: str) -> None:
+    """ "Invoice \u202e1.0 RUE" prints as "Invoice EUR 0.1": a field holding a direction override,
+    embedding or isolate is refused (exit 2) with its cell and field, and nothing is written."""
+    path = write_workbook(
+        tmp_path / "in" / "bidi.xlsx",
+        shipment=with_shipment(consignee_name=f"Voorbeeld {char}Textiel B.V."),
+        items=with_item(1, marks=f"VT{char}-5/7"),
+    )
+    message = (
+        f"found text holding the direction control U+{ord(char):04X} {name}; expected text without direction "
+        "controls (U+202A to U+202E, U+2066 to U+2069), which change the order in which the text is printed "
+        "(delete them)"
+    )
+    assert unusable(check(path)) == [
+        f"{path}, sheet Shipment, cell B5: consignee_name: {message}",
+        f"{path}, sheet Items, cell L3: marks: {message}",
+    ]
+    out = tmp_path / "out"
+    assert_handled(generate(path, out), 2)
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(
@@ -791,6 +824,7 @@ BILLION_LAUGHS = (
 def with_shared_strings(good: Path, target: Path, shared_strings: str) -> Path:
     """``good`` with the description of line 1 (Items!B2) moved to a sharedStrings part."""
     description = ITEMS[0]["description"].encode()
+    target.parent.mkdir(parents=True, exist_ok=True)
 
     def change(name: str, data: bytes) -> bytes:
         if name == "[Content_Types].xml":
@@ -994,6 +1028,459 @@ def test_a_value_far_to_the_right_is_refused(tmp_path: Path) -> None:
         f"{limits.MAX_COLUMNS} columns a sheet may use; expected the table within columns A to "
         "GR (delete or move that cell)"
     ]
+
+
+# == 1e. Cost bounds, exit 3 only for bugs, strict where Excel is unambiguous =====================
+#
+# Each case is the smallest input that showed the defect. ``refused`` runs check and generate:
+# exit 2 with exactly the problems given, and nothing written beside the workbook or in --out.
+
+
+def refused(path: Path, *expected: str) -> None:
+    before = sorted(p.name for p in path.parent.iterdir())
+    assert unusable(check(path)) == list(expected)
+    out = path.parent / "out"
+    result = generate(path, out)
+    assert_handled(result, 2)
+    assert problems(result) == list(expected)
+    assert not out.exists()
+    assert sorted(p.name for p in path.parent.iterdir()) == before
+
+
+def edit_items(good: Path, target: Path, old: bytes, new: bytes, count: int = 1) -> Path:
+    """``good`` with ``old`` replaced by ``new`` in the Items sheet's XML."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != ITEMS_PART:
+            return data
+        assert old in data, old
+        return data.replace(old, new, count)
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return repack(good, target, change)
+
+
+CANNOT_READ_ITEMS = "{path}, sheet Items: the sheet cannot be read ({detail}); expected a worksheet that Excel can open"
+CANNOT_READ = "{path}: the workbook cannot be read ({detail}); expected an .xlsx workbook that Excel can open"
+LINE_2 = b'<row r="3">'  # openpyxl writes line 1 in row 2 and line 2 in row 3
+
+
+# -- item 3: every input has a cost bound -------------------------------------------------------
+
+
+def test_a_shared_string_longer_than_a_cell_of_excel_is_refused_unkept(good: Path, tmp_path: Path) -> None:
+    """Was: four shared strings of 120 MB (a 484 KB file) read whole, 623 MB of memory."""
+    limit = limits.MAX_CELL_CHARACTERS
+    path = with_shared_strings(
+        good, tmp_path / "w" / "sst.xlsx", f'<sst xmlns="{SST_NS}"><si><t>{"x" * (limit + 1)}</t></si></sst>'
+    )
+    detail = (
+        f"xl/sharedStrings.xml: shared string 1 is longer than {limit:,} characters, the most a cell of Excel holds"
+    )
+    refused(path, CANNOT_READ.format(path=path, detail=detail))
+
+
+def test_a_cell_of_excel_length_is_read_and_refused_by_the_text_limit(good: Path, tmp_path: Path) -> None:
+    """32,767 characters are what Excel holds: read, then refused by the shipment's own limit."""
+    limit = limits.MAX_CELL_CHARACTERS
+    path = with_shared_strings(
+        good, tmp_path / "w" / "sst.xlsx", f'<sst xmlns="{SST_NS}"><si><t>{"x" * limit}</t></si></sst>'
+    )
+    refused(
+        path,
+        f"{path}, sheet Items, cell B2: a text of {limit:,} characters; expected at most "
+        f"{limits.MAX_TEXT_LENGTH:,} characters in one cell",
+    )
+
+
+def test_shared_strings_beyond_the_count_and_size_limits(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sst = f'<sst xmlns="{SST_NS}">' + "<si><t>abc</t></si>" * 4 + "</sst>"
+    path = with_shared_strings(good, tmp_path / "w" / "sst.xlsx", sst)
+    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 3)
+    detail = (
+        "xl/sharedStrings.xml holds more than 3 shared strings, the limit (a shipment of 100,000 lines uses a "
+        "few hundred thousand); expected a shipment workbook"
+    )
+    refused(path, CANNOT_READ.format(path=path, detail=detail))
+    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 1000)
+    monkeypatch.setattr(limits, "MAX_SHARED_CHARACTERS", 5 * 1024 * 1024)
+    big = f'<sst xmlns="{SST_NS}">' + f"<si><t>{'x' * 30_000}</t></si>" * 180 + "</sst>"
+    path = with_shared_strings(good, tmp_path / "w2" / "sst.xlsx", big)
+    detail = (
+        "xl/sharedStrings.xml holds more than 5 million characters of text, the limit; expected a shipment workbook"
+    )
+    refused(path, CANNOT_READ.format(path=path, detail=detail))
+
+
+def test_an_inline_string_longer_than_a_cell_of_excel(good: Path, tmp_path: Path) -> None:
+    text = ITEMS[0]["description"].encode()
+    path = edit_items(good, tmp_path / "w" / "long.xlsx", text, b"x" * (limits.MAX_CELL_CHARACTERS + 1))
+    detail = f"cell B2 holds more than {limits.MAX_CELL_CHARACTERS:,} characters, the most a cell of Excel holds"
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail=detail))
+
+
+def test_a_value_in_column_gr_on_every_row_costs_one_entry_a_row(tmp_path: Path) -> None:
+    """Was: one value in column GR (within the 200-column limit) on 100,000 rows padded each row
+    to 200 cells (1.47 GB), and each row became a line of empty cells: 600,000 MISSING-FIELD
+    findings. A row keeps only the cells present, and a row with nothing in the table is
+    refused once, with the number of such rows."""
+    from rexdecl.workbook import _Problems, _Sheet, _SheetReader, open_workbook
+
+    def far(workbook: Workbook) -> None:
+        for row in range(4, 7):
+            workbook["Items"][f"GR{row}"] = row
+
+    path = write_workbook(tmp_path / "w" / "gr.xlsx", edit=far)
+    workbook = open_workbook(path)
+    try:
+        reader = _SheetReader(path, str(path), _Sheet(workbook, "Items"), _Problems())
+        rows = [(row.number, row.values) for row in reader.rows()]
+    finally:
+        workbook.close()
+    assert rows[3:] == [(4, {200: 4}), (5, {200: 5}), (6, {200: 6})]
+    refused(
+        path,
+        f"{path}, sheet Items, cell GR4: a value right of the table, whose header ends in column O, on a row "
+        "with nothing in the table (3 such rows); expected each row below the header to be a line of the "
+        "table (delete or move the value, or give its column a header)",
+    )
+
+
+def test_a_note_right_of_a_line_is_still_ignored(tmp_path: Path) -> None:
+    def note(workbook: Workbook) -> None:
+        workbook["Items"]["R2"] = "checked by Budi"
+
+    assert_handled(check(write_workbook(tmp_path / "note.xlsx", edit=note)), 0)
+
+
+def test_row_numbers_beyond_excels_last_row(good: Path, tmp_path: Path) -> None:
+    """Was: 80 million empty rows (a 722 KB file) took 53 s; rows past Excel's last are damage."""
+    path = edit_items(good, tmp_path / "w" / "rows.xlsx", b"</sheetData>", b'<row r="1048576"/><row/></sheetData>')
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail="row number '1048577'; expected 1 to 1,048,576"))
+    path = edit_items(good, tmp_path / "w2" / "rows.xlsx", b"</sheetData>", b'<row r="99999999999"/></sheetData>')
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail="row number '99999999999'; expected 1 to 1,048,576"))
+
+
+def test_cells_beyond_excels_last_column(good: Path, tmp_path: Path) -> None:
+    """Was: a row of 120 million empty cells (a 484 KB file) took 67 s."""
+    path = edit_items(good, tmp_path / "w" / "cells.xlsx", b'<c r="O2"', b'<c r="XFD2"/><c/><c r="P2"')
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail="row 2 has cells beyond column XFD, the last of Excel"))
+    path = edit_items(good, tmp_path / "w2" / "cells.xlsx", b'<c r="O2"', b'<c r="XFE2"/><c r="P2"')
+    detail = "cell reference XFE2, outside the sheet (Excel has columns A to XFD and rows 1 to 1,048,576)"
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail=detail))
+
+
+def test_xml_elements_beyond_the_limit_of_a_part(good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Was: 8 million empty styled cells would take a minute; each element costs a call."""
+    monkeypatch.setattr(limits, "MAX_XML_ELEMENTS", 300)  # the other parts have fewer than 210
+    path = edit_items(
+        good,
+        tmp_path / "w" / "styled.xlsx",
+        b"</sheetData>",
+        b'<row r="4">' + b'<c s="0"/>' * 200 + b"</row></sheetData>",
+    )
+    detail = (
+        "xl/worksheets/sheet2.xml holds more than 300 XML elements, the limit of one part (clear the formatting "
+        "of unused rows and columns, or split the shipment)"
+    )
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail=detail))
+
+
+def test_an_xml_comment_longer_than_a_token_may_be(good: Path, tmp_path: Path) -> None:
+    """Expat keeps an unfinished tag or comment whole: 2 MB of comment is refused at 1 MB."""
+    comment = b"<!--" + b"x" * (2 * limits.MAX_XML_TOKEN_BYTES) + b"-->"
+    path = edit_items(good, tmp_path / "w" / "comment.xlsx", b"<sheetData>", comment + b"<sheetData>")
+    detail = "xl/worksheets/sheet2.xml holds an XML tag or comment longer than 1 MB, which no spreadsheet writes"
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail=detail))
+
+
+def test_registration_field_over_the_length_limit(good: Path) -> None:
+    """Was: a 30 KB registered name without a space took 28 s to render."""
+    registration = good.parent / "registration.toml"
+    text = registration.read_text(encoding="utf-8")
+    long_name = "N" * (limits.MAX_TEXT_LENGTH + 1)
+    registration.write_text(re.sub(r'name\s*=\s*"[^"]*"', f'name = "{long_name}"', text, count=1), encoding="utf-8")
+    refused(
+        good,
+        f"{registration}, [[exporter]] #1, name: found a text of {limits.MAX_TEXT_LENGTH + 1:,} characters; "
+        f"expected at most {limits.MAX_TEXT_LENGTH:,} characters",
+    )
+
+
+# -- item 4: exit status 3 only for bugs ------------------------------------------------------
+
+
+def test_a_row_number_that_is_a_superscript_digit(good: Path, tmp_path: Path) -> None:
+    path = edit_items(good, tmp_path / "w" / "sup.xlsx", LINE_2, '<row r="\u00b2">'.encode())
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail="row number '\u00b2'; expected 1 to 1,048,576"))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "cell"),
+    [
+        (b'<c r="D2" t="n">', '<c r="D2" s="\u00b2" t="n">', "D2"),  # a number
+        (b'<c r="B2" t="inlineStr">', '<c r="B2" s="\u00b2" t="inlineStr">', "B2"),  # a text
+        (b'</row><row r="3">', '<c r="P2" s="\u00b2"/></row><row r="3">', "P2"),  # an empty cell
+    ],
+    ids=["number", "text", "empty"],
+)
+def test_a_style_index_that_is_a_superscript_digit(good: Path, tmp_path: Path, old: bytes, new: str, cell: str) -> None:
+    """Was: exit 3 (int() of "\u00b2", which str.isdigit() accepts)."""
+    path = edit_items(good, tmp_path / "w" / "sup.xlsx", old, new.encode())
+    refused(
+        path,
+        CANNOT_READ_ITEMS.format(
+            path=path, detail=f"cell {cell} has the style index '\u00b2'; expected a whole number"
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "detail"),
+    [
+        ("x-foo", "unknown encoding: x-foo"),
+        ("shift_jis", "multi-byte encodings are not supported"),
+        ("hex", "'hex' is not a text encoding; use codecs.decode() to handle arbitrary codecs"),
+        ("undefined", "decoding with 'undefined' codec failed (UnicodeError: undefined encoding)"),
+    ],
+)
+def test_an_unknown_xml_encoding(good: Path, tmp_path: Path, encoding: str, detail: str) -> None:
+    declaration = f'<?xml version="1.0" encoding="{encoding}"?>'.encode()
+    path = edit_items(good, tmp_path / "w" / "enc.xlsx", b"<worksheet", declaration + b"<worksheet")
+    detail = f"xl/worksheets/sheet2.xml declares an XML encoding that cannot be read ({detail[:80]}); expected UTF-8"
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail=detail))
+
+
+def test_1e309_as_an_hs_code(good: Path, tmp_path: Path) -> None:
+    path = edit_items(
+        good,
+        tmp_path / "w" / "inf.xlsx",
+        b'<c r="C3" t="inlineStr"><is><t>5208.52</t></is></c>',
+        b'<c r="C3"><v>1e309</v></c>',
+    )
+    refused(path, f"{path}, sheet Items, cell C3: hs_code: found the number inf; expected an HS code")
+
+
+def test_1e309_as_hs_chapters_of_the_exporter_sheet(tmp_path: Path) -> None:
+    def exporter(workbook: Workbook) -> None:
+        sheet = workbook.create_sheet("Exporter")
+        for row in (["field", "value"], ["rex_number", "IDREXEXAMPLE0000001"], ["hs_chapters", 52]):
+            sheet.append(row)
+
+    built = write_workbook(tmp_path / "w" / "x.xlsx", edit=exporter)
+
+    def change(name: str, data: bytes) -> bytes:
+        return data.replace(b"<v>52</v>", b"<v>1e309</v>") if name == "xl/worksheets/sheet3.xml" else data
+
+    (tmp_path / "w2").mkdir()
+    path = repack(built, tmp_path / "w2" / "chapters.xlsx", change)
+    refused(
+        path,
+        f"{path}, sheet Exporter, cell B3: hs_chapters: found the number inf; expected chapter numbers from 1 "
+        "to 99 separated by commas, e.g. 52, 62",
+    )
+
+
+DATE_FORMS_TEXT = "2026-11-22, 22/11/2026, 22-11-2026, 22 November 2026, 22 Nov 2026 or 22 Nopember 2026"
+
+
+@pytest.mark.parametrize("value", [dt.date(9999, 12, 31), "9999-12-31", "31/12/9999"], ids=repr)
+def test_an_invoice_date_of_9999_12_31(tmp_path: Path, value: Any) -> None:
+    path = write_workbook(tmp_path / "w" / "date.xlsx", shipment=with_shipment(invoice_date=value))
+    found = value.isoformat() if isinstance(value, dt.date) else value
+    refused(
+        path,
+        f"{path}, sheet Shipment, cell B3: invoice_date: found '{found}', outside the years 1900 to 2099; "
+        f"expected a date such as {DATE_FORMS_TEXT}",
+    )
+
+
+@pytest.mark.parametrize("nesting", ["a = " + "[" * 5000 + "]" * 5000, "a = " + "{b = " * 5000 + "1" + "}" * 5000])
+def test_registration_toml_nested_5000_deep(good: Path, nesting: str) -> None:
+    registration = good.parent / "registration.toml"
+    registration.write_text(nesting + "\n" + registration.read_text(encoding="utf-8"), encoding="utf-8")
+    refused(
+        good,
+        f"{registration}: arrays or tables nested too deeply to read; expected [[exporter]] entries of plain "
+        "values as in the README",
+    )
+
+
+def test_a_registration_toml_date_of_9999_12_31(good: Path) -> None:
+    registration = good.parent / "registration.toml"
+    text = registration.read_text(encoding="utf-8")
+    registration.write_text(
+        re.sub(r"registered_on\s*=.*", "registered_on = 9999-12-31", text, count=1), encoding="utf-8"
+    )
+    refused(
+        good,
+        f"{registration}, [[exporter]] #1, registered_on: found '9999-12-31', outside the years 1900 to 2099; "
+        f"expected a date such as {DATE_FORMS_TEXT}",
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "generate"])
+def test_dev_zero_is_refused_unread(tmp_path: Path, command: str) -> None:
+    """Was: check /dev/zero read until it was killed at 23 GB."""
+    result = (
+        run(command, "/dev/zero", "--out", str(tmp_path / "out")) if command == "generate" else check(Path("/dev/zero"))
+    )
+    assert unusable(result) == ["/dev/zero: this is a device, not a file; expected an .xlsx workbook"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_dev_zero_as_the_registration_is_refused_unread(good: Path) -> None:
+    assert unusable(check(good, "--registration", "/dev/zero")) == [
+        "/dev/zero: this is not a file; expected a TOML file with [[exporter]] entries or an .xlsx workbook with "
+        "an Exporter sheet"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("command", ["check", "generate"])
+def test_a_named_pipe_is_refused_unopened(tmp_path: Path, command: str) -> None:
+    """Opening a FIFO with no writer blocks for ever: the reader must not open it. Run in a
+    subprocess, so that a regression fails on the timeout instead of hanging the suite."""
+    fifo = tmp_path / "shipment.xlsx"
+    os.mkfifo(fifo)
+    extra = ["--out", str(tmp_path / "out")] if command == "generate" else []
+    completed = subprocess.run(
+        [sys.executable, "-m", "rexdecl", command, str(fifo), "--as-of", AS_OF, *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr == (
+        "rexdecl: the input cannot be used:\n"
+        f"  - {fifo}: this is a named pipe (FIFO), not a file; expected an .xlsx workbook\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shipment.xlsx"]
+
+
+# -- item 7: strict where Excel is unambiguous --------------------------------------------------
+
+
+@pytest.mark.parametrize("index", ["-1", "1", "99999999999"])
+def test_a_shared_string_index_that_does_not_exist(good: Path, tmp_path: Path, index: str) -> None:
+    """Was: -1 silently read the last shared string."""
+    path = with_shared_strings(good, tmp_path / "w" / "sst.xlsx", f'<sst xmlns="{SST_NS}"><si><t>A</t></si></sst>')
+    path = edit_items(
+        path, tmp_path / "w2" / "sst.xlsx", b'<c r="B2" t="s"><v>0</v>', f'<c r="B2" t="s"><v>{index}</v>'.encode()
+    )
+    detail = f"cell B2 refers to shared string '{index}', which does not exist (the workbook has 1)"
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail=detail))
+
+
+def test_a_cell_written_twice(good: Path, tmp_path: Path) -> None:
+    """Was: the second value won silently."""
+    path = edit_items(
+        good,
+        tmp_path / "w" / "twice.xlsx",
+        b'<c r="D2" t="n"><v>120</v></c>',
+        b'<c r="D2" t="n"><v>120</v></c><c r="D2" t="n"><v>5</v></c>',
+    )
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail="cell D2 is written twice"))
+    path = edit_items(
+        good,
+        tmp_path / "w2" / "order.xlsx",
+        b'<c r="D2" t="n"><v>120</v></c>',
+        b'<c r="D2" t="n"><v>120</v></c><c r="A2" t="n"><v>5</v></c>',
+    )
+    detail = "cell A2 is written after D2; Excel writes cells in order"
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail=detail))
+
+
+def test_a_row_written_twice(good: Path, tmp_path: Path) -> None:
+    """Was: both rows were read, the line counted twice."""
+    path = edit_items(
+        good,
+        tmp_path / "w" / "twice.xlsx",
+        b"</sheetData>",
+        b'<row r="3"><c r="A3" t="n"><v>9</v></c></row></sheetData>',
+    )
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail="row 3 is written twice"))
+
+
+def test_a_cell_written_in_another_row(good: Path, tmp_path: Path) -> None:
+    path = edit_items(good, tmp_path / "w" / "moved.xlsx", b'<c r="D2"', b'<c r="D7"')
+    refused(path, CANNOT_READ_ITEMS.format(path=path, detail="cell D7 is written in row 2"))
+
+
+def test_duplicate_zip_members(good: Path, tmp_path: Path) -> None:
+    """Was: zipfile read the last of two members of one name (Excel reads the first)."""
+    path = tmp_path / "w" / "dup.xlsx"
+    path.parent.mkdir()
+    shutil.copy(good, path)
+    shutil.copy(REGISTRATION, path.parent / "registration.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        with zipfile.ZipFile(path, "a") as package:
+            package.writestr(ITEMS_PART.upper().replace("XL/", "xl/"), b"<worksheet/>")
+    detail = f"the package holds the part {ITEMS_PART.upper().replace('XL/', 'xl/')} twice; expected each part once"
+    refused(path, CANNOT_READ.format(path=path, detail=detail))
+
+
+@pytest.mark.parametrize("hidden", [True, False], ids=["hidden", "visible"])
+def test_two_sheets_of_one_role(tmp_path: Path, hidden: bool) -> None:
+    """Was: a hidden 'Items' listed first shadowed the visible 'Barang' the user edits."""
+
+    def shadow(workbook: Workbook) -> None:
+        workbook["Items"].title = "Barang"
+        old = workbook.create_sheet("Items", 1)
+        old.append(COLUMNS)
+        if hidden:
+            old.sheet_state = "hidden"
+
+    path = write_workbook(tmp_path / "w" / "shadow.xlsx", edit=shadow)
+    items = "'Items' (hidden)" if hidden else "'Items'"
+    refused(
+        path,
+        f"{path}: the sheets {items}, 'Barang' are all the Items sheet; expected one (delete or rename the others)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("stored", "text"),
+    [
+        ("Line 1_x000D__x000A_Line 2", "Line 1\r\nLine 2"),
+        ("tab_x0009_here", "tab\there"),
+        ("_x005F_x0041_ typed by the user", "_x0041_ typed by the user"),
+        ("_xD83D__xDCE6_ box", "\U0001f4e6 box"),
+        ("lone _xD800_ surrogate", "lone _xD800_ surrogate"),
+        ("lone _xDC00_ low", "lone _xDC00_ low"),
+        ("_x00e9_t_x00E9_", "\u00e9t\u00e9"),
+        ("_x12_ short, _xZZZZ_ not hex", "_x12_ short, _xZZZZ_ not hex"),
+    ],
+)
+def test_excel_escapes_are_decoded(stored: str, text: str) -> None:
+    from rexdecl.xlsx import decode_escapes
+
+    assert decode_escapes(stored) == text
+
+
+def test_escapes_and_phonetic_runs_in_inline_and_shared_strings(good: Path, tmp_path: Path) -> None:
+    """Excel writes a line break in a cell as _x000D_ and adds phonetic guides (rPh) to East
+    Asian text: the value read is the text, the guide is not part of it."""
+    path = with_shared_strings(
+        good,
+        tmp_path / "w" / "sst.xlsx",
+        f'<sst xmlns="{SST_NS}"><si><r><t>Batik</t></r><r><t xml:space="preserve"> sarong_x000D__x000A_</t></r>'
+        '<r><t>cotton</t></r><rPh sb="0" eb="5"><t>バティック</t></rPh></si></sst>',
+    )
+    description_2 = ITEMS[1]["description"].encode()
+    path = edit_items(
+        path,
+        tmp_path / "w2" / "both.xlsx",
+        b"<t>" + description_2 + b"</t>",
+        "<r><t>東京_x005F_x0041_</t></r><rPh sb='0' eb='2'><t>トウキョウ</t></rPh>".encode(),
+    )
+    from rexdecl.workbook import read_shipment
+
+    read = read_shipment(path)
+    assert [item.description for item in read.items] == ["Batik sarong\r\ncotton", "東京_x0041_"]
 
 
 # == 2. Hostile content renders as text; nothing is fetched, read or embedded ===================
@@ -1283,7 +1770,7 @@ def in_order(needle: str, text: str, within: float) -> bool:
 
 
 def test_hostile_invoice_number_becomes_a_safe_file_name(tmp_path: Path) -> None:
-    number = "../../etc/<passwd> {{7*7}}\u202e."
+    number = "../../etc/<passwd> {{7*7}}\u00e9."  # (a direction override is refused: see above)
     path = write_workbook(tmp_path / "in" / "name.xlsx", shipment=with_shipment(invoice_number=number))
     out = tmp_path / "out"
     assert_handled(generate(path, out), 0)
@@ -1770,6 +2257,28 @@ def test_fuzzed_examples_never_crash() -> None:
     assert sum(counts.values()) == 150
     assert counts["unreadable"] > 0 and counts["ok"] + counts["findings"] > 0  # it reached both
     assert (counts["CRASH"], counts["HANG"]) == (0, 0), result["problems"][:5]
+
+
+def test_fuzzer_short_run_with_cases_and_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    """The CI-sized run: ``python bench/fuzz_reader.py --cases N --seed S`` exits 0 when no
+    input crashed or hung, and says how many of each outcome it saw."""
+    fuzzer = load_fuzzer()
+    assert fuzzer.main(["--cases", "40", "--seed", "11"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("fuzz_reader: 40 inputs, seed 11, ")
+    assert re.search(r"^  CRASH +0$", out, re.MULTILINE) and re.search(r"^  HANG +0$", out, re.MULTILINE)
+
+
+def test_fuzzer_mutations_reach_the_new_hostile_classes() -> None:
+    """Each mutation the reader's bounds answer changes the package it is given."""
+    fuzzer = load_fuzzer()
+    source = (ROOT / "examples" / "jepara-teak.xlsx").read_bytes()
+    for name in ("row-number", "style-index", "written-twice", "xml-encoding", "sheet-names"):
+        rng = fuzzer.random.Random(1)
+        assert any(fuzzer.MUTATIONS[name](rng, source) != source for _ in range(5)), name
+    text = (ROOT / "examples" / "registration.toml").read_text(encoding="utf-8")
+    rng = fuzzer.random.Random(1)
+    assert all(fuzzer.mutate_registration(rng, text) != text for _ in range(20))
 
 
 def test_run_reader_classifies_outcomes(tmp_path: Path, good: Path) -> None:

@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rexdecl.errors import UnreadableInput
-from rexdecl.parsing import CellValueError, clean_text, hs_from_number, parse_date, parse_number
+from rexdecl.parsing import (
+    CellValueError,
+    clean_text,
+    hs_from_number,
+    parse_date,
+    parse_number,
+    refuse_direction_controls,
+)
 from rexdecl.workbook import read_shipment
 
 NOV_22 = dt.date(2026, 11, 22)
@@ -349,3 +356,59 @@ def test_parse_number_and_date_on_any_cell_value(value: object) -> None:
             parse(value)
         except CellValueError:
             pass
+
+
+# -- bounds: what the rules can compute with -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        (dt.date(9999, 12, 31), "'9999-12-31', outside the years 1900 to 2099"),
+        (dt.datetime(9999, 12, 31, 0, 0), "'9999-12-31', outside the years 1900 to 2099"),
+        ("9999-12-31", "'9999-12-31', outside the years 1900 to 2099"),
+        ("31/12/9999", "'31/12/9999', outside the years 1900 to 2099"),
+        ("1 Jan 1899", "'1 Jan 1899', outside the years 1900 to 2099"),
+        (dt.date(2100, 1, 1), "'2100-01-01', outside the years 1900 to 2099"),
+    ],
+    ids=repr,
+)
+def test_dates_outside_1900_to_2099_are_refused(value: object, found: str) -> None:
+    """Was: 9999-12-31 was read, and the date rules' arithmetic crashed on it (exit 3)."""
+    with pytest.raises(CellValueError) as caught:
+        parse_date(value)
+    assert caught.value.found == found
+
+
+@pytest.mark.parametrize("value", [dt.date(1900, 1, 1), dt.date(2099, 12, 31), "31/12/2099", "1 Januari 1900"])
+def test_dates_at_the_ends_of_the_range_are_read(value: object) -> None:
+    assert dt.date(1900, 1, 1) <= parse_date(value) <= dt.date(2099, 12, 31)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), Decimal("Infinity")], ids=repr)
+def test_an_hs_code_that_is_not_a_finite_number(value: float | Decimal) -> None:
+    """Was: 1e309 (infinity in a cell) as an HS code raised OverflowError (exit 3)."""
+    with pytest.raises(CellValueError) as caught:
+        hs_from_number(value)
+    assert (caught.value.found, caught.value.expected) == (f"the number {value}", "an HS code")
+
+
+@pytest.mark.parametrize(
+    ("text", "control"),
+    [
+        ("pdf\u202eexe.txt", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("a\u202ab", "U+202A LEFT-TO-RIGHT EMBEDDING"),
+        ("a\u202cb", "U+202C POP DIRECTIONAL FORMATTING"),
+        ("a\u2066b\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("a\u2068b", "U+2068 FIRST STRONG ISOLATE"),
+    ],
+)
+def test_direction_controls_are_refused(text: str, control: str) -> None:
+    with pytest.raises(CellValueError) as caught:
+        refuse_direction_controls(text)
+    assert caught.value.found == f"text holding the direction control {control}"
+
+
+@pytest.mark.parametrize("text", ["PT Contoh", '\u05d7\u05d1\u05e8\u05ea \u200f(\u05d1\u05e2"\u05de)\u200e', "شركة"])
+def test_right_to_left_text_and_direction_marks_are_kept(text: str) -> None:
+    assert refuse_direction_controls(text) == text

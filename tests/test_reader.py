@@ -717,6 +717,107 @@ def test_template_round_trip(tmp_path: Path) -> None:
     assert [f.code for f in checked.report.findings if f.severity != Severity.INFO] == []
 
 
+# -- the template's example row (EXAMPLE-ROW-READ) ----------------------------------------------
+
+EXAMPLE_EN = "example (contoh) – ignored"
+EXAMPLE_ID = "contoh (example) – diabaikan"
+
+
+def _template(tmp_path: Path, language: str = "en") -> tuple[Path, Workbook]:
+    """A template written in ``language`` with the baseline shipment filled in (no line yet)."""
+    from rexdecl.template import build_template
+
+    path = tmp_path / f"template-{language}.xlsx"
+    workbook = build_template(language)
+    _fill(workbook["Shipment"], BASE_SHIPMENT)
+    workbook.save(path)
+    write_registration(tmp_path / "registration.toml")
+    return path, load_workbook(path)
+
+
+def _row(sheet: Any, number: int) -> dict[str, Any]:
+    header = [c.value for c in sheet[1]]
+    return {name: cell.value for name, cell in zip(header, sheet[number], strict=False)}
+
+
+def _write_row(sheet: Any, number: int, values: dict[str, Any]) -> None:
+    header = [c.value for c in sheet[1]]
+    for column, name in enumerate(header, start=1):
+        if name in values:
+            sheet.cell(row=number, column=column).value = values[name]
+
+
+@pytest.mark.parametrize(("language", "mark"), [("en", EXAMPLE_EN), ("id", EXAMPLE_ID)])
+def test_the_untouched_example_row_of_either_template_is_skipped(tmp_path: Path, language: str, mark: str) -> None:
+    path, workbook = _template(tmp_path, language)
+    items = _row(workbook["Items"], 2)
+    assert items["line"] == mark
+    read = read_shipment(path)
+    assert (read.items, read.materials, read.example_rows) == ((), (), ())
+
+
+def test_the_indonesian_example_values_differ_where_the_words_do() -> None:
+    from rexdecl.fields import ITEMS, example_value
+
+    description = next(f for f in ITEMS.fields if f.name == "description")
+    assert (example_value(description, "en"), example_value(description, "id")) == (
+        "Batik sarong, hand-drawn, cotton",
+        "Sarung batik tulis, katun",
+    )
+
+
+@pytest.mark.parametrize(("language", "other"), [("en", "id"), ("id", "en")])
+def test_a_marked_row_holding_the_other_languages_example_is_skipped(tmp_path: Path, language: str, other: str) -> None:
+    """A sheet copied between the English and the Indonesian template: still the example."""
+    from rexdecl.fields import ITEMS, example_value
+
+    path, workbook = _template(tmp_path, language)
+    _write_row(workbook["Items"], 2, {f.name: example_value(f, other) for f in ITEMS.fields[1:]})
+    workbook.save(path)
+    assert read_shipment(path).items == ()
+
+
+def test_the_first_line_typed_over_the_example_is_read_and_warned(tmp_path: Path) -> None:
+    """Was: the row was skipped whatever it held: "0 errors", the invoice started at line 2."""
+    path, workbook = _template(tmp_path)
+    items = workbook["Items"]
+    _write_row(items, 2, dict(BASE_ITEM, line=EXAMPLE_EN))
+    _write_row(items, 3, dict(BASE_ITEM, line=None, description="Teak chair"))
+    workbook.save(path)
+    read = read_shipment(path)
+    assert [(i.line, i.description) for i in read.items] == [(1, "Teak dining table"), (2, "Teak chair")]
+    assert [str(where) for where in read.example_rows] == [f"{path}, sheet Items, cell A2"]
+    result = run_cli(["check", path, "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert (
+        "EXAMPLE-ROW-READ  Items!A2: this row is still marked as the template's example but holds other values; "
+        "it is read as a line of the shipment (delete the mark if the line is meant, delete the row if not)"
+    ) in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["registration.toml", "template-en.xlsx"]
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_one_value_changed_makes_the_example_a_line(tmp_path: Path, language: str) -> None:
+    path, workbook = _template(tmp_path, language)
+    _write_row(workbook["Items"], 2, {"quantity": 50})
+    workbook.save(path)
+    read = read_shipment(path)
+    assert [(i.line, i.quantity, i.unit) for i in read.items] == [(1, Decimal(50), "PCS")]
+    assert len(read.example_rows) == 1
+
+
+def test_an_edited_materials_example_row_is_read_and_warned(tmp_path: Path) -> None:
+    path, workbook = _template(tmp_path)
+    _write_row(workbook["Items"], 3, dict(BASE_ITEM))
+    _write_row(workbook["Materials"], 2, {"description": "Teak logs", "hs_code": "4403", "origin": "ID", "value": 300})
+    workbook.save(path)
+    read = read_shipment(path)
+    assert read.materials is not None
+    assert [(m.line, m.description, m.value) for m in read.materials] == [(None, "Teak logs", Decimal(300))]
+    assert [where.cell for where in read.example_rows] == ["A2"]
+    assert [where.sheet for where in read.example_rows] == ["Materials"]
+
+
 def test_template_refuses_to_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     path.write_bytes(b"precious")

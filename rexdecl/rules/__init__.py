@@ -14,7 +14,7 @@ from rexdecl.rules.context import CheckOptions, Context, build_context
 # (workbook-format.md, "Outputs of rexdecl generate").
 DOCUMENT_CODES = frozenset({"MISSING-FIELD", "AMOUNT-MISMATCH", "WEIGHT-INCONSISTENT", "CURRENCY-UNKNOWN"})
 # Findings about the statement that stay relevant to the documents themselves.
-_KEEP_WITH_NO_STATEMENT = frozenset({"UNKNOWN-FIELD", "FUTURE-DATE"})
+_KEEP_WITH_NO_STATEMENT = frozenset({"UNKNOWN-FIELD", "FUTURE-DATE", "EXAMPLE-ROW-READ"})
 _STATEMENT_ONLY_FIELDS = ("origin_criterion", "customs_id")
 
 __all__ = ["CheckOptions", "Context", "check_shipment"]
@@ -24,6 +24,7 @@ def check_shipment(shipment_input: ShipmentInput, registrations: RegistrationDat
     """Run every rule; the returned context holds the findings and the derived facts."""
     ctx = build_context(shipment_input, registrations, options)
     document.check_unknown_fields(ctx)
+    document.check_example_rows(ctx)
     document.check_missing_fields(ctx, ctx.scheme)
     document.check_currency(ctx)
     document.check_amounts(ctx)

@@ -1,5 +1,5 @@
-"""The document itself: MISSING-FIELD, AMOUNT-MISMATCH, WEIGHT-INCONSISTENT, CURRENCY-UNKNOWN,
-LANGUAGE-UNSUPPORTED, UNKNOWN-FIELD, ESKA-CODE-MISSING."""
+"""The document itself: EXAMPLE-ROW-READ, MISSING-FIELD, AMOUNT-MISMATCH, WEIGHT-INCONSISTENT,
+CURRENCY-UNKNOWN, LANGUAGE-UNSUPPORTED, UNKNOWN-FIELD, ESKA-CODE-MISSING."""
 
 from __future__ import annotations
 
@@ -286,6 +286,22 @@ def check_unknown_fields(ctx: Context) -> None:
                 "rexdecl template writes a workbook with every name)"
             ).format(place=cell_ref(header.location), name=header.name),
             header.location,
+            "workbook-format.md",
+        )
+
+
+def check_example_rows(ctx: Context) -> None:
+    """A row marked as the template's example that the reader read as a line (its values are
+    not the template's): the user may have typed the first line over the example."""
+    for where in ctx.input.example_rows:
+        ctx.add(
+            "EXAMPLE-ROW-READ",
+            Severity.WARNING,
+            _(
+                "{place}: this row is still marked as the template's example but holds other values; it is read "
+                "as a line of the shipment (delete the mark if the line is meant, delete the row if not)"
+            ).format(place=cell_ref(where)),
+            where,
             "workbook-format.md",
         )
 
