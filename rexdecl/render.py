@@ -161,8 +161,8 @@ def check_printable(ctx: Context, line_table: bool = True) -> None:
     prints no marks, units or kinds of package). Rendering takes memory in proportion to the
     lines and to their text (limits.MAX_DOCUMENT_LINES, MAX_DOCUMENT_CHARACTERS), and WeasyPrint lays a long text in a narrow column
     out again for each of its lines, so the time grows with the square of its length: one
-    2,000-character unit took 4 to 10 s. The exporter's name and address, which a registration
-    file may give at any length, are held to the workbook's limit of a cell.
+    2,000-character unit took 4 to 10 s. (The exporter's name and address from a registration
+    file are held to a cell's length when the registration is read.)
     """
     shipment = ctx.input
     lines = len(shipment.items)
@@ -230,15 +230,6 @@ def check_printable(ctx: Context, line_table: bool = True) -> None:
                     free=limits.NARROW_FREE,
                     limit=f"{limits.MAX_NARROW_EXCESS:,}",
                 )
-            )
-    entry = ctx.entry
-    for field, text in (("name", ctx.exporter_name), ("address", ctx.exporter_address)):
-        if text is not None and len(text) > limits.MAX_TEXT_LENGTH:
-            place = entry.location if entry is not None else shipment.shipment.where(f"exporter_{field}")
-            raise UsageError(
-                _(
-                    "{place}: the exporter's {field} is {length} characters long; expected at most {limit} characters"
-                ).format(place=place, field=field, length=f"{len(text):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}")
             )
 
 

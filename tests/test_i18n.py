@@ -254,7 +254,7 @@ CASES = [
         ["rules"],
         0,
         [
-            "48 aturan (kodenya tetap",
+            f"{len(legal.rule_catalogue())} aturan (kodenya tetap",
             "kesalahan",
             "rujukan: HMRC",
             "Nomor REX tidak ditulis persis",

@@ -75,3 +75,12 @@ def test_idr_invoice_pdf_line(tmp_path: Path) -> None:
     assert "8 PCS 30,568.75 244,550.00" in flat, flat
     assert "Total IDR 244,550.00" in flat
     assert "SAY: RUPIAH TWO HUNDRED FORTY-FOUR THOUSAND FIVE HUNDRED FIFTY AND 00/100 ONLY" in flat
+
+
+def test_a_typed_amount_within_rounding_is_printed_as_quantity_times_price(tmp_path: Path) -> None:
+    # 3 x 0.125 = 0.375: a typed 0.37 is within AMOUNT-MISMATCH's 0.01, but the invoice prints
+    # (and totals) 0.38 so that the printed line multiplies out.
+    items = [item_with(line=1, quantity=3, unit="PCS", unit_price="0.125", amount="0.37")]
+    invoice = _views(tmp_path, "EUR", items)
+    assert [(line.quantity, line.unit_price, line.amount) for line in invoice.lines] == [("3", "0.125", "0.38")]
+    assert dict(invoice.totals)["Total EUR"] == "0.38"

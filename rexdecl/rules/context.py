@@ -9,9 +9,11 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from rexdecl import legal
+from rexdecl.amounts import minor_digits
 from rexdecl.criteria import Criterion, parse_criterion
 from rexdecl.legal import Scheme
 from rexdecl.model import Finding, Item, Location, Registration, Severity, ShipmentInput
+from rexdecl.parsing import round_half_up
 from rexdecl.registration import RegistrationData
 
 
@@ -34,7 +36,7 @@ class Line:
     item: Item
     criterion: Criterion | None
     origin: str | None
-    amount: Decimal | None  # given amount, else quantity x unit price
+    amount: Decimal | None  # quantity x unit price in minor units, else the given amount
 
     @property
     def originating(self) -> bool:
@@ -137,13 +139,21 @@ def build_context(shipment_input: ShipmentInput, registrations: RegistrationData
     # Without an invoice date (itself a MISSING-FIELD error) the run date decides the territory.
     scheme_id = shipment.scheme or legal.scheme_for_destination(destination, shipment.invoice_date or options.as_of)
     language = (options.statement_language or shipment.statement_language or "en").lower()
+    line_digits = minor_digits(shipment.currency) if shipment.currency else 2
     lines = []
     for item in shipment_input.items:
         criterion = parse_criterion(item.origin_criterion, item.hs_code)
         origin = item.origin_country or exporter_country
         amount = item.amount
-        if amount is None and item.quantity is not None and item.unit_price is not None:
-            amount = item.quantity * item.unit_price
+        if item.quantity is not None and item.unit_price is not None:
+            # The amount printed, summed and valued is quantity x unit price in the currency's
+            # minor units, so that every printed line multiplies out; a typed amount is only
+            # checked against it (AMOUNT-MISMATCH allows 0.01 of rounding).
+            product = item.quantity * item.unit_price
+            printed = round_half_up(product, line_digits)
+            # Written as typed (or as the exact product) when that is already the printed
+            # value: the shipment data attached to the documents keeps the user's figures.
+            amount = item.amount if item.amount == printed else product if product == printed else printed
         lines.append(Line(item, criterion, origin, amount))
     return Context(
         input=shipment_input,
