@@ -146,7 +146,10 @@ def test_a_registration_address_longer_than_a_cell_is_refused(tmp_path: Path) ->
     out = tmp_path / "out"
     result = run_cli(["generate", path, "--out", out, "--as-of", DATE, "--registration", registration])
     assert result.exit_code == 2, result.output
-    assert f"  - {registration}, [[exporter]] #1, address: found a text of 2,003 characters; expected at most 2,000 characters" in result.output
+    assert (
+        f"  - {registration}, [[exporter]] #1, address: found a text of 2,003 characters; expected at most 2,000 characters"
+        in result.output
+    )
     assert not out.exists() or list(out.iterdir()) == []
 
 
