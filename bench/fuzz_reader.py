@@ -425,8 +425,8 @@ def mutate_registration(rng: random.Random, text: str) -> str:
 
 def run_reader(path: Path, timeout: float) -> Result:
     """Read and check ``path`` in-process; the outcome as ``rexdecl check`` would see it."""
-    from rexdecl.checking import check_workbook
     from rexdecl.errors import RexdeclError
+    from rexdecl.pipeline import check_workbook
     from rexdecl.rules import CheckOptions
 
     def alarm(_signum: int, _frame: object) -> None:

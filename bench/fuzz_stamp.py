@@ -318,7 +318,7 @@ def _checked(folder: Path, number: str) -> Any:
         from conftest import make_workbook, shipment_with, write_registration
     finally:
         sys.path.pop(0)
-    from rexdecl.checking import check_workbook
+    from rexdecl.pipeline import check_workbook
     from rexdecl.rules import CheckOptions
 
     target = folder / re.sub(r"\W", "-", number)

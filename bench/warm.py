@@ -33,9 +33,9 @@ def floor_once(lines: int, out: Path) -> Callable[[], None]:
 def rexdecl_once(workbook: Path, out: Path) -> Callable[[], None]:
     import datetime as dt
 
-    from rexdecl.checking import check_workbook
-    from rexdecl.documents import GenerateOptions, write_documents
-    from rexdecl.render import Renderer
+    from rexdecl.documents.files import GenerateOptions, write_documents
+    from rexdecl.documents.render import Renderer
+    from rexdecl.pipeline import check_workbook
     from rexdecl.rules import CheckOptions
 
     renderer = Renderer()

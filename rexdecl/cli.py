@@ -109,7 +109,7 @@ def report_errors(function: F) -> F:
 def parse_as_of(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
-    from rexdecl.parsing import CellValueError, parse_date
+    from rexdecl.input.parsing import CellValueError, parse_date
 
     try:
         return parse_date(value)
@@ -199,7 +199,7 @@ def make_cli() -> click.Group:
         no_statement: bool,
         verbose: bool,
     ) -> None:
-        from rexdecl.checking import check_workbook
+        from rexdecl.pipeline import check_workbook
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
 
@@ -263,10 +263,10 @@ def make_cli() -> click.Group:
         register_path: Path | None,
         verbose: bool,
     ) -> None:
-        from rexdecl.checking import check_workbook
-        from rexdecl.documents import GenerateOptions, check_logo, document_files
+        from rexdecl.documents.files import GenerateOptions, check_logo, document_files
         from rexdecl.output import write_all
         from rexdecl.paths import display_path, stat_or_none
+        from rexdecl.pipeline import check_workbook
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
 
@@ -290,12 +290,12 @@ def make_cli() -> click.Group:
             out_dir=out_dir, force=force, html=html, no_statement=no_statement, logo=logo_path
         )
         if register_path is None:
-            from rexdecl.render import Renderer
+            from rexdecl.documents.render import Renderer
 
             written = write_all(document_files(checked, generate_options, Renderer()), overwrite=force)
         else:
-            from rexdecl.register import Register, issue_documents
-            from rexdecl.render import Renderer
+            from rexdecl.documents.render import Renderer
+            from rexdecl.register.store import Register, issue_documents
 
             # The register is opened and checked (ours, schema, pages, writable) before
             # anything is rendered or written; the documents are then written and recorded
@@ -312,7 +312,7 @@ def make_cli() -> click.Group:
     @click.option("--force", is_flag=True, help=_("Replace an existing file."))
     @report_errors
     def template_command(path: Path, force: bool) -> None:
-        from rexdecl.template import write_template
+        from rexdecl.input.blank_workbook import write_template
 
         write_template(path, force)
         click.echo(_("wrote {path}").format(path=path))

@@ -74,8 +74,8 @@ def register(cli: click.Group) -> None:
         force: bool,
         verbose: bool,
     ) -> None:
-        from rexdecl.checking import check_workbook
         from rexdecl.errors import UsageError
+        from rexdecl.pipeline import check_workbook
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
         from rexdecl.stamp import output_path, stamp_pdf

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from rexdecl.checking import Checked, check_workbook
-from rexdecl.documents import GenerateOptions, write_documents
+from rexdecl.documents.files import GenerateOptions, write_documents
 from rexdecl.errors import OutputError, UsageError
 from rexdecl.i18n import N_, _
 from rexdecl.paths import display_path, stat_or_none
+from rexdecl.pipeline import Checked, check_workbook
 from rexdecl.rules import CheckOptions
 
 DEMO_AS_OF = dt.date(2026, 11, 22)

@@ -12,7 +12,7 @@ MAX_NUMBER = 10**15  # magnitude of a number in a cell (amounts are spelled up t
 MAX_COLUMNS = 200  # columns of a sheet (the widest table of the format has 17)
 MAX_REGISTRATION_BYTES = 5 * 1024 * 1024  # a registration TOML file
 MAX_LOGO_BYTES = 2 * 1024 * 1024
-# What a logo may cost to draw, checked before rendering (rexdecl.logo). Printed at most 60 x
+# What a logo may cost to draw, checked before rendering (rexdecl.documents.logo). Printed at most 60 x
 # 20 mm, a logo needs about 1,500 x 500 pixels at 600 dpi. 8 million pixels (4,096 x 2,048)
 # decode to 32 MB at 8 bits per channel with transparency; a document with such a logo takes
 # about 70 MB more to render (measured: 143 MB and 2.8 s for both documents, 73 MB

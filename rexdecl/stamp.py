@@ -17,7 +17,7 @@ The exporter's PDF (made in Excel or accounting software) is opened with pypdf
   (:mod:`rexdecl.stamp_number`) and no statement on origin yet; a scan is refused.
 
 The statement block is rendered with WeasyPrint (the bundled fonts, the confined fetcher of
-:mod:`rexdecl.render`) and drawn as a Form XObject:
+:mod:`rexdecl.documents.render`) and drawn as a Form XObject:
 
 - in the free space at the bottom of the last page when the block fits there: below the
   lowest text, graphics, image or annotation of the page (above a thin page footer when the
@@ -54,12 +54,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rexdecl import __version__
-from rexdecl.checking import Checked
+from rexdecl.documents.views import StatementView
 from rexdecl.errors import EXIT_USAGE, RexdeclError, UsageError
 from rexdecl.i18n import _
 from rexdecl.output import atomic_write_bytes
+from rexdecl.pipeline import Checked
 from rexdecl.stamp_number import PageText, Verdict, find_own_number
-from rexdecl.views import StatementView
 
 logger = logging.getLogger("rexdecl")
 
@@ -938,7 +938,7 @@ def free_space(boxes: list[Box], page_box: Box) -> FreeSpace:
 
 def build_stamp_view(checked: Checked, pages_before: int = 0, continuation: bool = False) -> StampView:
     """The statement block of a checked shipment (no error), as ``stamp.html.j2`` prints it."""
-    from rexdecl.viewmodel import build_views
+    from rexdecl.documents.viewmodel import build_views
 
     ctx = checked.context
     invoice, _packing = build_views(ctx, with_statement=True)
@@ -973,7 +973,7 @@ def build_stamp_view(checked: Checked, pages_before: int = 0, continuation: bool
 
 def render_block_html(view: StampView) -> str:
     """The HTML of the block (no stylesheet: applied at rendering). Needs no WeasyPrint."""
-    from rexdecl.render import GENERATOR, environment
+    from rexdecl.documents.render import GENERATOR, environment
 
     return environment().get_template(TEMPLATE).render(stamp=view, generator=GENERATOR)
 
@@ -995,7 +995,7 @@ def _render(
 ) -> _Rendered:
     """Render the block with the renderer's WeasyPrint engine (bundled fonts, confined fetcher);
     as PDF ``pdf_version`` when given (1.4: fonts with a /CIDSet, for PDF/A-1)."""
-    from rexdecl.render import _engine  # one engine per process: fonts and stylesheet parsed once
+    from rexdecl.documents.render import _engine  # one engine per process: fonts and stylesheet parsed once
 
     engine = _engine()
     width, height = size
@@ -1289,7 +1289,7 @@ def stamp_pdf(document: Path, checked: Checked, out: Path | None = None, force: 
     ``force``) or would replace the document. Nothing is written when it raises.
     """
     assert not checked.report.errors, "stamp only shipments without error"
-    from rexdecl.render import check_printable
+    from rexdecl.documents.render import check_printable
 
     check_printable(checked.context, line_table=False)  # before anything is read or rendered
     document = Path(document)

@@ -106,7 +106,7 @@ def greyed(content: bytes) -> bytes:
 @functools.cache
 def srgb_profile() -> bytes:
     """The sRGB ICC profile (version 2, as PDF/A-1 needs) the project ships."""
-    from rexdecl.render import templates_dir
+    from rexdecl.documents.render import templates_dir
 
     return (templates_dir() / "sRGB2014.icc").read_bytes()
 

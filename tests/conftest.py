@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from rexdecl.checking import check_workbook
 from rexdecl.model import Finding, Severity
+from rexdecl.pipeline import check_workbook
 from rexdecl.rules import CheckOptions
 
 AS_OF = dt.date(2026, 11, 22)

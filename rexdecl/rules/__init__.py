@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rexdecl.input.registration import RegistrationData
 from rexdecl.model import Finding, Severity, ShipmentInput
-from rexdecl.registration import RegistrationData
-from rexdecl.rules import dates, document, products, psr, registration, threshold
+from rexdecl.rules import dates, document, exporter, products, psr, threshold
 from rexdecl.rules.context import CheckOptions, Context, build_context
 
 # With --no-statement only these block the documents; every other finding is information
@@ -29,7 +29,7 @@ def check_shipment(shipment_input: ShipmentInput, registrations: RegistrationDat
     document.check_currency(ctx)
     document.check_amounts(ctx)
     document.check_quantities(ctx)
-    registration.check_registration(ctx)
+    exporter.check_registration(ctx)
     products.check_hs_codes(ctx)
     usable = dates.check_scheme(ctx)
     products.check_criteria(ctx, ctx.scheme if usable else None)

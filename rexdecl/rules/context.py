@@ -11,10 +11,10 @@ from pathlib import PurePath
 from rexdecl import legal
 from rexdecl.amounts import minor_digits
 from rexdecl.criteria import Criterion, parse_criterion
+from rexdecl.input.parsing import round_half_up
+from rexdecl.input.registration import RegistrationData
 from rexdecl.legal import Scheme
 from rexdecl.model import Finding, Item, Location, Registration, Severity, ShipmentInput
-from rexdecl.parsing import round_half_up
-from rexdecl.registration import RegistrationData
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rexdecl.i18n import _
+from rexdecl.input.parsing import round_half_up
 from rexdecl.model import Severity
-from rexdecl.parsing import round_half_up
 from rexdecl.rules.context import Context, cell_ref
 
 NEAR_SHARE = Decimal("0.95")

@@ -1,0 +1,1 @@
+"""The register of issued statements (SQLite) and its e-SKA export."""

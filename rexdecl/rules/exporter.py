@@ -1,0 +1,149 @@
+"""Registration and exporter: REX-FORMAT, REX-UNKNOWN, REX-NOT-YET-VALID, REX-REVOKED,
+EXPORTER-MISMATCH."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rexdecl.i18n import _
+from rexdecl.input.parsing import describe_char, hidden_characters
+from rexdecl.model import Severity
+from rexdecl.rules.context import Context, cell_ref
+
+REX_PATTERN = re.compile(r"^[A-Z]{2}REX[A-Z0-9]{1,30}$")
+# Legal forms removed before comparing names (rules.md, EXPORTER-MISMATCH).
+LEGAL_FORMS = frozenset({"pt", "cv", "ud", "tbk", "persero", "ltd"})
+
+
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # "P.T." is the legal form PT
+
+
+def normalise_company(name: str) -> str:
+    """Case, spaces, punctuation and legal forms (PT, CV, UD, Tbk, Persero, Ltd) removed:
+    "P.T. Batik-Contoh" and "Batik Contoh, PT" both give "batikcontoh"."""
+    text = unicodedata.normalize("NFKD", name).casefold()
+    text = _DOTTED.sub(lambda m: m[0].replace(".", "") + " ", text)
+    words = re.findall(r"[^\W_]+", text)
+    return "".join(w for w in words if w not in LEGAL_FORMS)
+
+
+def check_registration(ctx: Context) -> None:
+    rex = ctx.rex_number
+    if not rex:
+        return
+    shipment = ctx.shipment
+    where = (
+        shipment.where("exporter_rex")
+        if shipment.exporter_rex
+        else (ctx.entry.location if ctx.entry else shipment.sheet_location)
+    )
+    place = cell_ref(where)
+    problems: list[str] = []
+    hidden = hidden_characters(rex)
+    if hidden:
+        problems.append(
+            _("it contains the invisible character(s) {chars}").format(
+                chars=", ".join(sorted({describe_char(c) for c in hidden}))
+            )
+        )
+    elif not REX_PATTERN.match(rex):
+        problems.append(
+            _(
+                "it does not have the form of a REX number: two capital letters of "
+                "the country, REX, then 1 to 30 capital letters or digits, with no "
+                "spaces, dots or lower case"
+            )
+        )
+    if not problems:
+        country = (ctx.entry.country if ctx.entry and ctx.entry.country else None) or ctx.exporter_country
+        if country and rex[:2] != country:
+            problems.append(
+                _("it starts with {prefix}, but the exporter's country is {country}").format(
+                    prefix=rex[:2], country=country
+                )
+            )
+    if problems:
+        ctx.add(
+            "REX-FORMAT",
+            Severity.ERROR,
+            _(
+                "{place}: REX number '{rex}' is not valid: {problem}. Copy the number exactly as "
+                "registered (e.g. IDREX…), without spaces"
+            ).format(place=place, rex=rex, problem="; ".join(problems)),
+            where,
+            "HMRC answer on the REX format [V2]",
+        )
+        return
+    entry = ctx.entry
+    if entry is None:
+        if ctx.registrations.source is None:
+            how = _(
+                "no registration data was found: give it with --registration FILE, an Exporter "
+                "sheet in the workbook, or a registration.toml file beside the workbook"
+            )
+        else:
+            how = _(
+                "the registration data ({source}) has no entry with this number: add the "
+                "exporter's entry, or correct the number"
+            ).format(source=ctx.registrations.source)
+        ctx.add(
+            "REX-UNKNOWN",
+            Severity.ERROR,
+            _("{place}: REX number {rex} is unknown: {how}").format(place=place, rex=rex, how=how),
+            where,
+            "—",
+        )
+        return
+    date = ctx.doc_date
+    if date is not None and entry.registered_on is not None and date < entry.registered_on:
+        ctx.add(
+            "REX-NOT-YET-VALID",
+            Severity.ERROR,
+            _(
+                "{place}: the invoice date {date} is before {rex} became valid on {start}; a "
+                "statement may only be made from that date (correct the invoice date or the "
+                "registration's registered_on)"
+            ).format(
+                place=cell_ref(shipment.where("invoice_date")),
+                date=date.isoformat(),
+                rex=rex,
+                start=entry.registered_on.isoformat(),
+            ),
+            shipment.where("invoice_date"),
+            "registration effective date [R]",
+        )
+    if date is not None and entry.revoked_on is not None and entry.revoked_on <= date:
+        ctx.add(
+            "REX-REVOKED",
+            Severity.ERROR,
+            _(
+                "{place}: REX number {rex} was revoked on {revoked}, on or before the invoice date "
+                "{date}; no statement may be made with it (the exporter must be registered again)"
+            ).format(
+                place=cell_ref(shipment.where("invoice_date")),
+                rex=rex,
+                revoked=entry.revoked_on.isoformat(),
+                date=date.isoformat(),
+            ),
+            shipment.where("invoice_date"),
+            "revocation [R]",
+        )
+    if (
+        shipment.exporter_name
+        and entry.name
+        and (normalise_company(shipment.exporter_name) != normalise_company(entry.name))
+    ):
+        ctx.add(
+            "EXPORTER-MISMATCH",
+            Severity.ERROR,
+            _(
+                "{place}: exporter '{name}' is not the registered holder of {rex}, '{holder}'. Only "
+                "the registered exporter may make out the statement: use its own REX number, or "
+                "let the holder make out the invoice"
+            ).format(
+                place=cell_ref(shipment.where("exporter_name")), name=shipment.exporter_name, rex=rex, holder=entry.name
+            ),
+            shipment.where("exporter_name"),
+            "only the registered exporter may make out the statement [V2]",
+        )

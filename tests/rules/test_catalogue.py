@@ -1,0 +1,198 @@
+"""The rule catalogue: every code of rules.md can be produced, the code base uses no other
+code, and the packaged catalogue (rexdecl/data/rules.toml) is rules.md's.
+
+The tests do not need the reference folder: they compare with the packaged rules.toml, and
+compare rules.toml with rules.md only where the reference is present.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import BASE_ITEM, BASE_REGISTRATION, DROP, build_case
+
+PACKAGE = Path(resources.files("rexdecl"))  # type: ignore[arg-type]
+RULES_MD = Path("/work/shared/reference/rules.md")
+# A finding code: words of capitals (or a 4+ digit amount) joined by hyphens; one-word codes
+# (RETROSPECTIVE) cannot be told from other capitals and are checked through the producers.
+CODE = re.compile(r"^[A-Z]{2,}(?:-(?:[A-Z]+|\d{4,}))+$")
+# Batch outcomes are not findings of a shipment: rexdecl/batch.py names them in lower case
+# with a "batch:" prefix (batch:output-exists), so they cannot be mistaken for rule codes.
+
+
+def catalogue() -> dict[str, dict[str, Any]]:
+    data = tomllib.loads(resources.files("rexdecl.data").joinpath("rules.toml").read_text(encoding="utf-8"))
+    return {rule["code"]: rule for rule in data["rule"]}
+
+
+def shipment_codes() -> set[str]:
+    """The codes ``rexdecl check`` reports (the LINT-* codes belong to ``rexdecl lint``)."""
+    return {code for code in catalogue() if not code.startswith("LINT-")}
+
+
+def _literals() -> dict[str, set[str]]:
+    """Every string literal of the package's modules, and every string of its data files other
+    than the catalogue itself (schemes.toml names the threshold codes), with their files."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.relative_to(PACKAGE).parts[0] == "examples":
+            continue  # the example generator holds invoice numbers, not codes
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.setdefault(node.value, set()).add(str(path.relative_to(PACKAGE)))
+    for path in sorted((PACKAGE / "data").glob("*.toml")):
+        if path.name != "rules.toml":
+            for value in re.findall(r'"([^"\n]*)"', path.read_text(encoding="utf-8")):
+                found.setdefault(value, set()).add(str(path.relative_to(PACKAGE)))
+    return found
+
+
+def codes_in_source() -> dict[str, set[str]]:
+    """The literals that have the form of a code."""
+    return {value: files for value, files in _literals().items() if CODE.match(value)}
+
+
+def test_catalogue_is_loaded_by_the_package() -> None:
+    from rexdecl.legal import rule_catalogue
+
+    assert set(rule_catalogue()) == set(catalogue())
+    assert len(shipment_codes()) == 40
+
+
+def test_every_shipment_code_is_used_in_the_code() -> None:
+    assert sorted(shipment_codes() - set(_literals())) == []
+
+
+def test_no_code_outside_the_catalogue() -> None:
+    unknown = {code: files for code, files in codes_in_source().items() if code not in catalogue()}
+    assert unknown == {}
+
+
+def test_batch_outcomes_are_not_rule_codes() -> None:
+    from rexdecl.batch import run as batch
+
+    assert batch.CODES and all(code.startswith("batch:") and code == code.lower() for code in batch.CODES)
+
+
+@pytest.mark.skipif(not RULES_MD.is_file(), reason="the reference folder is not on this machine")
+def test_rules_toml_is_rules_md() -> None:
+    rows: dict[str, list[str]] = {}
+    for line in RULES_MD.read_text(encoding="utf-8").splitlines():
+        if re.match(r"^\| [A-Z][A-Z0-9-]+ \|", line):
+            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+            rows[cells[0]] = cells
+    packaged = catalogue()
+    assert list(rows) == list(packaged)  # same codes, same order
+    for code, cells in rows.items():
+        rule = packaged[code]
+        assert rule["severity"] == cells[1], code
+        assert rule["when"] == cells[2], code
+        if len(cells) > 3:
+            assert rule["reference"] == cells[3], code
+
+
+# -- every code can be produced ---------------------------------------------------------
+
+REG = [dict(BASE_REGISTRATION, registered_on=dt.date(2017, 1, 1))]
+
+
+def w(**changes: Any) -> dict[str, Any]:
+    return dict(BASE_ITEM, **changes)
+
+
+def mat(hs: str, origin: str, value: Any, line: int = 1) -> dict[str, Any]:
+    return {
+        "line": line,
+        "description": "material",
+        "hs_code": hs,
+        "origin": origin,
+        "value": value,
+    }
+
+
+UNREGISTERED = {"exporter_rex": DROP}
+
+PRODUCERS: dict[str, dict[str, Any]] = {
+    "REX-FORMAT": {"shipment": {"exporter_rex": "IDREX 0001"}},
+    "REX-UNKNOWN": {"registration": False},
+    "REX-NOT-YET-VALID": {"registration": [dict(BASE_REGISTRATION, registered_on=dt.date(2026, 11, 21))]},
+    "REX-REVOKED": {"registration": [dict(BASE_REGISTRATION, revoked_on=dt.date(2026, 11, 20))]},
+    "EXPORTER-MISMATCH": {"shipment": {"exporter_name": "PT Agen Lain"}},
+    "THRESHOLD-EUR-6000": {
+        "shipment": UNREGISTERED,
+        "items": [w(quantity=1, unit_price="6000.01", amount="6000.01")],
+        "registration": False,
+    },
+    "THRESHOLD-CHF-10300": {
+        "shipment": {
+            **UNREGISTERED,
+            "scheme": "ch-gsp",
+            "consignee_country": "CH",
+            "currency": "CHF",
+        },
+        "items": [w(quantity=1, unit_price=20000, amount=20000)],
+        "registration": False,
+    },
+    "RATE-MISSING": {"shipment": {**UNREGISTERED, "currency": "USD"}, "registration": False},
+    "THRESHOLD-NEAR": {
+        "shipment": UNREGISTERED,
+        "items": [w(quantity=1, unit_price=5800, amount=5800)],
+        "registration": False,
+    },
+    "REX-NOT-APPLICABLE-YET": {
+        "shipment": {"invoice_date": dt.date(2019, 1, 2)},
+        "registration": REG,
+    },
+    "FORM-A-PERIOD": {"shipment": {"invoice_date": dt.date(2020, 2, 1)}, "registration": REG},
+    "COUNTRY-NOT-BENEFICIARY": {"items": [w(origin_country="CN")]},
+    "GSP-ENDS-BEFORE-IMPORT": {"shipment": {"expected_import_date": dt.date(2027, 1, 4)}},
+    "DESTINATION-NOT-IN-SCHEME": {"shipment": {"consignee_country": "US"}},
+    "SCHEME-UNSUPPORTED": {"shipment": {"scheme": "us-gsp"}},
+    "RETROSPECTIVE": {"shipment": {"export_date": dt.date(2026, 11, 1)}},
+    "STATEMENT-AGE": {"shipment": {"invoice_date": dt.date(2025, 1, 2), "expected_import_date": DROP}},
+    "FUTURE-DATE": {"shipment": {"invoice_date": dt.date(2026, 12, 1)}},
+    "HS-FORMAT": {"items": [w(hs_code="9403")]},
+    "CRITERION-INVALID": {"items": [w(origin_criterion="X")]},
+    "ORIGIN-COUNTRY-MIXED": {"items": [w(), w(line=2, origin_country="MY")]},
+    "MATERIAL-LINE-UNKNOWN": {"materials": [mat("4407", "ID", 10, line=9)]},
+    "CRITERION-HEADING-MISMATCH": {"items": [w(origin_criterion="W 9401")]},
+    "CRITERION-P-WITH-MATERIALS": {
+        "items": [w(origin_criterion="P")],
+        "materials": [mat("4407", "CN", 10)],
+    },
+    "CUMULATION-NOT-AVAILABLE": {"items": [w(origin_criterion="extended-cumulation:VN")]},
+    "GRADUATED-SECTION": {"items": [w(hs_code="4421.99", origin_criterion="W 4421")]},
+    "PSR-NOT-MET": {"items": [w(ex_works_value=1000)], "materials": [mat("9403", "CN", 800)]},
+    "PSR-UNCHECKED": {},
+    "DATA-MISSING": {"items": [w(hs_code="3926.90", origin_criterion="W")]},
+    "EX-WORKS-ASSUMED": {"shipment": {"incoterm": "FOB"}, "materials": [mat("9403", "CN", 500)]},
+    "LINE-NOT-ORIGINATING": {"items": [w(), w(line=2, origin_criterion="no")]},
+    "NO-ORIGINATING-LINES": {"items": [w(origin_criterion="no")]},
+    "EXAMPLE-ROW-READ": {"items": [w(line="example (contoh) – ignored")]},
+    "MISSING-FIELD": {"shipment": {"invoice_number": None}},
+    "ESKA-CODE-MISSING": {"shipment": {"eska_code": DROP}},
+    "AMOUNT-MISMATCH": {"items": [w(amount=1100)]},
+    "UNKNOWN-FIELD": {"shipment": {"colour": "brown"}},
+    "WEIGHT-INCONSISTENT": {"items": [w(net_kg=10, gross_kg=9)]},
+    "CURRENCY-UNKNOWN": {"shipment": {"currency": "EURO"}},
+    "LANGUAGE-UNSUPPORTED": {"shipment": {"statement_language": "de"}},
+}
+
+
+def test_every_shipment_code_has_a_producing_case() -> None:
+    assert set(PRODUCERS) == shipment_codes()
+
+
+@pytest.mark.parametrize("code", sorted(PRODUCERS))
+def test_code_can_be_produced(check: Any, code: str) -> None:
+    result = check(**build_case(PRODUCERS[code]))
+    assert code in result.codes()
+    severity = catalogue()[code]["severity"]
+    assert {f.severity.value for f in result.of(code)} <= {s.strip() for s in severity.split("/")}
