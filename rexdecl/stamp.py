@@ -995,9 +995,9 @@ def _render(
 ) -> _Rendered:
     """Render the block with the renderer's WeasyPrint engine (bundled fonts, confined fetcher);
     as PDF ``pdf_version`` when given (1.4: fonts with a /CIDSet, for PDF/A-1)."""
-    from rexdecl.documents.render import _engine  # one engine per process: fonts and stylesheet parsed once
+    from rexdecl.documents import render  # one engine per process: fonts and stylesheet parsed once
 
-    engine = _engine()
+    engine = render.engine()
     width, height = size
     top, right, bottom, left = margins
     page_css = (

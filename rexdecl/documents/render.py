@@ -689,7 +689,7 @@ def _freeze_profile(profile: Any) -> None:
 
 
 @functools.cache
-def _engine() -> _Engine:
+def engine() -> _Engine:
     # WeasyPrint's modules, its stylesheets and the fonts live as long as the process: they
     # are frozen (gc.freeze) out of the collector's way, before it is back -- else its first
     # pass would traverse all of them, and every full collection after. So is whatever else
@@ -710,7 +710,7 @@ class Renderer:
     """
 
     def __init__(self) -> None:
-        self._engine = _engine()
+        self._engine = engine()
 
     def html(self, view: DocumentView, logo_path: Path | None = None) -> str:
         """The HTML of one document, with the logo (when given) as a ``file:`` URL."""

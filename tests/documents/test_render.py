@@ -474,9 +474,9 @@ def test_font_lookup_is_confined(renderer: Renderer, tmp_path: Path) -> None:
     # Braille, a symbol and CJK are in no bundled font but in common system fonts (DejaVu
     # Sans, Noto CJK). Rendered with the renderer's font configuration and stylesheet but
     # past its checks (which refuse such text), none of those fonts may be embedded.
-    from rexdecl.documents.render import _engine
+    from rexdecl.documents.render import engine
 
-    engine = _engine()
+    engine = engine()
     html = render_html(make_view(notes="Braille \u2801\u2803 symbol \u2318 CJK \u4e2d\u6587"))
     pdf = engine.weasyprint.HTML(string=html, base_url=engine.base_url, url_fetcher=engine.fetcher_class()).write_pdf(
         font_config=engine.font_config, stylesheets=[engine.stylesheet]
@@ -500,9 +500,9 @@ def test_a_character_no_font_has_stops_the_render(renderer: Renderer, field: str
 
 
 def test_rendering_emits_no_weasyprint_warnings(renderer: Renderer, caplog: Any) -> None:
-    from rexdecl.documents.render import STYLESHEET, _engine
+    from rexdecl.documents.render import STYLESHEET, engine
 
-    engine = _engine()
+    engine = engine()
     with caplog.at_level("WARNING", logger="weasyprint"):
         # The stylesheet as the engine parses it once per process, then a document.
         engine.weasyprint.CSS(
