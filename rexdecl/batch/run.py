@@ -9,7 +9,7 @@ How a run goes (workbook-format.md, "Outputs of rexdecl batch"):
    exporter and its originating value in the threshold currency; invoices of one exporter
    sharing a ``consignment_ref`` are one consignment for the EUR 6,000 threshold;
 3. plan, against the register: a shipment whose outputs exist unchanged and whose input hash
-   (:func:`rexdecl.register.store.input_hash`) matches the register's record is ``skipped``; an
+   (:func:`rexdecl.register.hashes.input_hash`) matches the register's record is ``skipped``; an
    existing output file that batch did not write (or that was changed since) is never
    replaced: the shipment reports batch:output-exists; the paths about to be written are claimed;
 4. process each shipment independently in a worker (check, render, write atomically), and
@@ -60,7 +60,8 @@ from rexdecl.paths import display_path, file_kind, stat_or_none
 if TYPE_CHECKING:
     from rexdecl.input.registration import RegistrationData
     from rexdecl.model import Registration
-    from rexdecl.register.store import Register, StatementRecord
+    from rexdecl.register.records import StatementRecord
+    from rexdecl.register.store import Register
 
 __all__ = [
     "CODES",
@@ -373,7 +374,7 @@ class _SurveyJob:
 
 def _survey(job: _SurveyJob) -> _Survey:
     from rexdecl.pipeline import check_workbook
-    from rexdecl.register.store import file_sha256
+    from rexdecl.register.hashes import file_sha256
     from rexdecl.rules import CheckOptions
     from rexdecl.rules.threshold import valuation
 
@@ -478,7 +479,8 @@ def _process(job: _ProcessJob) -> _Outcome:
     from rexdecl.errors import OutputError, RenderError
     from rexdecl.output import StagedFiles
     from rexdecl.pipeline import check_workbook
-    from rexdecl.register.store import file_sha256, statement_record
+    from rexdecl.register.hashes import file_sha256
+    from rexdecl.register.records import statement_record
     from rexdecl.rules import CheckOptions
 
     try:
@@ -956,7 +958,7 @@ def _plan_one(
 ) -> _Planned | tuple[ShipmentResult, tuple[Path, ...]]:
     """The plan of one shipment, or its final row (with the outputs a skip settles)."""
     from rexdecl.documents.files import output_paths
-    from rexdecl.register.store import input_hash
+    from rexdecl.register.hashes import input_hash
 
     if workbook.kind is not None:
         message = _("{path}: {kind}, not a file: skipped without reading it; expected an .xlsx workbook").format(
@@ -1019,7 +1021,7 @@ def _unchanged(
 ) -> ShipmentResult | None:
     """The ``skipped`` row when the register's latest record for these outputs has the same
     input hash and every one of its documents exists with its recorded content."""
-    from rexdecl.register.store import file_sha256
+    from rexdecl.register.hashes import file_sha256
 
     stored = register.latest_with_document(paths[0])
     if stored is None or stored.input_hash != digest:
@@ -1107,7 +1109,7 @@ def _conclude_outcome(plan: _Planned, outcome: Any, register: Register, out_dir:
             register.release(list(plan.claimed))
         return row
     assert outcome.record is not None
-    from rexdecl.register.store import DocumentFile
+    from rexdecl.register.records import DocumentFile
 
     documents = [DocumentFile(Path(path), sha256, size) for path, sha256, size in outcome.documents]
     try:
