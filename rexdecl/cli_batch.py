@@ -101,7 +101,7 @@ def register(cli: click.Group) -> None:
         register_path: Path | None,
         no_statement: bool,
     ) -> None:
-        from rexdecl.batch.run import BatchOptions, run_batch
+        from rexdecl.batch import BatchOptions, run_batch
 
         show_traceback = bool(click.get_current_context().find_root().params.get("traceback"))
         options = BatchOptions(
