@@ -295,7 +295,7 @@ def make_cli() -> click.Group:
             written = write_all(document_files(checked, generate_options, Renderer()), overwrite=force)
         else:
             from rexdecl.documents.render import Renderer
-            from rexdecl.register.store import Register, issue_documents
+            from rexdecl.register import Register, issue_documents
 
             # The register is opened and checked (ours, schema, pages, writable) before
             # anything is rendered or written; the documents are then written and recorded

@@ -101,7 +101,7 @@ def register(cli: click.Group) -> None:
         register_path: Path | None,
         no_statement: bool,
     ) -> None:
-        from rexdecl.batch.run import BatchOptions, run_batch
+        from rexdecl.batch import BatchOptions, run_batch
 
         show_traceback = bool(click.get_current_context().find_root().params.get("traceback"))
         options = BatchOptions(
@@ -149,7 +149,7 @@ def register(cli: click.Group) -> None:
     @click.option("--all", "show_all", is_flag=True, help=_("Also list earlier, superseded versions."))
     @report_errors
     def list_command(register_path: Path, show_all: bool) -> None:
-        from rexdecl.register.store import Register
+        from rexdecl.register import Register
 
         with Register(register_path, create=False) as register_db:
             statements = register_db.statements(include_superseded=show_all)
@@ -185,7 +185,7 @@ def register(cli: click.Group) -> None:
     @click.option("--force", is_flag=True, help=_("Replace an existing FILE."))
     @report_errors
     def export_command(register_path: Path, output_format: str, output: Path | None, force: bool) -> None:
-        from rexdecl.register.store import Register, eska_csv
+        from rexdecl.register import Register, eska_csv
 
         with Register(register_path, create=False) as register_db:
             text = eska_csv(register_db)

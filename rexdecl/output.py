@@ -3,10 +3,12 @@ files with the permissions the user's umask gives, and CSV cells a spreadsheet w
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from rexdecl.errors import OutputError, UsageError
@@ -17,6 +19,7 @@ __all__ = [
     "StagedFiles",
     "atomic_write_bytes",
     "csv_cell",
+    "csv_text",
     "prepare_folder",
     "refuse_existing",
     "write_all",
@@ -37,6 +40,16 @@ def csv_cell(value: object, numeric: bool = False) -> str:
     if numeric and _PLAIN_NUMBER.fullmatch(text):
         return text
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, object]], numeric: Collection[str] = ()) -> str:
+    """A CSV file's text: a header row of ``columns``, then ``rows``, every cell through
+    :func:`csv_cell` (the ``numeric`` columns keep their plain numbers)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows({name: csv_cell(value, numeric=name in numeric) for name, value in row.items()} for row in rows)
+    return buffer.getvalue()
 
 
 def prepare_folder(folder: Path) -> Path:

@@ -34,18 +34,10 @@ from conftest import (
 )
 from pypdf import PdfReader
 
-from rexdecl.batch.run import (
-    SUMMARY_COLUMNS,
-    BatchOptions,
-    Progress,
-    WorkerCrashed,
-    _consignment_others,
-    _Survey,
-    _Workers,
-    discover,
-    output_name,
-    run_batch,
-)
+from rexdecl.batch import SUMMARY_COLUMNS, BatchOptions, Progress, discover, output_name, run_batch
+from rexdecl.batch.planning import consignment_others
+from rexdecl.batch.shipment import Survey
+from rexdecl.batch.workers import WorkerCrashed, Workers
 from rexdecl.documents.files import safe_name
 from rexdecl.errors import UsageError
 from rexdecl.register.store import Register
@@ -420,7 +412,7 @@ def test_a_claimed_file_left_by_a_killed_run_is_replaced_and_its_temporary_files
 
 
 def test_progress_bar_on_a_terminal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from rexdecl.batch.run import ShipmentResult
+    from rexdecl.batch import ShipmentResult
     from rexdecl.cli_batch import _Display
 
     seconds = iter(range(1000))  # one second passes each time the display looks at the clock
@@ -487,8 +479,8 @@ def test_consignment_groups_by_reference_exporter_and_currency() -> None:
         exporter: str = "name:ud a",
         value: str = "4000",
         currency: str = "EUR",
-    ) -> _Survey:
-        return _Survey(
+    ) -> Survey:
+        return Survey(
             sha256="x",
             invoice_number=invoice,
             consignment_ref=ref,
@@ -505,9 +497,9 @@ def test_consignment_groups_by_reference_exporter_and_currency() -> None:
         4: survey("E", "BL1", exporter="name:cv b"),
         5: survey("F", None),
         6: survey("G", "BL1", currency="CHF"),
-        7: _Survey(unreadable="broken"),
+        7: Survey(unreadable="broken"),
     }
-    others = _consignment_others(surveys)
+    others = consignment_others(surveys)
     assert others == {
         0: (("B", Decimal(2500)), ("C", Decimal(100))),
         1: (("A", Decimal(4000)), ("C", Decimal(100))),
@@ -580,8 +572,8 @@ def _crash_on_two(value: int) -> int:
 
 @pytest.mark.slow
 def test_a_crashing_worker_fails_only_its_own_job(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("rexdecl.batch.run._init_worker", _no_renderer)
-    workers = _Workers(2)
+    monkeypatch.setattr("rexdecl.batch.workers.init_worker", _no_renderer)
+    workers = Workers(2)
     try:
         outcomes = dict(workers.run(_crash_on_two, [0, 1, 2, 3], lambda: False))
     finally:

@@ -43,7 +43,7 @@ from conftest import (
 )
 
 from rexdecl.output import csv_cell
-from rexdecl.register.store import APPLICATION_ID, SCHEMA_VERSION, Register
+from rexdecl.register import APPLICATION_ID, SCHEMA_VERSION, Register
 
 OUTPUTS = ("INV-2026-001_invoice.pdf", "INV-2026-001_packing-list.pdf")
 
@@ -179,16 +179,16 @@ def test_generate_names_a_workbook_whose_name_is_not_utf8(tmp_path: Path, good: 
 def test_a_bug_in_one_shipment_is_a_row_and_no_traceback_is_printed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rexdecl.register.store
+    import rexdecl.register.records
 
-    real = rexdecl.register.store.statement_record
+    real = rexdecl.register.records.statement_record
 
     def broken(checked: Any, **kwargs: Any) -> Any:
         if checked.input.shipment.invoice_number == "INV-2026-002":
             raise RuntimeError("boom")
         return real(checked, **kwargs)
 
-    monkeypatch.setattr(rexdecl.register.store, "statement_record", broken)
+    monkeypatch.setattr(rexdecl.register.records, "statement_record", broken)
     folder = folder_of(tmp_path, ("a.xlsx", {}), ("b.xlsx", {"invoice_number": "INV-2026-002"}))
     out = tmp_path / "out"
 
@@ -384,9 +384,9 @@ def test_generate_checks_the_register_before_writing_documents(tmp_path: Path, g
 def test_generate_with_a_locked_register_waits_then_writes_nothing(
     tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rexdecl.register.store
+    import rexdecl.register.database
 
-    monkeypatch.setattr(rexdecl.register.store, "BUSY_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(rexdecl.register.database, "BUSY_TIMEOUT_SECONDS", 0.3)
     register = make_register(tmp_path / "reg" / "register.sqlite")
     holder = sqlite3.connect(register, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another rexdecl in the middle of a write

@@ -25,7 +25,7 @@ from conftest import (
 )
 
 from rexdecl.pipeline import check_workbook
-from rexdecl.register.store import (
+from rexdecl.register import (
     ESKA_COLUMNS,
     DocumentFile,
     Register,
@@ -431,7 +431,7 @@ def test_generate_with_register_records_the_statement(tmp_path: Path) -> None:
 )
 def test_criteria_are_kept_in_their_canonical_input_form(typed: str, expected: str) -> None:
     from rexdecl.criteria import parse_criterion
-    from rexdecl.register.store import criterion_code
+    from rexdecl.register import criterion_code
 
     assert criterion_code(parse_criterion(typed, "9403.60"), typed) == expected
 

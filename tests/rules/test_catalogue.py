@@ -76,7 +76,7 @@ def test_no_code_outside_the_catalogue() -> None:
 
 
 def test_batch_outcomes_are_not_rule_codes() -> None:
-    from rexdecl.batch import run as batch
+    from rexdecl import batch
 
     assert batch.CODES and all(code.startswith("batch:") and code == code.lower() for code in batch.CODES)
 
