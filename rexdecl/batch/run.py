@@ -318,7 +318,7 @@ def _init_worker(language: str) -> None:
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
 
         _renderer = Renderer()
     except RexdeclError as error:  # reported by the first shipment that needs it
@@ -338,7 +338,7 @@ def _get_renderer() -> Any:
     if _renderer_error is not None:
         raise _renderer_error
     if _renderer is None:
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
 
         _renderer = Renderer()
     return _renderer
@@ -523,7 +523,7 @@ def _process(job: _ProcessJob) -> _Outcome:
             ).format(paths=", ".join(display_path(p) for p in job.foreign)),
             **counts,
         )
-    from rexdecl.documents.render import check_printable
+    from rexdecl.documents.cost import check_printable
 
     try:
         check_printable(checked.context)  # too costly to print: unusable, before rendering

@@ -104,7 +104,7 @@ def document_files(checked: Checked, options: GenerateOptions, renderer: Any) ->
     Refuses (UsageError) an invoice number too long to name files, and existing outputs
     without ``force`` (before rendering: refusing costs nothing)."""
     assert not checked.report.errors, "documents are written only for shipments without error"
-    from rexdecl.documents.render import check_printable
+    from rexdecl.documents.cost import check_printable
 
     check_printable(checked.context)  # before anything is rendered
     invoice_number = checked.input.shipment.invoice_number or "invoice"

@@ -1,13 +1,16 @@
 """What the templates receive: every number already formatted, totals computed, the
 statutory text chosen and filled. Templates do no arithmetic and no law.
 
-Built by :mod:`rexdecl.documents.viewmodel`; rendered by :mod:`rexdecl.documents.render`.
+Built by :mod:`rexdecl.documents.viewmodel`; rendered by :mod:`rexdecl.documents.html` and :mod:`rexdecl.documents.pdf`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+# Fields of the views that are not printed with the fonts (metadata, URLs, codes).
+UNPRINTED_FIELDS = frozenset({"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id"})
 
 
 @dataclass(frozen=True)

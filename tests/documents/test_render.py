@@ -25,7 +25,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
-from rexdecl.documents.render import Renderer, render_html, resolve_asset, templates_dir
+from rexdecl.documents.assets import templates_dir
+from rexdecl.documents.fetcher import resolve_asset
+from rexdecl.documents.html import render_html
+from rexdecl.documents.pdf import Renderer
 from rexdecl.documents.views import DocumentView, LineView, PartyView, StatementView
 from rexdecl.errors import RenderError
 
@@ -200,11 +203,11 @@ def test_import_and_html_do_not_import_weasyprint() -> None:
     code = textwrap.dedent(
         """
         import sys
-        import rexdecl.documents.render
+        import rexdecl.documents.html
         assert "weasyprint" not in sys.modules
         sys.path[:0] = ["tests", "tests/documents"]
         from test_render import make_view
-        html = rexdecl.documents.render.render_html(make_view())
+        html = rexdecl.documents.html.render_html(make_view())
         assert "weasyprint" not in sys.modules, "render_html imported weasyprint"
         assert "INV/2026/0042" in html
         """
@@ -429,7 +432,7 @@ def test_same_bytes_in_another_process(renderer: Renderer) -> None:
         import sys
         sys.path[:0] = ["tests", "tests/documents"]
         from test_render import SHIPMENT_JSON, make_view
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
         sys.stdout.buffer.write(Renderer().pdf(make_view(lines=12), SHIPMENT_JSON))
         """
     )
@@ -474,7 +477,7 @@ def test_font_lookup_is_confined(renderer: Renderer, tmp_path: Path) -> None:
     # Braille, a symbol and CJK are in no bundled font but in common system fonts (DejaVu
     # Sans, Noto CJK). Rendered with the renderer's font configuration and stylesheet but
     # past its checks (which refuse such text), none of those fonts may be embedded.
-    from rexdecl.documents.render import engine
+    from rexdecl.documents.engine import engine
 
     engine = engine()
     html = render_html(make_view(notes="Braille \u2801\u2803 symbol \u2318 CJK \u4e2d\u6587"))
@@ -500,7 +503,8 @@ def test_a_character_no_font_has_stops_the_render(renderer: Renderer, field: str
 
 
 def test_rendering_emits_no_weasyprint_warnings(renderer: Renderer, caplog: Any) -> None:
-    from rexdecl.documents.render import STYLESHEET, engine
+    from rexdecl.documents.assets import STYLESHEET
+    from rexdecl.documents.engine import engine
 
     engine = engine()
     with caplog.at_level("WARNING", logger="weasyprint"):
@@ -602,7 +606,7 @@ def test_resolve_asset_follows_no_symlink_out(tmp_path: Path, monkeypatch: Any) 
     root.mkdir()
     (root / "style.css").write_text("body {}")
     (root / "escape.css").symlink_to("/etc/hostname")
-    monkeypatch.setattr("rexdecl.documents.render.templates_dir", lambda: root.resolve())
+    monkeypatch.setattr("rexdecl.documents.fetcher.templates_dir", lambda: root.resolve())
     assert resolve_asset((root / "style.css").as_uri()) == (root / "style.css").resolve()
     with pytest.raises(RenderError, match="escape.css"):
         resolve_asset((root / "escape.css").as_uri())
@@ -646,7 +650,7 @@ def test_missing_system_libraries() -> None:
 
         sys.meta_path.insert(0, NoPango())
         from rexdecl.errors import RenderingUnavailable
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
         try:
             Renderer()
         except RenderingUnavailable as error:
