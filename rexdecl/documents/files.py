@@ -87,11 +87,10 @@ def check_logo(logo: Path | None) -> Path | None:
 def render_documents(checked: Checked, options: GenerateOptions, renderer) -> list[tuple[str, bytes, bytes | None]]:  # type: ignore[no-untyped-def]
     """``(kind, pdf bytes, html bytes or None)`` for the invoice and the packing list."""
     ctx = checked.context
-    invoice, packing_list = build_views(ctx, with_statement=not options.no_statement)
-    statement_text = invoice.statement.text if invoice.statement else None
-    attachment = shipment_json(ctx, statement_text)
+    views = build_views(ctx, with_statement=not options.no_statement)
+    attachment = shipment_json(ctx, views.statement_text)
     rendered: list[tuple[str, bytes, bytes | None]] = []
-    for view in (invoice, packing_list):
+    for view in views:
         pdf = renderer.pdf(view, attachment_json=attachment, attachment_name="shipment.json", logo_path=options.logo)
         html = renderer.html(view, logo_path=options.logo).encode("utf-8") if options.html else None
         rendered.append((view.kind, pdf, html))

@@ -16,7 +16,7 @@ from rexdecl.documents.assets import templates_dir
 from rexdecl.documents.views import DocumentView
 from rexdecl.errors import RenderError
 
-__all__ = ["GENERATOR", "TEMPLATE_NAMES", "environment", "render_html"]
+__all__ = ["GENERATOR", "TEMPLATE_NAMES", "document_title", "environment", "render_html"]
 
 TEMPLATE_NAMES = {"invoice": "invoice.html.j2", "packing-list": "packing-list.html.j2"}
 GENERATOR = f"rexdecl {__version__}"
@@ -47,3 +47,13 @@ def render_html(view: DocumentView) -> str:
         return environment().get_template(name).render(view=view, generator=GENERATOR)
     except jinja2.TemplateError as error:
         raise RenderError(f"template error while rendering {view.kind}: {error}") from error
+
+
+def document_title(kind: str) -> str:
+    """The title the template of a kind of document prints ("COMMERCIAL INVOICE"; "" for an
+    unknown kind), for messages: the template's ``title`` block is its one source."""
+    name = TEMPLATE_NAMES.get(kind)
+    if name is None:
+        return ""
+    template = environment().get_template(name)
+    return "".join(template.blocks["title"](template.new_context()))

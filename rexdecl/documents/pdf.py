@@ -22,7 +22,7 @@ from typing import Any
 from rexdecl.documents.cost import breakable
 from rexdecl.documents.engine import OUTPUT_INTENT, engine, gc_paused
 from rexdecl.documents.fonts import check_coverage
-from rexdecl.documents.html import render_html
+from rexdecl.documents.html import document_title, render_html
 from rexdecl.documents.views import DocumentView
 from rexdecl.errors import RenderError
 
@@ -71,7 +71,7 @@ class Renderer:
         source = render_html(breakable(view))
         fetcher = engine.fetcher_class(allowed)
         weasyprint = engine.weasyprint
-        what = f"{view.title.lower() or view.kind} {view.invoice_number}"
+        what = f"{document_title(view.kind).lower() or view.kind} {view.invoice_number}"
         attachments = []
         if attachment_json is not None:
             attachments.append(

@@ -74,34 +74,33 @@ def make_view(kind: str = "invoice", lines: int = 3, *, excluded: tuple[int, ...
     """A complete document view, as the view-model builder would hand it over."""
     view = DocumentView(
         kind=kind,  # type: ignore[arg-type]
-        title="COMMERCIAL INVOICE" if kind == "invoice" else "PACKING LIST",
         invoice_number="INV/2026/0042",
         invoice_date="20 November 2026",
         date_iso="2026-11-20",
         exporter=PartyView(
-            "Exporter",
             "PT Batik Pesisir Nusantara",
             ("Jl. Hayam Wuruk No. 17", "Pekalongan 51128, Jawa Tengah"),
             "Indonesia",
-            (("REX No.", "IDREX0123456789012"), ("NPWP", "01.234.567.8-901.000")),
+            (("rex_number", "IDREX0123456789012"), ("npwp", "01.234.567.8-901.000")),
         ),
         consignee=PartyView(
-            "Consignee",
             "Stoffhaus Müller & Söhne GmbH",
             ("Großer Burstah 31", "20457 Hamburg"),
             "Germany",
         ),
-        particulars=(("Incoterm", "FOB Semarang"), ("Port of discharge", "Hamburg")),
+        particulars=(("delivery_terms", "FOB Semarang"), ("port_of_discharge", "Hamburg")),
         currency="EUR",
         lines=tuple(make_line(i, excluded=i in excluded) for i in range(1, lines + 1)),
-        totals=(("Total EUR", "4,620.00"),),
+        total="4,620.00",
+        originating_total="",
+        excluded_total="",
         amount_in_words="SAY: EURO FOUR THOUSAND SIX HUNDRED TWENTY AND 00/100 ONLY" if kind == "invoice" else "",
         total_packages="55 CTN",
         total_net_kg="82.5",
         total_gross_kg="99",
         total_cbm="6.875",
         notes="Goods packed in export cartons.",
-        excluded_note="Not originating: excluded from the statement on origin." if excluded else "",
+        excluded_items=tuple(str(number) for number in excluded),
         statement=StatementView(
             heading="Statement on origin",
             text=EU_TEXT,
@@ -230,7 +229,7 @@ def test_html_is_autoescaped() -> None:
         view,
         lines=(make_line(1, description=hostile[0]),),
         consignee=dataclasses.replace(view.consignee, name=hostile[2]),
-        particulars=(("Vessel", hostile[1]),),
+        particulars=(("vessel", hostile[1]),),
     )
     html = render_html(view)
     assert "<img src=" not in html
@@ -284,7 +283,7 @@ def test_html_excluded_lines_are_marked_and_explained() -> None:
     assert '<span class="mark">*</span>&nbsp;<em>NOT ORIGINATING</em>' in html
     assert (
         '<p class="excluded-note"><span class="mark">*</span> '
-        "Not originating: excluded from the statement on origin.</p>"
+        "Lines marked “Not originating” are not covered by the statement on origin (item 2).</p>"
     ) in html
 
 
@@ -324,7 +323,7 @@ def test_pdf_text(renderer: Renderer, tmp_path: Path, kind: str) -> None:
     for line in view.lines:
         assert f"L{int(line.number):03d}start" in text
         assert f"L{int(line.number):03d}end" in text
-    assert "Not originating: excluded from the statement on origin." in text
+    assert "Lines marked “Not originating” are not covered by the statement on origin (item 4)." in text
     if kind == "invoice":
         assert "SAY: EURO FOUR THOUSAND SIX HUNDRED TWENTY AND 00/100 ONLY" in text
         assert re.search(r"Total EUR\s+4,620\.00", text)
@@ -536,7 +535,7 @@ def test_hostile_text_is_printed_and_nothing_is_fetched(
         notes="\n".join(hostile),
         lines=(*base.lines, *(make_line(3 + i, description=h) for i, h in enumerate(hostile))),
         consignee=dataclasses.replace(base.consignee, name=hostile[1]),
-        particulars=(("Vessel", hostile[4]), ("Port", hostile[6])),
+        particulars=(("vessel", hostile[4]), ("port_of_loading", hostile[6])),
         exporter=dataclasses.replace(base.exporter, address_lines=(hostile[5],)),
     )
     pdf = renderer.pdf(view, attachment_json=SHIPMENT_JSON)
