@@ -34,7 +34,7 @@ def rexdecl_once(workbook: Path, out: Path) -> Callable[[], None]:
     import datetime as dt
 
     from rexdecl.documents.files import GenerateOptions, write_documents
-    from rexdecl.documents.render import Renderer
+    from rexdecl.documents.pdf import Renderer
     from rexdecl.pipeline import check_workbook
     from rexdecl.rules import CheckOptions
 

@@ -290,11 +290,11 @@ def make_cli() -> click.Group:
             out_dir=out_dir, force=force, html=html, no_statement=no_statement, logo=logo_path
         )
         if register_path is None:
-            from rexdecl.documents.render import Renderer
+            from rexdecl.documents.pdf import Renderer
 
             written = write_all(document_files(checked, generate_options, Renderer()), overwrite=force)
         else:
-            from rexdecl.documents.render import Renderer
+            from rexdecl.documents.pdf import Renderer
             from rexdecl.register import Register, issue_documents
 
             # The register is opened and checked (ours, schema, pages, writable) before

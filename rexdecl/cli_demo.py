@@ -30,7 +30,7 @@ def register(cli: click.Group) -> None:
     @report_errors
     def demo_command(folder: Path, as_of: str | None, force: bool) -> None:
         from rexdecl.demo import DEMO_AS_OF, run_demo
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
         from rexdecl.report import format_text
 
         day = parse_as_of(as_of) if as_of else DEMO_AS_OF

@@ -265,6 +265,7 @@ class Scheme:
     rex_dates: bool
     signature: bool
     texts: dict[str, SchemeText]
+    heading: str = ""  # printed above the statement on the documents ("Statement on origin")
 
 
 def _scheme(raw: dict[str, Any]) -> Scheme:
@@ -308,6 +309,7 @@ def _scheme(raw: dict[str, Any]) -> Scheme:
         rex_dates=raw.get("rex_dates", False),
         signature=raw.get("signature", False),
         texts=texts,
+        heading=raw.get("heading", ""),
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import make_workbook, run_cli, write_registration
 
-from rexdecl.documents.render import WEASYPRINT_NEEDED
+from rexdecl.documents.engine import WEASYPRINT_NEEDED
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

@@ -49,7 +49,7 @@ def prepare_renderer() -> None:
     an error is kept and reported by the first shipment that needs the renderer."""
     global _renderer, _renderer_error
     try:
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
 
         _renderer = Renderer()
     except RexdeclError as error:  # reported by the first shipment that needs it
@@ -61,7 +61,7 @@ def _get_renderer() -> Any:
     if _renderer_error is not None:
         raise _renderer_error
     if _renderer is None:
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
 
         _renderer = Renderer()
     return _renderer
@@ -247,7 +247,7 @@ def process_shipment(job: ProcessJob) -> Outcome:
             ).format(paths=", ".join(display_path(p) for p in job.foreign)),
             **counts,
         )
-    from rexdecl.documents.render import check_printable
+    from rexdecl.documents.cost import check_printable
 
     try:
         check_printable(checked.context)  # too costly to print: unusable, before rendering

@@ -87,11 +87,10 @@ def check_logo(logo: Path | None) -> Path | None:
 def render_documents(checked: Checked, options: GenerateOptions, renderer) -> list[tuple[str, bytes, bytes | None]]:  # type: ignore[no-untyped-def]
     """``(kind, pdf bytes, html bytes or None)`` for the invoice and the packing list."""
     ctx = checked.context
-    invoice, packing_list = build_views(ctx, with_statement=not options.no_statement)
-    statement_text = invoice.statement.text if invoice.statement else None
-    attachment = shipment_json(ctx, statement_text)
+    views = build_views(ctx, with_statement=not options.no_statement)
+    attachment = shipment_json(ctx, views.statement_text)
     rendered: list[tuple[str, bytes, bytes | None]] = []
-    for view in (invoice, packing_list):
+    for view in views:
         pdf = renderer.pdf(view, attachment_json=attachment, attachment_name="shipment.json", logo_path=options.logo)
         html = renderer.html(view, logo_path=options.logo).encode("utf-8") if options.html else None
         rendered.append((view.kind, pdf, html))
@@ -104,7 +103,7 @@ def document_files(checked: Checked, options: GenerateOptions, renderer: Any) ->
     Refuses (UsageError) an invoice number too long to name files, and existing outputs
     without ``force`` (before rendering: refusing costs nothing)."""
     assert not checked.report.errors, "documents are written only for shipments without error"
-    from rexdecl.documents.render import check_printable
+    from rexdecl.documents.cost import check_printable
 
     check_printable(checked.context)  # before anything is rendered
     invoice_number = checked.input.shipment.invoice_number or "invoice"

@@ -1,11 +1,18 @@
 """From a checked shipment to what the templates print: every number formatted, totals
-computed, the statutory text chosen and filled (:mod:`rexdecl.documents.statement`)."""
+computed, the statutory text chosen and filled (:mod:`rexdecl.documents.statement`).
+
+Values only: the page labels are the templates' ("Exporter", "Port of loading", "Total
+EUR"...), the statement's heading and texts the scheme data's. :func:`build_views` also hands
+on the statement text and the exact totals the documents print, for whatever records them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +22,34 @@ from rexdecl.documents.statement import country_name, criterion_text, fill_state
 from rexdecl.documents.views import DocumentView, LineView, PartyView, StatementView
 from rexdecl.paths import display_path
 from rexdecl.rules.context import Context, Line, digits_only
+from rexdecl.rules.threshold import originating_sum
 
-STATEMENT_HEADINGS = {"rex": "Statement on origin", "customs_id": "Origin declaration"}
+
+@dataclass(frozen=True)
+class ShipmentTotals:
+    """The sums the documents print, exact (formatted only in the views)."""
+
+    amount: Decimal | None  # of every line's amount; None when no line has one
+    originating: Decimal  # of the originating lines' amounts (those the statement covers)
+    packages: Decimal | None  # None when no line gives it
+    net_kg: Decimal | None
+    gross_kg: Decimal | None
+    cbm: Decimal | None
+
+
+@dataclass(frozen=True)
+class DocumentViews:
+    """The invoice and the packing list of a shipment, with the statement text they print
+    (None without a statement) and the exact totals: one source for the documents and for
+    whatever records them. Unpacks as ``invoice, packing_list``."""
+
+    invoice: DocumentView
+    packing_list: DocumentView
+    statement_text: str | None
+    totals: ShipmentTotals
+
+    def __iter__(self) -> Iterator[DocumentView]:
+        return iter((self.invoice, self.packing_list))
 
 
 def long_date(day: dt.date | None) -> str:
@@ -66,20 +99,18 @@ def _parties(ctx: Context) -> tuple[PartyView, PartyView]:
     shipment = ctx.shipment
     identifiers: list[tuple[str, str]] = []
     if ctx.rex_number:
-        identifiers.append(("REX No.", ctx.rex_number))
+        identifiers.append(("rex_number", ctx.rex_number))
     if ctx.scheme is not None and ctx.scheme.identifier == "customs_id" and shipment.customs_id:
-        identifiers.append(("Customs ID", shipment.customs_id))
+        identifiers.append(("customs_id", shipment.customs_id))
     if ctx.entry is not None and ctx.entry.npwp:
-        identifiers.append(("NPWP", ctx.entry.npwp))
+        identifiers.append(("npwp", ctx.entry.npwp))
     exporter = PartyView(
-        heading="Exporter",
         name=ctx.exporter_name or "",
         address_lines=tuple(line.strip() for line in (ctx.exporter_address or "").splitlines() if line.strip()),
         country=country_name(ctx.exporter_country, "en") if ctx.exporter_country else "",
         identifiers=tuple(identifiers),
     )
     consignee = PartyView(
-        heading="Consignee",
         name=shipment.consignee_name or "",
         address_lines=tuple(line.strip() for line in (shipment.consignee_address or "").splitlines() if line.strip()),
         country=country_name(shipment.consignee_country, "en") if shipment.consignee_country else "",
@@ -90,21 +121,22 @@ def _parties(ctx: Context) -> tuple[PartyView, PartyView]:
 def _particulars(ctx: Context, with_origin: bool) -> tuple[tuple[str, str], ...]:
     s = ctx.shipment
     pairs: list[tuple[str, str | None]] = [
-        ("Buyer's order", s.buyer_order),
-        ("L/C No.", s.lc_number),
-        ("Terms of delivery", " ".join(p for p in (s.incoterm, s.delivery_place) if p) or None),
-        ("Payment terms", s.payment_terms),
-        ("Port of loading", s.port_of_loading),
-        ("Port of discharge", s.port_of_discharge),
-        ("Vessel / flight", s.vessel),
-        ("B/L / AWB No.", s.consignment_ref),
-        ("Export date", long_date(s.export_date) or None),
-        ("PEB No.", " of ".join(p for p in (s.peb_number, long_date(s.peb_date)) if p) or None),
-        ("Country of destination", country_name(ctx.destination, "en") if ctx.destination else None),
+        ("buyer_order", s.buyer_order),
+        ("lc_number", s.lc_number),
+        ("delivery_terms", " ".join(p for p in (s.incoterm, s.delivery_place) if p) or None),
+        ("payment_terms", s.payment_terms),
+        ("port_of_loading", s.port_of_loading),
+        ("port_of_discharge", s.port_of_discharge),
+        ("vessel", s.vessel),
+        ("consignment_ref", s.consignment_ref),
+        ("export_date", long_date(s.export_date) or None),
+        # The PEB number "of" its date: one cell of the grid.
+        ("peb", " of ".join(p for p in (s.peb_number, long_date(s.peb_date)) if p) or None),
+        ("destination", country_name(ctx.destination, "en") if ctx.destination else None),
     ]
     if with_origin and ctx.origin_country:
-        pairs.append(("Country of origin", country_name(ctx.origin_country, "en")))
-    return tuple((label, value) for label, value in pairs if value)
+        pairs.append(("origin", country_name(ctx.origin_country, "en")))
+    return tuple((key, value) for key, value in pairs if value)
 
 
 def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
@@ -116,14 +148,9 @@ def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
         text = ctx.scheme.texts.get(ctx.language) or next(iter(ctx.scheme.texts.values()))
         english = ctx.scheme.texts.get("en", text)
         criterion = english.not_originating if excluded else criterion_text(line.criterion, text, ctx.language)
-    elif line.criterion is not None:
-        criterion = (
-            "Not originating"
-            if excluded
-            else criterion_text(line.criterion, ctx.scheme.texts["en"], "en")
-            if ctx.scheme and "en" in ctx.scheme.texts
-            else ""
-        )
+    elif line.criterion is not None and not excluded and ctx.scheme and "en" in ctx.scheme.texts:
+        criterion = criterion_text(line.criterion, ctx.scheme.texts["en"], "en")
+    # else: a not-originating line without the scheme's text gets the template's mention
     return LineView(
         number=str(item.line),
         marks=item.marks or "",
@@ -135,6 +162,7 @@ def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
         amount=format_money(line.amount, currency) if line.amount is not None and currency else "",
         criterion=criterion,
         excluded=excluded and with_statement,
+        not_originating=excluded,
         packages=_quantity(item.packages),
         package_type=item.package_type or "",
         net_kg=_quantity(item.net_kg),
@@ -143,20 +171,34 @@ def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
     )
 
 
-def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -> tuple[DocumentView, DocumentView]:
-    """The invoice and the packing list of a shipment whose check found no error."""
+def shipment_totals(ctx: Context) -> ShipmentTotals:
+    """The exact sums of a checked shipment's lines that the documents print."""
+    amounts = [line.amount for line in ctx.lines if line.amount is not None]
+    packages, net, gross, cbm = (_total(ctx.lines, n) for n in ("packages", "net_kg", "gross_kg", "cbm"))
+    return ShipmentTotals(
+        amount=sum(amounts, Decimal(0)) if amounts else None,
+        originating=originating_sum(ctx),
+        packages=packages,
+        net_kg=net,
+        gross_kg=gross,
+        cbm=cbm,
+    )
+
+
+def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -> DocumentViews:
+    """The invoice and the packing list of a shipment whose check found no error, with the
+    statement text and the totals they print."""
     shipment = ctx.shipment
     currency = shipment.currency or ""
     exporter, consignee = _parties(ctx)
     lines = tuple(_line_view(line, ctx, with_statement) for line in ctx.lines)
-    total = sum((line.amount for line in ctx.lines if line.amount is not None), Decimal(0))
-    totals: list[tuple[str, str]] = []
+    totals = shipment_totals(ctx)
+    total = Decimal(0) if totals.amount is None else totals.amount
     excluded = [line for line in ctx.lines if line.criterion is not None and not line.criterion.originating]
+    originating_total = excluded_total = ""
     if with_statement and excluded:
-        originating = sum((line.amount for line in ctx.originating_lines if line.amount is not None), Decimal(0))
-        totals.append((f"Originating products (statement on origin), {currency}", format_money(originating, currency)))
-        totals.append((f"Not originating (excluded), {currency}", format_money(total - originating, currency)))
-    totals.append((f"Total {currency}", format_money(total, currency)))
+        originating_total = format_money(totals.originating, currency)
+        excluded_total = format_money(total - totals.originating, currency)
     statement = None
     if with_statement and ctx.scheme is not None:
         filled = fill_statement(ctx)
@@ -168,19 +210,12 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
                 (text.name_and_signature, ctx.exporter_name or ""),
             )
         statement = StatementView(
-            heading=STATEMENT_HEADINGS.get(ctx.scheme.identifier, "Statement on origin"),
+            heading=ctx.scheme.heading,
             text=filled.text,
             language=filled.language,
             scheme_id=ctx.scheme.id,
             eska_code=shipment.eska_code or "",
             signature_lines=signature,
-        )
-    excluded_note = ""
-    if with_statement and excluded:
-        numbers = ", ".join(str(line.item.line) for line in excluded)
-        excluded_note = (
-            "Lines marked “Not originating” are not covered by the statement on origin "
-            f"({'item' if len(excluded) == 1 else 'items'} {numbers})."
         )
     common: dict[str, Any] = dict(
         invoice_number=shipment.invoice_number or "",
@@ -192,7 +227,7 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
         currency=currency,
         lines=lines,
         notes=shipment.notes or "",
-        excluded_note=excluded_note,
+        excluded_items=tuple(str(line.item.line) for line in excluded) if with_statement else (),
         statement=statement,
         logo_url=logo_url,
         author=ctx.exporter_name or "",
@@ -201,26 +236,23 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
             "statement on origin" if statement else "no statement on origin",
             ctx.scheme_id,
         ),
-    )
-    packages, net, gross, cbm = (_total(ctx.lines, n) for n in ("packages", "net_kg", "gross_kg", "cbm"))
-    packing: dict[str, Any] = dict(
-        total_packages=_quantity(packages),
-        total_net_kg=_quantity(net),
-        total_gross_kg=_quantity(gross),
-        total_cbm=_quantity(cbm),
+        total_packages=_quantity(totals.packages),
+        total_net_kg=_quantity(totals.net_kg),
+        total_gross_kg=_quantity(totals.gross_kg),
+        total_cbm=_quantity(totals.cbm),
     )
     invoice = DocumentView(
         kind="invoice",
-        title="COMMERCIAL INVOICE",
-        totals=tuple(totals),
+        total=format_money(total, currency),
+        originating_total=originating_total,
+        excluded_total=excluded_total,
         amount_in_words=_in_words(total, currency),
-        **packing,
         **common,
     )
     packing_list = DocumentView(
-        kind="packing-list", title="PACKING LIST", totals=(), amount_in_words="", **packing, **common
+        kind="packing-list", total="", originating_total="", excluded_total="", amount_in_words="", **common
     )
-    return invoice, packing_list
+    return DocumentViews(invoice, packing_list, statement.text if statement else None, totals)
 
 
 def _in_words(total: Decimal, currency: str) -> str:

@@ -1,7 +1,9 @@
 """What the templates receive: every number already formatted, totals computed, the
-statutory text chosen and filled. Templates do no arithmetic and no law.
+statutory text chosen and filled. Templates do no arithmetic and no law; they hold the page
+labels ("Exporter", "Port of loading", "Total EUR"...), so the views carry values, and keys
+where the template chooses the label (the particulars, the identifiers).
 
-Built by :mod:`rexdecl.documents.viewmodel`; rendered by :mod:`rexdecl.documents.render`.
+Built by :mod:`rexdecl.documents.viewmodel`; rendered by :mod:`rexdecl.documents.html` and :mod:`rexdecl.documents.pdf`.
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# Fields of the views that are not printed with the fonts (metadata, URLs, codes).
+UNPRINTED_FIELDS = frozenset({"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id"})
+
 
 @dataclass(frozen=True)
 class PartyView:
-    """An exporter or consignee block."""
+    """An exporter or consignee block (the template heads it)."""
 
-    heading: str  # "Exporter", "Consignee"
     name: str
     address_lines: tuple[str, ...]
     country: str  # country name, e.g. "Germany"
-    # Labelled identifiers printed under the address: ("REX No.", "IDREX..."), ("NPWP", ...)
+    # Identifiers printed under the address, each labelled by the template from its key:
+    # ("rex_number", "IDREX..."), ("customs_id", ...), ("npwp", ...)
     identifiers: tuple[tuple[str, str], ...] = ()
 
 
@@ -34,20 +39,25 @@ class LineView:
     unit: str
     unit_price: str
     amount: str
-    criterion: str  # "W 6214", "P", or the not-originating text
-    excluded: bool  # not originating: visibly marked as excluded from the statement
+    # "W 6214", "P", the cumulation mention, or (statement printed) the scheme's
+    # not-originating text; "" when there is none to print.
+    criterion: str
+    excluded: bool  # not originating, statement printed: visibly marked as excluded from it
     packages: str
     package_type: str
     net_kg: str
     gross_kg: str
     cbm: str
+    # The line's criterion says not originating (with or without a statement): without a
+    # text of the scheme, the template prints its own mention.
+    not_originating: bool = False
 
 
 @dataclass(frozen=True)
 class StatementView:
     """The statement on origin as printed: heading, filled statutory text, extra lines."""
 
-    heading: str  # e.g. "Statement on origin"
+    heading: str  # the scheme's heading (schemes.toml), e.g. "Statement on origin"
     text: str  # the statutory sentence, blanks filled, word for word
     language: str  # en | fr | es: the html lang of the block
     scheme_id: str
@@ -59,22 +69,27 @@ class StatementView:
 
 @dataclass(frozen=True)
 class DocumentView:
-    """One document (invoice or packing list) ready for its template."""
+    """One document (invoice or packing list) ready for its template (which titles it)."""
 
     kind: Literal["invoice", "packing-list"]
-    title: str  # "COMMERCIAL INVOICE" / "PACKING LIST"
     invoice_number: str
     invoice_date: str  # "20 November 2026"
     date_iso: str  # "2026-11-20": PDF metadata dates come from it, never from the clock
     exporter: PartyView
     consignee: PartyView
-    # Labelled particulars printed in the header grid: buyer's order, L/C, incoterm and
-    # place, payment terms, ports, vessel, PEB, destination...; only those given.
+    # The particulars printed in the header grid, in order, only those given, as (key,
+    # value): the template labels each key -- buyer_order, lc_number, delivery_terms,
+    # payment_terms, port_of_loading, port_of_discharge, vessel, consignment_ref,
+    # export_date, peb, destination, origin.
     particulars: tuple[tuple[str, str], ...]
     currency: str
     lines: tuple[LineView, ...]
-    # Invoice totals: ("Total EUR", "4,620.00"), ...
-    totals: tuple[tuple[str, str], ...]
+    # Invoice totals ("" on the packing list): the total of every line ("4,620.00"), and,
+    # when lines are excluded from the statement, the originating and excluded amounts
+    # ("" when no line is excluded).
+    total: str
+    originating_total: str
+    excluded_total: str
     amount_in_words: str  # "SAY: EURO FOUR THOUSAND ... AND 00/100 ONLY" ("" on the packing list)
     # Packing-list totals: packages, net, gross, volume (formatted) -- "" when none given.
     total_packages: str
@@ -82,7 +97,9 @@ class DocumentView:
     total_gross_kg: str
     total_cbm: str
     notes: str
-    excluded_note: str  # explains the excluded-line mark, "" when every line originates
+    # The item numbers of the lines excluded from the statement, which the template's note
+    # names: ("2", "4"); () when the statement covers every line, or none is printed.
+    excluded_items: tuple[str, ...]
     statement: StatementView | None
     logo_url: str = ""  # a URL the renderer's fetcher serves, "" for none
     author: str = ""  # exporter name, for PDF metadata

@@ -148,7 +148,7 @@ def test_generate_interrupted_leaves_nothing(
 ) -> None:
     folder, env = tmpdir_env
     out = tmp_path / "out"
-    driver = ("rexdecl.documents.render:Renderer.pdf", "1")  # after the invoice, before the packing list
+    driver = ("rexdecl.documents.pdf:Renderer.pdf", "1")  # after the invoice, before the packing list
     completed = run(env, "generate", good, "--out", out, "--as-of", DATE, driver=driver)
     assert completed.returncode == 130, completed.stderr
     assert "interrupted" in completed.stderr
@@ -197,7 +197,7 @@ def test_demo_leaves_nothing(tmpdir_env: tuple[Path, dict[str, str]], tmp_path: 
     completed = run(env, "demo", tmp_path / "demo")
     assert completed.returncode == 2, completed.stderr
     # Interrupted after its third document.
-    completed = run(env, "demo", tmp_path / "demo2", driver=("rexdecl.documents.render:Renderer.pdf", "3"))
+    completed = run(env, "demo", tmp_path / "demo2", driver=("rexdecl.documents.pdf:Renderer.pdf", "3"))
     assert completed.returncode == 130, completed.stderr
     assert left_behind(folder) == []
 

@@ -174,12 +174,13 @@ def test_long_words_are_printed_whole_with_break_opportunities(tmp_path: Path) -
     import shutil
     import subprocess
 
-    from rexdecl.documents.render import Renderer, _breakable
+    from rexdecl.documents.cost import breakable
+    from rexdecl.documents.pdf import Renderer
     from rexdecl.documents.viewmodel import build_views
     from rexdecl.pipeline import check_workbook
     from rexdecl.rules import CheckOptions
 
-    assert _breakable("x" * 40 + " " + "y" * 41) == "x" * 40 + " " + "\u200b".join(["y" * 8] * 5 + ["y"])
+    assert breakable("x" * 40 + " " + "y" * 41) == "x" * 40 + " " + "\u200b".join(["y" * 8] * 5 + ["y"])
     word = "ABCDEFGHIJ" * 200
     path = make_workbook(tmp_path / "in", items=[{**BASE_ITEM, "description": word}])
     write_registration(tmp_path / "in" / "registration.toml")

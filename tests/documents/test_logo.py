@@ -18,7 +18,7 @@ from conftest import AS_OF, make_workbook, run_cli, write_registration
 
 from rexdecl import limits
 from rexdecl.documents.files import check_logo
-from rexdecl.documents.render import Renderer
+from rexdecl.documents.pdf import Renderer
 from rexdecl.errors import RenderError, UsageError
 
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="60" height="20">'

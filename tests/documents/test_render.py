@@ -25,7 +25,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
-from rexdecl.documents.render import Renderer, render_html, resolve_asset, templates_dir
+from rexdecl.documents.assets import templates_dir
+from rexdecl.documents.fetcher import resolve_asset
+from rexdecl.documents.html import render_html
+from rexdecl.documents.pdf import Renderer
 from rexdecl.documents.views import DocumentView, LineView, PartyView, StatementView
 from rexdecl.errors import RenderError
 
@@ -71,34 +74,33 @@ def make_view(kind: str = "invoice", lines: int = 3, *, excluded: tuple[int, ...
     """A complete document view, as the view-model builder would hand it over."""
     view = DocumentView(
         kind=kind,  # type: ignore[arg-type]
-        title="COMMERCIAL INVOICE" if kind == "invoice" else "PACKING LIST",
         invoice_number="INV/2026/0042",
         invoice_date="20 November 2026",
         date_iso="2026-11-20",
         exporter=PartyView(
-            "Exporter",
             "PT Batik Pesisir Nusantara",
             ("Jl. Hayam Wuruk No. 17", "Pekalongan 51128, Jawa Tengah"),
             "Indonesia",
-            (("REX No.", "IDREX0123456789012"), ("NPWP", "01.234.567.8-901.000")),
+            (("rex_number", "IDREX0123456789012"), ("npwp", "01.234.567.8-901.000")),
         ),
         consignee=PartyView(
-            "Consignee",
             "Stoffhaus Müller & Söhne GmbH",
             ("Großer Burstah 31", "20457 Hamburg"),
             "Germany",
         ),
-        particulars=(("Incoterm", "FOB Semarang"), ("Port of discharge", "Hamburg")),
+        particulars=(("delivery_terms", "FOB Semarang"), ("port_of_discharge", "Hamburg")),
         currency="EUR",
         lines=tuple(make_line(i, excluded=i in excluded) for i in range(1, lines + 1)),
-        totals=(("Total EUR", "4,620.00"),),
+        total="4,620.00",
+        originating_total="",
+        excluded_total="",
         amount_in_words="SAY: EURO FOUR THOUSAND SIX HUNDRED TWENTY AND 00/100 ONLY" if kind == "invoice" else "",
         total_packages="55 CTN",
         total_net_kg="82.5",
         total_gross_kg="99",
         total_cbm="6.875",
         notes="Goods packed in export cartons.",
-        excluded_note="Not originating: excluded from the statement on origin." if excluded else "",
+        excluded_items=tuple(str(number) for number in excluded),
         statement=StatementView(
             heading="Statement on origin",
             text=EU_TEXT,
@@ -200,11 +202,11 @@ def test_import_and_html_do_not_import_weasyprint() -> None:
     code = textwrap.dedent(
         """
         import sys
-        import rexdecl.documents.render
+        import rexdecl.documents.html
         assert "weasyprint" not in sys.modules
         sys.path[:0] = ["tests", "tests/documents"]
         from test_render import make_view
-        html = rexdecl.documents.render.render_html(make_view())
+        html = rexdecl.documents.html.render_html(make_view())
         assert "weasyprint" not in sys.modules, "render_html imported weasyprint"
         assert "INV/2026/0042" in html
         """
@@ -227,7 +229,7 @@ def test_html_is_autoescaped() -> None:
         view,
         lines=(make_line(1, description=hostile[0]),),
         consignee=dataclasses.replace(view.consignee, name=hostile[2]),
-        particulars=(("Vessel", hostile[1]),),
+        particulars=(("vessel", hostile[1]),),
     )
     html = render_html(view)
     assert "<img src=" not in html
@@ -281,7 +283,7 @@ def test_html_excluded_lines_are_marked_and_explained() -> None:
     assert '<span class="mark">*</span>&nbsp;<em>NOT ORIGINATING</em>' in html
     assert (
         '<p class="excluded-note"><span class="mark">*</span> '
-        "Not originating: excluded from the statement on origin.</p>"
+        "Lines marked “Not originating” are not covered by the statement on origin (item 2).</p>"
     ) in html
 
 
@@ -321,7 +323,7 @@ def test_pdf_text(renderer: Renderer, tmp_path: Path, kind: str) -> None:
     for line in view.lines:
         assert f"L{int(line.number):03d}start" in text
         assert f"L{int(line.number):03d}end" in text
-    assert "Not originating: excluded from the statement on origin." in text
+    assert "Lines marked “Not originating” are not covered by the statement on origin (item 4)." in text
     if kind == "invoice":
         assert "SAY: EURO FOUR THOUSAND SIX HUNDRED TWENTY AND 00/100 ONLY" in text
         assert re.search(r"Total EUR\s+4,620\.00", text)
@@ -429,7 +431,7 @@ def test_same_bytes_in_another_process(renderer: Renderer) -> None:
         import sys
         sys.path[:0] = ["tests", "tests/documents"]
         from test_render import SHIPMENT_JSON, make_view
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
         sys.stdout.buffer.write(Renderer().pdf(make_view(lines=12), SHIPMENT_JSON))
         """
     )
@@ -474,7 +476,7 @@ def test_font_lookup_is_confined(renderer: Renderer, tmp_path: Path) -> None:
     # Braille, a symbol and CJK are in no bundled font but in common system fonts (DejaVu
     # Sans, Noto CJK). Rendered with the renderer's font configuration and stylesheet but
     # past its checks (which refuse such text), none of those fonts may be embedded.
-    from rexdecl.documents.render import engine
+    from rexdecl.documents.engine import engine
 
     engine = engine()
     html = render_html(make_view(notes="Braille \u2801\u2803 symbol \u2318 CJK \u4e2d\u6587"))
@@ -500,7 +502,8 @@ def test_a_character_no_font_has_stops_the_render(renderer: Renderer, field: str
 
 
 def test_rendering_emits_no_weasyprint_warnings(renderer: Renderer, caplog: Any) -> None:
-    from rexdecl.documents.render import STYLESHEET, engine
+    from rexdecl.documents.assets import STYLESHEET
+    from rexdecl.documents.engine import engine
 
     engine = engine()
     with caplog.at_level("WARNING", logger="weasyprint"):
@@ -532,7 +535,7 @@ def test_hostile_text_is_printed_and_nothing_is_fetched(
         notes="\n".join(hostile),
         lines=(*base.lines, *(make_line(3 + i, description=h) for i, h in enumerate(hostile))),
         consignee=dataclasses.replace(base.consignee, name=hostile[1]),
-        particulars=(("Vessel", hostile[4]), ("Port", hostile[6])),
+        particulars=(("vessel", hostile[4]), ("port_of_loading", hostile[6])),
         exporter=dataclasses.replace(base.exporter, address_lines=(hostile[5],)),
     )
     pdf = renderer.pdf(view, attachment_json=SHIPMENT_JSON)
@@ -602,7 +605,7 @@ def test_resolve_asset_follows_no_symlink_out(tmp_path: Path, monkeypatch: Any) 
     root.mkdir()
     (root / "style.css").write_text("body {}")
     (root / "escape.css").symlink_to("/etc/hostname")
-    monkeypatch.setattr("rexdecl.documents.render.templates_dir", lambda: root.resolve())
+    monkeypatch.setattr("rexdecl.documents.fetcher.templates_dir", lambda: root.resolve())
     assert resolve_asset((root / "style.css").as_uri()) == (root / "style.css").resolve()
     with pytest.raises(RenderError, match="escape.css"):
         resolve_asset((root / "escape.css").as_uri())
@@ -646,7 +649,7 @@ def test_missing_system_libraries() -> None:
 
         sys.meta_path.insert(0, NoPango())
         from rexdecl.errors import RenderingUnavailable
-        from rexdecl.documents.render import Renderer
+        from rexdecl.documents.pdf import Renderer
         try:
             Renderer()
         except RenderingUnavailable as error:

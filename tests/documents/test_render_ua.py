@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from test_render import make_view
 
+from rexdecl.documents.assets import templates_dir
 from rexdecl.documents.files import build_views
-from rexdecl.documents.render import Renderer, templates_dir
+from rexdecl.documents.pdf import Renderer
 from rexdecl.documents.views import DocumentView
 from rexdecl.pipeline import check_workbook
 from rexdecl.rules import CheckOptions

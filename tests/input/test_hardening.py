@@ -1548,7 +1548,7 @@ TEMPORARY_PREFIXES = ("tmp", "rexdecl-fontconfig-", "weasyprint-")
 
 def foreign_files(opened: list[str], *allowed_folders: Path) -> set[str]:
     """Opened files outside Python, the package's own files and ``allowed_folders``."""
-    from rexdecl.documents.render import templates_dir
+    from rexdecl.documents.assets import templates_dir
 
     roots = [
         sys.prefix,
@@ -2050,7 +2050,7 @@ def test_disk_full_while_writing(tmp_path: Path, good: Path, monkeypatch: pytest
 
 def test_crash_while_rendering_writes_nothing(tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in the renderer on the second document: exit 3 with a message, no file."""
-    from rexdecl.documents.render import Renderer
+    from rexdecl.documents.pdf import Renderer
 
     real = Renderer.pdf
     calls = []
