@@ -53,8 +53,9 @@ from typing import Any, NamedTuple
 from rexdecl import legal, limits
 from rexdecl.criteria import parse_criterion
 from rexdecl.errors import EXIT_FINDINGS, EXIT_OK, Problem, UnreadableInput
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import N_, _, ngettext
-from rexdecl.model import Finding, Location, Severity
+from rexdecl.model import Location
 
 log = logging.getLogger("rexdecl")
 

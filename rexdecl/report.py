@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from rexdecl.errors import EXIT_FINDINGS, EXIT_OK
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _, ngettext
-from rexdecl.model import Finding, Severity
 from rexdecl.paths import display_path
 from rexdecl.rules.context import Context
 from rexdecl.rules.threshold import money, valuation

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rexdecl.findings import Finding, Severity
 from rexdecl.input.registration import RegistrationData
-from rexdecl.model import Finding, Severity, ShipmentInput
+from rexdecl.model import ShipmentInput
 from rexdecl.rules import dates, document, exporter, products, psr, threshold
 from rexdecl.rules.context import CheckOptions, Context, build_context
 

@@ -11,10 +11,11 @@ from pathlib import PurePath
 from rexdecl import legal
 from rexdecl.amounts import minor_digits
 from rexdecl.criteria import Criterion, parse_criterion
+from rexdecl.findings import Finding, Severity
 from rexdecl.input.parsing import round_half_up
 from rexdecl.input.registration import RegistrationData
 from rexdecl.legal import Scheme
-from rexdecl.model import Finding, Item, Location, Registration, Severity, ShipmentInput
+from rexdecl.model import Item, Location, Registration, ShipmentInput
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from rexdecl import legal
+from rexdecl.findings import Severity
 from rexdecl.i18n import _
 from rexdecl.legal import Scheme, with_mark
-from rexdecl.model import Severity
 from rexdecl.rules.context import Context, cell_ref
 
 # GSP-ENDS-BEFORE-IMPORT warns when no import date is given and the document is dated

@@ -9,11 +9,12 @@ import pycountry
 
 from rexdecl import legal
 from rexdecl.amounts import minor_digits
+from rexdecl.findings import Severity
 from rexdecl.i18n import _
 from rexdecl.input.fields import ITEMS, MATERIALS, SHIPMENT
 from rexdecl.input.parsing import round_half_up
 from rexdecl.legal import Scheme
-from rexdecl.model import Location, Severity
+from rexdecl.model import Location
 from rexdecl.rules.context import Context, cell_ref
 
 HEADING_REF = "Annex 22-07 heading [V2]"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rexdecl.findings import Severity
 from rexdecl.i18n import _
 from rexdecl.input.parsing import describe_char, hidden_characters
-from rexdecl.model import Severity
 from rexdecl.rules.context import Context, cell_ref
 
 REX_PATTERN = re.compile(r"^[A-Z]{2}REX[A-Z0-9]{1,30}$")

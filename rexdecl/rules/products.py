@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from rexdecl import legal
 from rexdecl.criteria import CUMULATION_PARTNERS, is_ascii_digits
+from rexdecl.findings import Severity
 from rexdecl.i18n import _
 from rexdecl.input.parsing import describe_char, hidden_characters
 from rexdecl.legal import Scheme, with_mark
-from rexdecl.model import Material, Severity
+from rexdecl.model import Material
 from rexdecl.rules.context import Context, Line, cell_ref, digits_only
 
 CRITERION_REF = "Annex 22-07 fn. 6 [V2]"

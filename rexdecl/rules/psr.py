@@ -18,9 +18,10 @@ from functools import cache
 from typing import Literal
 
 from rexdecl import legal
+from rexdecl.findings import Severity
 from rexdecl.i18n import _
 from rexdecl.legal import PsrRow, Scheme
-from rexdecl.model import Material, Severity
+from rexdecl.model import Material
 from rexdecl.rules.context import Context, Line, cell_ref, digits_only
 from rexdecl.rules.products import hs_valid, originating_countries
 

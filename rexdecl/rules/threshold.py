@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rexdecl.findings import Severity
 from rexdecl.i18n import _
 from rexdecl.input.parsing import round_half_up
-from rexdecl.model import Severity
 from rexdecl.rules.context import Context, cell_ref
 
 NEAR_SHARE = Decimal("0.95")
