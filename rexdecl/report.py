@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from rexdecl.errors import EXIT_FINDINGS, EXIT_OK
+from rexdecl.errors import ExitStatus
 from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _, ngettext
 from rexdecl.paths import display_path
@@ -32,8 +32,8 @@ class Report:
         return tuple(f for f in self.findings if f.severity == Severity.WARNING)
 
     @property
-    def exit_code(self) -> int:
-        return EXIT_FINDINGS if self.errors else EXIT_OK
+    def exit_code(self) -> ExitStatus:
+        return ExitStatus.FINDINGS if self.errors else ExitStatus.OK
 
     def codes(self) -> list[str]:
         """Distinct codes of errors and warnings, in order of first appearance."""
@@ -84,7 +84,7 @@ def build_report(ctx: Context) -> Report:
         "warnings": counts["warning"],
         "infos": counts["info"],
     }
-    summary["exit_code"] = EXIT_FINDINGS if counts["error"] else EXIT_OK
+    summary["exit_code"] = int(ExitStatus.FINDINGS if counts["error"] else ExitStatus.OK)
     return Report(display_path(ctx.input.path), tuple(ctx.findings), summary)
 
 

@@ -55,7 +55,7 @@ from typing import Any, Literal
 
 from rexdecl import __version__
 from rexdecl.documents.views import StatementView
-from rexdecl.errors import EXIT_USAGE, RexdeclError, UsageError
+from rexdecl.errors import ExitStatus, RexdeclError, UsageError
 from rexdecl.i18n import _
 from rexdecl.output import atomic_write_bytes
 from rexdecl.pipeline import Checked
@@ -142,7 +142,7 @@ _STATEMENT_WORDS = re.compile(
 class StampRefused(RexdeclError):
     """The PDF cannot be stamped: a scan, another invoice, encrypted, signed, unreadable."""
 
-    exit_code = EXIT_USAGE
+    exit_code = ExitStatus.USAGE
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rexdecl.errors import (
-    EXIT_FINDINGS,
-    EXIT_OK,
+    ExitStatus,
     RexdeclError,
     UnreadableInput,
     UsageError,
@@ -208,10 +207,10 @@ class BatchResult:
         return max(self.total - len(self.results), 0)
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitStatus:
         """0 when every workbook is ok or skipped; 1 when any has errors or is unreadable."""
         failed = any(r.status in (ERRORS, UNREADABLE) for r in self.results)
-        return EXIT_FINDINGS if failed or self.interrupted else EXIT_OK
+        return ExitStatus.FINDINGS if failed or self.interrupted else ExitStatus.OK
 
 
 # --- discovery -------------------------------------------------------------------------
