@@ -86,10 +86,10 @@ def check_logo(logo: Path | None) -> Path | None:
 
 def render_documents(checked: Checked, options: GenerateOptions, renderer) -> list[tuple[str, bytes, bytes | None]]:  # type: ignore[no-untyped-def]
     """``(kind, pdf bytes, html bytes or None)`` for the invoice and the packing list."""
-    ctx = checked.context
+    ctx = checked.facts
     invoice, packing_list = build_views(ctx, with_statement=not options.no_statement)
     statement_text = invoice.statement.text if invoice.statement else None
-    attachment = shipment_json(ctx, statement_text)
+    attachment = shipment_json(ctx, checked.findings, statement_text)
     rendered: list[tuple[str, bytes, bytes | None]] = []
     for view in (invoice, packing_list):
         pdf = renderer.pdf(view, attachment_json=attachment, attachment_name="shipment.json", logo_path=options.logo)
@@ -106,7 +106,7 @@ def document_files(checked: Checked, options: GenerateOptions, renderer: Any) ->
     assert not checked.report.errors, "documents are written only for shipments without error"
     from rexdecl.documents.render import check_printable
 
-    check_printable(checked.context)  # before anything is rendered
+    check_printable(checked.facts)  # before anything is rendered
     invoice_number = checked.input.shipment.invoice_number or "invoice"
     if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
         raise UsageError(

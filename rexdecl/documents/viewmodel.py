@@ -13,8 +13,10 @@ from rexdecl import __version__
 from rexdecl.amounts import amount_in_words, format_money, format_price, format_quantity
 from rexdecl.documents.statement import country_name, criterion_text, fill_statement
 from rexdecl.documents.views import DocumentView, LineView, PartyView, StatementView
+from rexdecl.findings import Finding
 from rexdecl.paths import display_path
-from rexdecl.rules.context import Context, Line, digits_only
+from rexdecl.rules.facts import Line, ShipmentFacts
+from rexdecl.rules.notation import digits_only
 
 STATEMENT_HEADINGS = {"rex": "Statement on origin", "customs_id": "Origin declaration"}
 
@@ -62,7 +64,7 @@ def place_of(address: str | None) -> str:
     return parts[-1] if parts else ""
 
 
-def _parties(ctx: Context) -> tuple[PartyView, PartyView]:
+def _parties(ctx: ShipmentFacts) -> tuple[PartyView, PartyView]:
     shipment = ctx.shipment
     identifiers: list[tuple[str, str]] = []
     if ctx.rex_number:
@@ -87,7 +89,7 @@ def _parties(ctx: Context) -> tuple[PartyView, PartyView]:
     return exporter, consignee
 
 
-def _particulars(ctx: Context, with_origin: bool) -> tuple[tuple[str, str], ...]:
+def _particulars(ctx: ShipmentFacts, with_origin: bool) -> tuple[tuple[str, str], ...]:
     s = ctx.shipment
     pairs: list[tuple[str, str | None]] = [
         ("Buyer's order", s.buyer_order),
@@ -107,15 +109,15 @@ def _particulars(ctx: Context, with_origin: bool) -> tuple[tuple[str, str], ...]
     return tuple((label, value) for label, value in pairs if value)
 
 
-def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
+def _line_view(line: Line, ctx: ShipmentFacts, with_statement: bool) -> LineView:
     item = line.item
     currency = ctx.shipment.currency or ""
     excluded = line.criterion is not None and not line.criterion.originating
     criterion = ""
     if with_statement and ctx.scheme is not None and line.criterion is not None:
-        text = ctx.scheme.texts.get(ctx.language) or next(iter(ctx.scheme.texts.values()))
+        text = ctx.scheme.texts.get(ctx.statement_language) or next(iter(ctx.scheme.texts.values()))
         english = ctx.scheme.texts.get("en", text)
-        criterion = english.not_originating if excluded else criterion_text(line.criterion, text, ctx.language)
+        criterion = english.not_originating if excluded else criterion_text(line.criterion, text, ctx.statement_language)
     elif line.criterion is not None:
         criterion = (
             "Not originating"
@@ -143,7 +145,7 @@ def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
     )
 
 
-def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -> tuple[DocumentView, DocumentView]:
+def build_views(ctx: ShipmentFacts, with_statement: bool = True, logo_url: str = "") -> tuple[DocumentView, DocumentView]:
     """The invoice and the packing list of a shipment whose check found no error."""
     shipment = ctx.shipment
     currency = shipment.currency or ""
@@ -160,7 +162,7 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
     statement = None
     if with_statement and ctx.scheme is not None:
         filled = fill_statement(ctx)
-        text = ctx.scheme.texts[ctx.language]
+        text = ctx.scheme.texts[ctx.statement_language]
         signature: tuple[tuple[str, str], ...] = ()
         if ctx.scheme.signature:
             signature = (
@@ -242,7 +244,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def shipment_json(ctx: Context, statement_text: str | None) -> bytes:
+def shipment_json(ctx: ShipmentFacts, findings: tuple[Finding, ...], statement_text: str | None) -> bytes:
     """The validated shipment data attached to each PDF for the audit trail (deterministic)."""
     shipment = ctx.shipment
     data = {
@@ -250,7 +252,7 @@ def shipment_json(ctx: Context, statement_text: str | None) -> bytes:
         "rexdecl_version": __version__,
         "source": display_path(ctx.input.path).rsplit("/", 1)[-1],
         "scheme": ctx.scheme_id,
-        "statement_language": ctx.language,
+        "statement_language": ctx.statement_language,
         "statement": statement_text,
         "exporter": {
             "name": ctx.exporter_name,
@@ -280,7 +282,7 @@ def shipment_json(ctx: Context, statement_text: str | None) -> bytes:
             }
             for m in ctx.input.materials or ()
         ],
-        "findings": [{"code": f.code, "severity": f.severity.value} for f in ctx.findings],
+        "findings": [{"code": f.code, "severity": f.severity.value} for f in findings],
         "as_of": ctx.options.as_of.isoformat(),
     }
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
