@@ -374,6 +374,7 @@ def _survey(job: _SurveyJob) -> _Survey:
     from rexdecl.pipeline import check_workbook
     from rexdecl.register.store import file_sha256
     from rexdecl.rules import CheckOptions
+
     try:
         sha256 = file_sha256(job.path)
         checked = check_workbook(

@@ -117,7 +117,9 @@ def _line_view(line: Line, ctx: ShipmentFacts, with_statement: bool) -> LineView
     if with_statement and ctx.scheme is not None and line.criterion is not None:
         text = ctx.scheme.texts.get(ctx.statement_language) or next(iter(ctx.scheme.texts.values()))
         english = ctx.scheme.texts.get("en", text)
-        criterion = english.not_originating if excluded else criterion_text(line.criterion, text, ctx.statement_language)
+        criterion = (
+            english.not_originating if excluded else criterion_text(line.criterion, text, ctx.statement_language)
+        )
     elif line.criterion is not None:
         criterion = (
             "Not originating"
@@ -145,7 +147,9 @@ def _line_view(line: Line, ctx: ShipmentFacts, with_statement: bool) -> LineView
     )
 
 
-def build_views(ctx: ShipmentFacts, with_statement: bool = True, logo_url: str = "") -> tuple[DocumentView, DocumentView]:
+def build_views(
+    ctx: ShipmentFacts, with_statement: bool = True, logo_url: str = ""
+) -> tuple[DocumentView, DocumentView]:
     """The invoice and the packing list of a shipment whose check found no error."""
     shipment = ctx.shipment
     currency = shipment.currency or ""
