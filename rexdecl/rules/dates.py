@@ -60,6 +60,7 @@ def check_scheme(facts: ShipmentFacts) -> Iterator[Finding]:
 
 
 def check_destination(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """DESTINATION-NOT-IN-SCHEME: the destination is outside the scheme's importing territory on the document date."""
     shipment = facts.shipment
     destination = facts.destination
     if not destination:
@@ -91,6 +92,8 @@ def check_destination(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]
 
 
 def check_country_and_dates(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """COUNTRY-NOT-BENEFICIARY, GSP-ENDS-BEFORE-IMPORT, REX-NOT-APPLICABLE-YET, FORM-A-PERIOD and
+    DATA-MISSING for the country of origin on the invoice date."""
     origin = facts.origin_country
     date = facts.invoice_date
     shipment = facts.shipment
@@ -343,6 +346,7 @@ def _period(start: dt.date | None, until: dt.date | None) -> str:
 
 
 def check_statement_dates(facts: ShipmentFacts) -> Iterator[Finding]:
+    """RETROSPECTIVE, STATEMENT-AGE and FUTURE-DATE of the invoice date."""
     shipment = facts.shipment
     date = facts.invoice_date
     if date is None:

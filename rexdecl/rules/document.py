@@ -50,6 +50,7 @@ def _missing(field: str, where: Location, what: str) -> Finding:
 
 
 def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
+    """MISSING-FIELD: a required field or column empty or absent, or a country code that is none."""
     shipment = facts.shipment
     for spec in SHIPMENT.fields:
         if not spec.required:
@@ -135,6 +136,7 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
 
 
 def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
+    """AMOUNT-MISMATCH: a line's amount or the invoice total that does not add up."""
     shipment = facts.shipment
     digits = currency_digits(shipment.currency if shipment.currency and _known_currency(shipment.currency) else None)
     total = Decimal(0)
@@ -183,6 +185,7 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
 
 
 def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
+    """WEIGHT-INCONSISTENT: a negative number, or a net weight above the gross weight."""
     for line in facts.lines:
         item = line.item
         for name in ("quantity", "unit_price", "amount", "ex_works_value", "packages", "net_kg", "gross_kg", "cbm"):
@@ -242,6 +245,7 @@ def _known_currency(code: str) -> bool:
 
 
 def check_currency(facts: ShipmentFacts) -> Iterator[Finding]:
+    """CURRENCY-UNKNOWN: a currency that is no ISO 4217 code."""
     code = facts.shipment.currency
     if code and not _known_currency(code):
         where = facts.shipment.where("currency")
@@ -257,6 +261,7 @@ def check_currency(facts: ShipmentFacts) -> Iterator[Finding]:
 
 
 def check_language(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """LANGUAGE-UNSUPPORTED: a statement language the scheme does not offer."""
     if facts.statement_language in scheme.languages:
         return
     shipment = facts.shipment
@@ -274,6 +279,7 @@ def check_language(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
 
 
 def check_unknown_fields(facts: ShipmentFacts) -> Iterator[Finding]:
+    """UNKNOWN-FIELD: a field or column of the workbook or the registration the format does not know."""
     for header in (*facts.input.unknown, *facts.registrations.unknown):
         yield Finding(
             "UNKNOWN-FIELD",
@@ -304,6 +310,7 @@ def check_example_rows(facts: ShipmentFacts) -> Iterator[Finding]:
 
 
 def check_eska(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """ESKA-CODE-MISSING: an Indonesian EU GSP statement without its e-SKA authentic code."""
     if (
         scheme.id == "eu-gsp"
         and facts.exporter_country == "ID"

@@ -31,6 +31,7 @@ def normalise_company(name: str) -> str:
 
 
 def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
+    """REX-FORMAT, REX-UNKNOWN, REX-NOT-YET-VALID, REX-REVOKED and EXPORTER-MISMATCH of the REX number."""
     rex = facts.rex_number
     if not rex:
         return

@@ -20,6 +20,7 @@ CRITERION_REF = "Annex 22-07 fn. 6 [V2]"
 
 
 def check_hs_codes(facts: ShipmentFacts) -> Iterator[Finding]:
+    """HS-FORMAT of the Items and Materials sheets' HS codes."""
     for line in facts.lines:
         yield from _hs(line.item.hs_code, line.item.where("hs_code"), 6, _("Items"))
     for material in facts.input.materials or ():
@@ -61,6 +62,8 @@ def hs_valid(code: str | None, minimum: int = 6) -> bool:
 
 
 def check_criteria(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Finding]:
+    """CRITERION-INVALID, CRITERION-HEADING-MISMATCH, LINE-NOT-ORIGINATING, and (with a usable
+    scheme) CUMULATION-NOT-AVAILABLE of each line's origin criterion."""
     for line in facts.lines:
         item = line.item
         where = item.where("origin_criterion")
@@ -274,6 +277,8 @@ def check_lines(facts: ShipmentFacts) -> Iterator[Finding]:
 
 
 def check_graduation(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """GRADUATED-SECTION (EU GSP): a line in a section suspended for the country of origin;
+    DATA-MISSING when the data has no sections for a country of the general arrangement."""
     if scheme.id != "eu-gsp":
         return
     origin = facts.origin_country

@@ -251,6 +251,7 @@ def _note(line: Line) -> str:
 
 
 def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """PSR-NOT-MET, PSR-UNCHECKED, EX-WORKS-ASSUMED and DATA-MISSING of the W and cumulation lines."""
     psr_lines = [
         line
         for line in facts.originating_lines

@@ -21,6 +21,8 @@ NEAR_SHARE = Decimal("0.95")
 
 
 def check_threshold(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """THRESHOLD-EUR-6000 (or the scheme's own code), THRESHOLD-NEAR and RATE-MISSING for an
+    exporter without a REX number."""
     value = facts.threshold_valuation
     if facts.rex_number or scheme.threshold is None or value is None:
         return  # a registered exporter, or a scheme without a threshold
