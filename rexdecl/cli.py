@@ -21,11 +21,9 @@ from typing import Any, TypeVar
 import click
 
 from rexdecl import __version__
-from rexdecl.errors import EXIT_USAGE, RexdeclError, UnreadableInput, UsageError
+from rexdecl.errors import ExitStatus, RexdeclError, UnreadableInput, UsageError
 from rexdecl.i18n import _, detect_language, set_language
 
-EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -67,7 +65,7 @@ def report_errors(function: F) -> F:
             context.exit(error.exit_code)
         except KeyboardInterrupt:
             echo_error(_("rexdecl: interrupted; no partial file was left"))
-            context.exit(EXIT_INTERRUPTED)
+            context.exit(ExitStatus.INTERRUPTED)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -91,7 +89,7 @@ def report_errors(function: F) -> F:
                 )
             else:
                 echo_error(_("rexdecl: {message}").format(message=reason))
-            context.exit(EXIT_USAGE)
+            context.exit(ExitStatus.USAGE)
         except Exception as error:  # a bug: say so plainly, keep the traceback for developers
             if show_traceback:
                 traceback.print_exc()
@@ -101,7 +99,7 @@ def report_errors(function: F) -> F:
                     "report it with the input file. Run with --traceback for details."
                 ).format(kind=type(error).__name__, detail=str(error)[:200])
             )
-            context.exit(EXIT_INTERNAL)
+            context.exit(ExitStatus.INTERNAL)
 
     return wrapper  # type: ignore[return-value]
 
@@ -352,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         prepare(args).main(args=args, prog_name="rexdecl")
     except KeyboardInterrupt:
         echo_error(_("rexdecl: interrupted; no partial file was left"))
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitStatus.INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover

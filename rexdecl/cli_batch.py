@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from rexdecl.errors import ExitStatus
 from rexdecl.i18n import _, ngettext
 from rexdecl.paths import display_path
 
@@ -28,7 +29,6 @@ DEFAULT_REGISTER = DEFAULT_OUT / "register.sqlite"
 def register(cli: click.Group) -> None:
     """Add ``batch`` and ``register`` to the command tree."""
     from rexdecl.cli import (
-        EXIT_INTERRUPTED,
         _as_of_option,
         _registration_option,
         parse_as_of,
@@ -123,7 +123,7 @@ def register(cli: click.Group) -> None:
                 display.close()
         if result.interrupted:
             click.echo(_interrupted_line(result), err=True)
-            click.get_current_context().exit(EXIT_INTERRUPTED)
+            click.get_current_context().exit(ExitStatus.INTERRUPTED)
         click.echo(_summary_line(result))
         click.get_current_context().exit(result.exit_code)
 

@@ -1,19 +1,23 @@
-"""One exception family: each carries its exit status and a hint for the user.
-
-Exit statuses (documented in the README, keyed on by scripts):
-0 documents written / no error, 1 errors found in the shipment, 2 unusable input or usage.
-"""
+"""The exit statuses of rexdecl, and one exception family: each error carries its exit status
+and a hint for the user."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 
 from rexdecl.model import Location
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+
+class ExitStatus(IntEnum):
+    """The exit statuses of every command (documented in the README, keyed on by scripts)."""
+
+    OK = 0  # documents written / no error
+    FINDINGS = 1  # errors found in a shipment or a document
+    USAGE = 2  # unusable input or usage
+    INTERNAL = 3  # a bug in rexdecl
+    INTERRUPTED = 130  # stopped by the user (Ctrl-C)
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Problem:
 class RexdeclError(Exception):
     """Base of every error rexdecl reports to the user; never shown as a traceback."""
 
-    exit_code = EXIT_USAGE
+    exit_code: ExitStatus = ExitStatus.USAGE
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)

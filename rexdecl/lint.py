@@ -52,9 +52,10 @@ from typing import Any, NamedTuple
 
 from rexdecl import legal, limits
 from rexdecl.criteria import parse_criterion
-from rexdecl.errors import EXIT_FINDINGS, EXIT_OK, Problem, UnreadableInput
+from rexdecl.errors import ExitStatus, Problem, UnreadableInput
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import N_, _, ngettext
-from rexdecl.model import Finding, Location, Severity
+from rexdecl.model import Location
 
 log = logging.getLogger("rexdecl")
 
@@ -116,9 +117,9 @@ class LintReport:
         return tuple(f for f in self.findings if f.severity == Severity.ERROR)
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitStatus:
         """0 when every statement is exact, 1 otherwise (including: no statement found)."""
-        return EXIT_FINDINGS if self.errors else EXIT_OK
+        return ExitStatus.FINDINGS if self.errors else ExitStatus.OK
 
     def codes(self) -> list[str]:
         """Distinct finding codes, in order of first appearance."""

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from types import MappingProxyType
 
 
@@ -36,35 +35,6 @@ class Location:
 
     def to_dict(self) -> dict[str, str | None]:
         return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "part": self.part}
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One result of a rule: stable code, severity, plain message, place, legal basis."""
-
-    code: str
-    severity: Severity
-    message: str
-    location: Location
-    reference: str
-    # The workbook field or column concerned, when one is (e.g. "origin_criterion").
-    field: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "message": self.message,
-            "location": self.location.to_dict(),
-            "reference": self.reference,
-            "field": self.field,
-        }
 
 
 def _frozen(mapping: Mapping[str, Location] | None) -> Mapping[str, Location]:

@@ -7,21 +7,26 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from rexdecl.findings import Finding
 from rexdecl.input.registration import RegistrationData, resolve_registration
 from rexdecl.input.workbook import read_shipment
 from rexdecl.model import ShipmentInput
 from rexdecl.report import Report, build_report
-from rexdecl.rules import CheckOptions, Context, check_shipment
+from rexdecl.rules import CheckOptions, ShipmentFacts, check_shipment, resolve_shipment
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A shipment read and judged: its input, the facts derived, and the report."""
+    """A shipment read and judged: its facts (resolved once), the findings, and the report."""
 
-    input: ShipmentInput
-    registrations: RegistrationData
-    context: Context
+    facts: ShipmentFacts
+    findings: tuple[Finding, ...]
     report: Report
+
+    @property
+    def input(self) -> ShipmentInput:
+        """The shipment as read from the workbook."""
+        return self.facts.input
 
 
 def check_workbook(
@@ -38,5 +43,6 @@ def check_workbook(
     shipment_input = read_shipment(Path(path))
     if registrations is None or shipment_input.exporter_sheet:
         registrations = resolve_registration(shipment_input, Path(registration_file) if registration_file else None)
-    context = check_shipment(shipment_input, registrations, options)
-    return Checked(shipment_input, registrations, context, build_report(context))
+    facts = resolve_shipment(shipment_input, registrations, options)
+    findings = check_shipment(facts)
+    return Checked(facts, findings, build_report(facts, findings))

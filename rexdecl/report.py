@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from rexdecl.errors import EXIT_FINDINGS, EXIT_OK
+from rexdecl.errors import ExitStatus
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _, ngettext
-from rexdecl.model import Finding, Severity
 from rexdecl.paths import display_path
-from rexdecl.rules.context import Context
-from rexdecl.rules.threshold import money, valuation
+from rexdecl.rules.facts import ShipmentFacts
+from rexdecl.rules.valuation import money
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -32,8 +32,8 @@ class Report:
         return tuple(f for f in self.findings if f.severity == Severity.WARNING)
 
     @property
-    def exit_code(self) -> int:
-        return EXIT_FINDINGS if self.errors else EXIT_OK
+    def exit_code(self) -> ExitStatus:
+        return ExitStatus.FINDINGS if self.errors else ExitStatus.OK
 
     def codes(self) -> list[str]:
         """Distinct codes of errors and warnings, in order of first appearance."""
@@ -56,36 +56,37 @@ def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def build_report(ctx: Context) -> Report:
-    shipment = ctx.shipment
-    eur = valuation(ctx, "EUR", "eur_rate")
+def build_report(facts: ShipmentFacts, findings: tuple[Finding, ...]) -> Report:
+    """The findings of a shipment with the summary of its facts (``check --format json``)."""
+    shipment = facts.shipment
+    eur = facts.eur_valuation
     converted = eur.converted
-    counts = {s.value: sum(1 for f in ctx.findings if f.severity == s) for s in SEVERITY_ORDER}
+    counts = {s.value: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
     summary: dict[str, Any] = {
-        "source": display_path(ctx.input.path),
+        "source": display_path(facts.input.path),
         "invoice_number": shipment.invoice_number,
         "invoice_date": shipment.invoice_date.isoformat() if shipment.invoice_date else None,
-        "exporter": ctx.exporter_name,
-        "rex_number": ctx.rex_number,
-        "registration_source": ctx.registrations.source,
+        "exporter": facts.exporter_name,
+        "rex_number": facts.rex_number,
+        "registration_source": facts.registrations.source,
         "consignee": shipment.consignee_name,
-        "destination": ctx.destination,
-        "scheme": ctx.scheme_id,
-        "statement_language": ctx.language,
-        "origin_country": ctx.origin_country,
+        "destination": facts.destination,
+        "scheme": facts.scheme_id,
+        "statement_language": facts.statement_language,
+        "origin_country": facts.origin_country,
         "currency": shipment.currency,
         "originating_value": _decimal(eur.in_invoice_currency),
         "eur_rate": _decimal(eur.rate) if eur.rate is not None else None,
         "originating_value_eur": money(converted) if converted is not None else None,
-        "lines": len(ctx.lines),
-        "originating_lines": len(ctx.originating_lines),
-        "as_of": ctx.options.as_of.isoformat(),
+        "lines": len(facts.lines),
+        "originating_lines": len(facts.originating_lines),
+        "as_of": facts.options.as_of.isoformat(),
         "errors": counts["error"],
         "warnings": counts["warning"],
         "infos": counts["info"],
     }
-    summary["exit_code"] = EXIT_FINDINGS if counts["error"] else EXIT_OK
-    return Report(display_path(ctx.input.path), tuple(ctx.findings), summary)
+    summary["exit_code"] = int(ExitStatus.FINDINGS if counts["error"] else ExitStatus.OK)
+    return Report(display_path(facts.input.path), findings, summary)
 
 
 def severity_label(severity: Severity) -> str:

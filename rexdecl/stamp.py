@@ -55,7 +55,7 @@ from typing import Any, Literal
 
 from rexdecl import __version__
 from rexdecl.documents.views import StatementView
-from rexdecl.errors import EXIT_USAGE, RexdeclError, UsageError
+from rexdecl.errors import ExitStatus, RexdeclError, UsageError
 from rexdecl.i18n import _
 from rexdecl.output import atomic_write_bytes
 from rexdecl.pipeline import Checked
@@ -142,7 +142,7 @@ _STATEMENT_WORDS = re.compile(
 class StampRefused(RexdeclError):
     """The PDF cannot be stamped: a scan, another invoice, encrypted, signed, unreadable."""
 
-    exit_code = EXIT_USAGE
+    exit_code = ExitStatus.USAGE
 
 
 @dataclass(frozen=True)
@@ -940,7 +940,7 @@ def build_stamp_view(checked: Checked, pages_before: int = 0, continuation: bool
     """The statement block of a checked shipment (no error), as ``stamp.html.j2`` prints it."""
     from rexdecl.documents.viewmodel import build_views
 
-    ctx = checked.context
+    ctx = checked.facts
     invoice, _packing = build_views(ctx, with_statement=True)
     statement = invoice.statement
     assert statement is not None, "stamp needs a shipment with a statement on origin"
@@ -1291,7 +1291,7 @@ def stamp_pdf(document: Path, checked: Checked, out: Path | None = None, force: 
     assert not checked.report.errors, "stamp only shipments without error"
     from rexdecl.documents.render import check_printable
 
-    check_printable(checked.context, line_table=False)  # before anything is read or rendered
+    check_printable(checked.facts, line_table=False)  # before anything is read or rendered
     document = Path(document)
     out = output_path(document, out, force)
     with _pypdf_quiet():

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from rexdecl.model import Finding, Severity
+from rexdecl.findings import Finding, Severity
 from rexdecl.pipeline import check_workbook
 from rexdecl.rules import CheckOptions
 

@@ -10,7 +10,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from rexdecl.errors import EXIT_FINDINGS, EXIT_OK
+from rexdecl.errors import ExitStatus
 from rexdecl.paths import display_path
 
 __all__ = [
@@ -141,10 +141,10 @@ class BatchResult:
         return max(self.total - len(self.results), 0)
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitStatus:
         """0 when every workbook is ok or skipped; 1 when any has errors or is unreadable."""
         failed = any(r.status in (ERRORS, UNREADABLE) for r in self.results)
-        return EXIT_FINDINGS if failed or self.interrupted else EXIT_OK
+        return ExitStatus.FINDINGS if failed or self.interrupted else ExitStatus.OK
 
 
 def describe_bug(what: str, path: Path, error: BaseException, keep_trace: bool) -> tuple[str, str | None]:

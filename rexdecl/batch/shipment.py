@@ -98,7 +98,6 @@ def survey_workbook(job: SurveyJob) -> Survey:
     from rexdecl.pipeline import check_workbook
     from rexdecl.register.hashes import file_sha256
     from rexdecl.rules import CheckOptions
-    from rexdecl.rules.threshold import valuation
 
     try:
         sha256 = file_sha256(job.path)
@@ -121,13 +120,10 @@ def survey_workbook(job: SurveyJob) -> Survey:
     except Exception as error:  # a bug: this workbook fails, the others go on
         message, trace = describe_bug("survey of", job.path, error, job.traceback)
         return Survey(internal=message, trace=trace)
-    ctx = checked.context
-    scheme = ctx.scheme
-    currency = rate_field = None
-    value = None
-    if scheme is not None and scheme.threshold_currency:
-        currency, rate_field = scheme.threshold_currency, scheme.rate_field
-        value = valuation(ctx, currency, rate_field).converted
+    ctx = checked.facts
+    threshold = ctx.threshold_valuation
+    currency = threshold.currency if threshold is not None else None
+    value = threshold.converted if threshold is not None else None
     exporter = ctx.rex_number or "name:" + " ".join((ctx.exporter_name or "").casefold().split())
     return Survey(
         sha256=sha256,
@@ -176,9 +172,8 @@ class Outcome:
 
 def _plain_eur(ctx: Any) -> str | None:
     from rexdecl.input.parsing import round_half_up
-    from rexdecl.rules.threshold import valuation
 
-    converted = valuation(ctx, "EUR", "eur_rate").converted
+    converted = ctx.eur_valuation.converted
     return None if converted is None else format(round_half_up(converted, 2), "f")
 
 
@@ -190,7 +185,7 @@ def _summary_of(checked: Any) -> dict[str, Any]:
         "rex_number": summary.get("rex_number"),
         "consignee": summary.get("consignee"),
         "destination": summary.get("destination"),
-        "originating_value_eur": _plain_eur(checked.context),
+        "originating_value_eur": _plain_eur(checked.facts),
     }
 
 
@@ -250,7 +245,7 @@ def process_shipment(job: ProcessJob) -> Outcome:
     from rexdecl.documents.cost import check_printable
 
     try:
-        check_printable(checked.context)  # too costly to print: unusable, before rendering
+        check_printable(checked.facts)  # too costly to print: unusable, before rendering
     except UsageError as error:
         return Outcome(UNREADABLE, errors=1, message=error.message, **counts)
     try:

@@ -15,12 +15,12 @@ from rexdecl.i18n import _
 from rexdecl.model import Location
 
 if TYPE_CHECKING:
-    from rexdecl.rules.context import Context
+    from rexdecl.rules.facts import ShipmentFacts
 
 __all__ = ["breakable", "check_printable"]
 
 
-def check_printable(ctx: Context, line_table: bool = True) -> None:
+def check_printable(ctx: ShipmentFacts, line_table: bool = True) -> None:
     """Refuse (UsageError, exit 2) a shipment whose documents would cost too much to print.
 
     Checked before anything is rendered, by every command that prints: generate and batch

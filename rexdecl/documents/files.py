@@ -86,9 +86,9 @@ def check_logo(logo: Path | None) -> Path | None:
 
 def render_documents(checked: Checked, options: GenerateOptions, renderer) -> list[tuple[str, bytes, bytes | None]]:  # type: ignore[no-untyped-def]
     """``(kind, pdf bytes, html bytes or None)`` for the invoice and the packing list."""
-    ctx = checked.context
+    ctx = checked.facts
     views = build_views(ctx, with_statement=not options.no_statement)
-    attachment = shipment_json(ctx, views.statement_text)
+    attachment = shipment_json(ctx, checked.findings, views.statement_text)
     rendered: list[tuple[str, bytes, bytes | None]] = []
     for view in views:
         pdf = renderer.pdf(view, attachment_json=attachment, attachment_name="shipment.json", logo_path=options.logo)
@@ -105,7 +105,7 @@ def document_files(checked: Checked, options: GenerateOptions, renderer: Any) ->
     assert not checked.report.errors, "documents are written only for shipments without error"
     from rexdecl.documents.cost import check_printable
 
-    check_printable(checked.context)  # before anything is rendered
+    check_printable(checked.facts)  # before anything is rendered
     invoice_number = checked.input.shipment.invoice_number or "invoice"
     if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
         raise UsageError(

@@ -10,7 +10,7 @@ from functools import cache
 
 from rexdecl.criteria import Criterion
 from rexdecl.legal import Scheme, SchemeText, eu_customs_territory
-from rexdecl.rules.context import Context, Line
+from rexdecl.rules.facts import Line, ShipmentFacts
 
 
 @cache
@@ -65,11 +65,11 @@ class FilledStatement:
     scheme: Scheme
 
 
-def fill_statement(ctx: Context) -> FilledStatement:
+def fill_statement(ctx: ShipmentFacts) -> FilledStatement:
     """The statutory sentence of the shipment's scheme and language, blanks filled."""
     scheme = ctx.scheme
     assert scheme is not None, "fill_statement needs a usable scheme (checked by the rules)"
-    language = ctx.language
+    language = ctx.statement_language
     text = scheme.texts[language]
     identifier = ctx.rex_number if scheme.identifier == "rex" else ctx.shipment.customs_id
     bracket = text.rex_bracket.format(rex=identifier) if identifier else ""

@@ -20,9 +20,10 @@ from rexdecl import __version__
 from rexdecl.amounts import amount_in_words, format_money, format_price, format_quantity
 from rexdecl.documents.statement import country_name, criterion_text, fill_statement
 from rexdecl.documents.views import DocumentView, LineView, PartyView, StatementView
+from rexdecl.findings import Finding
 from rexdecl.paths import display_path
-from rexdecl.rules.context import Context, Line, digits_only
-from rexdecl.rules.threshold import originating_sum
+from rexdecl.rules.facts import Line, ShipmentFacts
+from rexdecl.rules.notation import digits_only
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def place_of(address: str | None) -> str:
     return parts[-1] if parts else ""
 
 
-def _parties(ctx: Context) -> tuple[PartyView, PartyView]:
+def _parties(ctx: ShipmentFacts) -> tuple[PartyView, PartyView]:
     shipment = ctx.shipment
     identifiers: list[tuple[str, str]] = []
     if ctx.rex_number:
@@ -118,7 +119,7 @@ def _parties(ctx: Context) -> tuple[PartyView, PartyView]:
     return exporter, consignee
 
 
-def _particulars(ctx: Context, with_origin: bool) -> tuple[tuple[str, str], ...]:
+def _particulars(ctx: ShipmentFacts, with_origin: bool) -> tuple[tuple[str, str], ...]:
     s = ctx.shipment
     pairs: list[tuple[str, str | None]] = [
         ("buyer_order", s.buyer_order),
@@ -139,15 +140,15 @@ def _particulars(ctx: Context, with_origin: bool) -> tuple[tuple[str, str], ...]
     return tuple((key, value) for key, value in pairs if value)
 
 
-def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
+def _line_view(line: Line, ctx: ShipmentFacts, with_statement: bool) -> LineView:
     item = line.item
     currency = ctx.shipment.currency or ""
     excluded = line.criterion is not None and not line.criterion.originating
     criterion = ""
     if with_statement and ctx.scheme is not None and line.criterion is not None:
-        text = ctx.scheme.texts.get(ctx.language) or next(iter(ctx.scheme.texts.values()))
+        text = ctx.scheme.texts.get(ctx.statement_language) or next(iter(ctx.scheme.texts.values()))
         english = ctx.scheme.texts.get("en", text)
-        criterion = english.not_originating if excluded else criterion_text(line.criterion, text, ctx.language)
+        criterion = english.not_originating if excluded else criterion_text(line.criterion, text, ctx.statement_language)
     elif line.criterion is not None and not excluded and ctx.scheme and "en" in ctx.scheme.texts:
         criterion = criterion_text(line.criterion, ctx.scheme.texts["en"], "en")
     # else: a not-originating line without the scheme's text gets the template's mention
@@ -171,13 +172,13 @@ def _line_view(line: Line, ctx: Context, with_statement: bool) -> LineView:
     )
 
 
-def shipment_totals(ctx: Context) -> ShipmentTotals:
+def shipment_totals(ctx: ShipmentFacts) -> ShipmentTotals:
     """The exact sums of a checked shipment's lines that the documents print."""
     amounts = [line.amount for line in ctx.lines if line.amount is not None]
     packages, net, gross, cbm = (_total(ctx.lines, n) for n in ("packages", "net_kg", "gross_kg", "cbm"))
     return ShipmentTotals(
         amount=sum(amounts, Decimal(0)) if amounts else None,
-        originating=originating_sum(ctx),
+        originating=ctx.eur_valuation.in_invoice_currency,
         packages=packages,
         net_kg=net,
         gross_kg=gross,
@@ -185,7 +186,7 @@ def shipment_totals(ctx: Context) -> ShipmentTotals:
     )
 
 
-def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -> DocumentViews:
+def build_views(ctx: ShipmentFacts, with_statement: bool = True, logo_url: str = "") -> DocumentViews:
     """The invoice and the packing list of a shipment whose check found no error, with the
     statement text and the totals they print."""
     shipment = ctx.shipment
@@ -202,7 +203,7 @@ def build_views(ctx: Context, with_statement: bool = True, logo_url: str = "") -
     statement = None
     if with_statement and ctx.scheme is not None:
         filled = fill_statement(ctx)
-        text = ctx.scheme.texts[ctx.language]
+        text = ctx.scheme.texts[ctx.statement_language]
         signature: tuple[tuple[str, str], ...] = ()
         if ctx.scheme.signature:
             signature = (
@@ -274,7 +275,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def shipment_json(ctx: Context, statement_text: str | None) -> bytes:
+def shipment_json(ctx: ShipmentFacts, findings: tuple[Finding, ...], statement_text: str | None) -> bytes:
     """The validated shipment data attached to each PDF for the audit trail (deterministic)."""
     shipment = ctx.shipment
     data = {
@@ -282,7 +283,7 @@ def shipment_json(ctx: Context, statement_text: str | None) -> bytes:
         "rexdecl_version": __version__,
         "source": display_path(ctx.input.path).rsplit("/", 1)[-1],
         "scheme": ctx.scheme_id,
-        "statement_language": ctx.language,
+        "statement_language": ctx.statement_language,
         "statement": statement_text,
         "exporter": {
             "name": ctx.exporter_name,
@@ -312,7 +313,7 @@ def shipment_json(ctx: Context, statement_text: str | None) -> bytes:
             }
             for m in ctx.input.materials or ()
         ],
-        "findings": [{"code": f.code, "severity": f.severity.value} for f in ctx.findings],
+        "findings": [{"code": f.code, "severity": f.severity.value} for f in findings],
         "as_of": ctx.options.as_of.isoformat(),
     }
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")

@@ -34,10 +34,10 @@ def issue_documents(
     rolled back and the files written are removed again (a file replaced with ``overwrite``
     stays, complete). ``source`` is the workbook as it was read."""
     source_sha256 = file_sha256(source)
-    options = checked.context.options
+    options = checked.facts.options
     digest = input_hash(
         workbook_sha256=source_sha256,
-        entry=checked.context.entry,
+        entry=checked.facts.entry,
         as_of=options.as_of,
         statement_language=options.statement_language,
         no_statement=options.no_statement,

@@ -170,16 +170,15 @@ def statement_record(checked: Checked, *, source_sha256: str | None, input_hash:
     """The register's record of a checked shipment whose documents were written."""
     from rexdecl.documents.statement import fill_statement
     from rexdecl.input.parsing import round_half_up
-    from rexdecl.rules.context import digits_only
-    from rexdecl.rules.threshold import originating_sum, valuation
+    from rexdecl.rules.notation import digits_only
 
-    ctx = checked.context
+    ctx = checked.facts
     shipment = ctx.shipment
     options = ctx.options
     statement_text = None
     if not options.no_statement and ctx.scheme is not None:
         statement_text = fill_statement(ctx).text
-    eur = valuation(ctx, "EUR", "eur_rate")
+    eur = ctx.eur_valuation
     converted = eur.converted
     lines = tuple(
         LineRecord(
@@ -216,14 +215,14 @@ def statement_record(checked: Checked, *, source_sha256: str | None, input_hash:
         consignee_country=shipment.consignee_country,
         destination=ctx.destination,
         scheme=ctx.scheme_id,
-        statement_language=ctx.language,
+        statement_language=ctx.statement_language,
         statement_text=statement_text,
         origin_country=ctx.origin_country,
         eska_code=shipment.eska_code,
         consignment_ref=shipment.consignment_ref,
         currency=shipment.currency,
         total_amount=_text(sum(amounts, Decimal(0))) if amounts else None,
-        originating_amount=_text(originating_sum(ctx)),
+        originating_amount=_text(eur.in_invoice_currency),
         eur_rate=_text(eur.rate),
         originating_value_eur=_text(round_half_up(converted, 2)) if converted is not None else None,
         total_packages=total("packages"),

@@ -1,14 +1,15 @@
 """Every check of the rule catalogue (rules.md). Rules collect all findings; none stops at
-the first. :func:`check` is the only entry point."""
+the first. :func:`resolve_shipment` resolves a shipment's facts once, :func:`check_shipment`
+judges them: each family of rules yields its findings, in the order of the catalogue's
+output."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from rexdecl.input.registration import RegistrationData
-from rexdecl.model import Finding, Severity, ShipmentInput
+from rexdecl.findings import Finding, Severity
 from rexdecl.rules import dates, document, exporter, products, psr, threshold
-from rexdecl.rules.context import CheckOptions, Context, build_context
+from rexdecl.rules.facts import CheckOptions, Line, ShipmentFacts, resolve_shipment
 
 # With --no-statement only these block the documents; every other finding is information
 # (workbook-format.md, "Outputs of rexdecl generate").
@@ -17,36 +18,38 @@ DOCUMENT_CODES = frozenset({"MISSING-FIELD", "AMOUNT-MISMATCH", "WEIGHT-INCONSIS
 _KEEP_WITH_NO_STATEMENT = frozenset({"UNKNOWN-FIELD", "FUTURE-DATE", "EXAMPLE-ROW-READ"})
 _STATEMENT_ONLY_FIELDS = ("origin_criterion", "customs_id")
 
-__all__ = ["CheckOptions", "Context", "check_shipment"]
+__all__ = ["CheckOptions", "Line", "ShipmentFacts", "check_shipment", "resolve_shipment"]
 
 
-def check_shipment(shipment_input: ShipmentInput, registrations: RegistrationData, options: CheckOptions) -> Context:
-    """Run every rule; the returned context holds the findings and the derived facts."""
-    ctx = build_context(shipment_input, registrations, options)
-    document.check_unknown_fields(ctx)
-    document.check_example_rows(ctx)
-    document.check_missing_fields(ctx, ctx.scheme)
-    document.check_currency(ctx)
-    document.check_amounts(ctx)
-    document.check_quantities(ctx)
-    exporter.check_registration(ctx)
-    products.check_hs_codes(ctx)
-    usable = dates.check_scheme(ctx)
-    products.check_criteria(ctx, ctx.scheme if usable else None)
-    products.check_lines(ctx)
-    dates.check_statement_dates(ctx)
-    if usable and ctx.scheme is not None:
-        scheme = ctx.scheme
-        document.check_language(ctx, scheme)
-        dates.check_destination(ctx, scheme)
-        dates.check_country_and_dates(ctx, scheme)
-        threshold.check_threshold(ctx)
-        products.check_graduation(ctx, scheme)
-        psr.check_product_rules(ctx, scheme)
-        document.check_eska(ctx, scheme)
-    if options.no_statement:
-        ctx.findings = [_as_information(f) for f in ctx.findings]
-    return ctx
+def check_shipment(facts: ShipmentFacts) -> tuple[Finding, ...]:
+    """Run every rule on the facts; the findings in the order the rules report them."""
+    findings: list[Finding] = []
+    findings += document.check_unknown_fields(facts)
+    findings += document.check_example_rows(facts)
+    findings += document.check_missing_fields(facts)
+    findings += document.check_currency(facts)
+    findings += document.check_amounts(facts)
+    findings += document.check_quantities(facts)
+    findings += exporter.check_registration(facts)
+    findings += products.check_hs_codes(facts)
+    findings += dates.check_scheme(facts)
+    # The rules below that need a scheme run only with a usable one (SCHEME-UNSUPPORTED
+    # above says why not).
+    scheme = facts.usable_scheme
+    findings += products.check_criteria(facts, scheme)
+    findings += products.check_lines(facts)
+    findings += dates.check_statement_dates(facts)
+    if scheme is not None:
+        findings += document.check_language(facts, scheme)
+        findings += dates.check_destination(facts, scheme)
+        findings += dates.check_country_and_dates(facts, scheme)
+        findings += threshold.check_threshold(facts, scheme)
+        findings += products.check_graduation(facts, scheme)
+        findings += psr.check_product_rules(facts, scheme)
+        findings += document.check_eska(facts, scheme)
+    if facts.options.no_statement:
+        return tuple(_as_information(f) for f in findings)
+    return tuple(findings)
 
 
 def _as_information(finding: Finding) -> Finding:

@@ -5,14 +5,17 @@ RETROSPECTIVE, STATEMENT-AGE, FUTURE-DATE."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from dateutil.relativedelta import relativedelta
 
 from rexdecl import legal
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
 from rexdecl.legal import Scheme, with_mark
-from rexdecl.model import Severity
-from rexdecl.rules.context import Context, cell_ref
+from rexdecl.model import Location
+from rexdecl.rules.facts import ShipmentFacts
+from rexdecl.rules.notation import cell_ref
 
 # GSP-ENDS-BEFORE-IMPORT warns when no import date is given and the document is dated
 # within this many days before the country's last day as a beneficiary (rules.md).
@@ -21,27 +24,29 @@ STATEMENT_VALIDITY = relativedelta(months=12)
 RETROSPECTIVE_REF = "Art. 92(2) UCC IA [V2]"
 
 
-def check_scheme(ctx: Context) -> bool:
-    """SCHEME-UNSUPPORTED; returns whether the scheme is usable for the other rules."""
-    shipment = ctx.shipment
-    scheme = ctx.scheme
+def check_scheme(facts: ShipmentFacts) -> Iterator[Finding]:
+    """SCHEME-UNSUPPORTED when the scheme cannot be used (:attr:`ShipmentFacts.usable_scheme`
+    is None: the rules that need a scheme do not run); DATA-MISSING when its wording is recalled."""
+    shipment = facts.shipment
+    scheme = facts.usable_scheme
     where = shipment.where("scheme")
-    if scheme is None or not scheme.enabled:
+    if scheme is None:
         usable = ", ".join(s.id for s in legal.schemes().values() if s.enabled)
-        reason = scheme.disabled_reason if scheme is not None else _("rexdecl has no data for it")
-        ctx.add(
+        known = facts.scheme
+        reason = known.disabled_reason if known is not None else _("rexdecl has no data for it")
+        yield Finding(
             "SCHEME-UNSUPPORTED",
             Severity.ERROR,
             _("{place}: scheme '{scheme}' cannot be used: {reason}. Use one of {usable}").format(
-                place=cell_ref(where), scheme=ctx.scheme_id, reason=reason, usable=usable
+                place=cell_ref(where), scheme=facts.scheme_id, reason=reason, usable=usable
             ),
             where,
             "—",
         )
-        return False
-    if scheme.mark == "R" and ctx.originating_lines and not ctx.options.no_statement:
+        return
+    if scheme.mark == "R" and facts.originating_lines and not facts.options.no_statement:
         # The statement's own wording is only recalled: say so on every shipment that uses it.
-        ctx.add(
+        yield Finding(
             "DATA-MISSING",
             Severity.WARNING,
             _(
@@ -52,25 +57,21 @@ def check_scheme(ctx: Context) -> bool:
             where,
             with_mark(scheme.source, scheme.mark),
         )
-    return True
 
 
-def _day(ctx: Context) -> dt.date:
-    return ctx.doc_date or ctx.options.as_of
-
-
-def check_destination(ctx: Context, scheme: Scheme) -> None:
-    shipment = ctx.shipment
-    destination = ctx.destination
+def check_destination(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """DESTINATION-NOT-IN-SCHEME: the destination is outside the scheme's importing territory on the document date."""
+    shipment = facts.shipment
+    destination = facts.destination
     if not destination:
         return  # MISSING-FIELD reports consignee_country
     field = "destination_country" if shipment.destination_country else "consignee_country"
     where = shipment.where(field)
-    if legal.in_territory(scheme, destination, _day(ctx)):
+    if legal.in_territory(scheme, destination, facts.document_date):
         return
     if scheme.territory_file:
         territory = _("the EU customs territory (EU member states, Monaco, Northern Ireland XI) on {date}").format(
-            date=_day(ctx).isoformat()
+            date=facts.document_date.isoformat()
         )
     else:
         territory = ", ".join(scheme.territory_codes)
@@ -79,7 +80,7 @@ def check_destination(ctx: Context, scheme: Scheme) -> None:
         if len(destination) != 2
         else _("a destination the scheme covers, or the scheme of that destination")
     )
-    ctx.add(
+    yield Finding(
         "DESTINATION-NOT-IN-SCHEME",
         Severity.ERROR,
         _(
@@ -90,30 +91,34 @@ def check_destination(ctx: Context, scheme: Scheme) -> None:
     )
 
 
-def check_country_and_dates(ctx: Context, scheme: Scheme) -> None:
-    origin = ctx.origin_country
-    date = ctx.doc_date
-    shipment = ctx.shipment
-    if origin is None or not ctx.originating_lines or date is None:
+def check_country_and_dates(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """COUNTRY-NOT-BENEFICIARY, GSP-ENDS-BEFORE-IMPORT, REX-NOT-APPLICABLE-YET, FORM-A-PERIOD and
+    DATA-MISSING for the country of origin on the invoice date."""
+    origin = facts.origin_country
+    date = facts.invoice_date
+    shipment = facts.shipment
+    if origin is None or not facts.originating_lines or date is None:
         return
     origin_where = shipment.where("exporter_country")
-    for line in ctx.originating_lines:
+    for line in facts.originating_lines:
         if line.item.origin_country:
             origin_where = line.item.where("origin_country")
             break
     place = cell_ref(origin_where)
     if scheme.beneficiaries_file == "rex-countries.csv":
-        _eu_country_rules(ctx, scheme, origin, date, place, origin_where)
+        yield from _eu_country_rules(facts, scheme, origin, date, place, origin_where)
     else:
-        _listed_beneficiary(ctx, scheme, origin, date, place, origin_where)
+        yield from _listed_beneficiary(facts, scheme, origin, date, place, origin_where)
 
 
-def _eu_country_rules(ctx: Context, scheme: Scheme, origin: str, date: dt.date, place: str, where) -> None:  # type: ignore[no-untyped-def]
-    shipment = ctx.shipment
+def _eu_country_rules(
+    facts: ShipmentFacts, scheme: Scheme, origin: str, date: dt.date, place: str, where: Location
+) -> Iterator[Finding]:
+    shipment = facts.shipment
     country = legal.rex_countries().get(origin)
     ref = "Reg. 978/2012 Annex II"
     if country is None:
-        ctx.add(
+        yield Finding(
             "COUNTRY-NOT-BENEFICIARY",
             Severity.ERROR,
             _(
@@ -132,7 +137,7 @@ def _eu_country_rules(ctx: Context, scheme: Scheme, origin: str, date: dt.date, 
             "{place}: {name} is not a beneficiary of the {scheme} on the invoice date {date} "
             "(its last day was {until}): no GSP statement on origin can be made.{successor}"
         )
-        ctx.add(
+        yield Finding(
             "COUNTRY-NOT-BENEFICIARY",
             Severity.ERROR,
             message.format(
@@ -148,7 +153,7 @@ def _eu_country_rules(ctx: Context, scheme: Scheme, origin: str, date: dt.date, 
         )
         return
     if country.arrangement in ("none", "unclear") and country.gsp_until is None:
-        ctx.add(
+        yield Finding(
             "COUNTRY-NOT-BENEFICIARY",
             Severity.WARNING,
             _(
@@ -160,10 +165,10 @@ def _eu_country_rules(ctx: Context, scheme: Scheme, origin: str, date: dt.date, 
             source_ref,
         )
     if country.gsp_until is not None and date <= country.gsp_until:
-        _ending(ctx, country.name, origin, country.gsp_until, date, place, where, source_ref)
+        yield from _ending(facts, country.name, origin, country.gsp_until, date, place, where, source_ref)
     if scheme.rex_dates:
         if country.rex_from is None:
-            ctx.add(
+            yield Finding(
                 "DATA-MISSING",
                 Severity.WARNING,
                 _(
@@ -175,7 +180,7 @@ def _eu_country_rules(ctx: Context, scheme: Scheme, origin: str, date: dt.date, 
                 source_ref,
             )
         elif date < country.rex_from:
-            ctx.add(
+            yield Finding(
                 "REX-NOT-APPLICABLE-YET",
                 Severity.ERROR,
                 _(
@@ -191,7 +196,7 @@ def _eu_country_rules(ctx: Context, scheme: Scheme, origin: str, date: dt.date, 
                 with_mark("EC list of REX application dates", country.mark),
             )
         elif country.form_a_until is not None and date <= country.form_a_until:
-            ctx.add(
+            yield Finding(
                 "FORM-A-PERIOD",
                 Severity.INFO,
                 _(
@@ -230,8 +235,10 @@ def _successor_hint(origin: str) -> str:
     return ""
 
 
-def _ending(ctx: Context, name: str, origin: str, until: dt.date, date: dt.date, place: str, where, ref: str) -> None:  # type: ignore[no-untyped-def]
-    shipment = ctx.shipment
+def _ending(
+    facts: ShipmentFacts, name: str, origin: str, until: dt.date, date: dt.date, place: str, where: Location, ref: str
+) -> Iterator[Finding]:
+    shipment = facts.shipment
     import_date = shipment.expected_import_date
     reference = (
         ref
@@ -242,7 +249,7 @@ def _ending(ctx: Context, name: str, origin: str, until: dt.date, date: dt.date,
         )
     )
     if import_date is not None and import_date > until:
-        ctx.add(
+        yield Finding(
             "GSP-ENDS-BEFORE-IMPORT",
             Severity.ERROR,
             _(
@@ -259,7 +266,7 @@ def _ending(ctx: Context, name: str, origin: str, until: dt.date, date: dt.date,
             reference,
         )
     elif import_date is None and (until - date).days <= ENDING_WINDOW_DAYS:
-        ctx.add(
+        yield Finding(
             "GSP-ENDS-BEFORE-IMPORT",
             Severity.WARNING,
             _(
@@ -278,10 +285,12 @@ def _ending(ctx: Context, name: str, origin: str, until: dt.date, date: dt.date,
         )
 
 
-def _listed_beneficiary(ctx: Context, scheme: Scheme, origin: str, date: dt.date, place: str, where) -> None:  # type: ignore[no-untyped-def]
+def _listed_beneficiary(
+    facts: ShipmentFacts, scheme: Scheme, origin: str, date: dt.date, place: str, where: Location
+) -> Iterator[Finding]:
     entries = [b for b in scheme.beneficiaries if b.iso2 == origin]
     if not entries:
-        ctx.add(
+        yield Finding(
             "DATA-MISSING",
             Severity.WARNING,
             _(
@@ -323,7 +332,7 @@ def _listed_beneficiary(ctx: Context, scheme: Scheme, origin: str, date: dt.date
             date=date.isoformat(),
             period=_period(entry.start, entry.until),
         )
-    ctx.add("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, message, where, with_mark(entry.source, entry.mark))
+    yield Finding("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, message, where, with_mark(entry.source, entry.mark))
 
 
 def _period(start: dt.date | None, until: dt.date | None) -> str:
@@ -336,15 +345,16 @@ def _period(start: dt.date | None, until: dt.date | None) -> str:
     return ""
 
 
-def check_statement_dates(ctx: Context) -> None:
-    shipment = ctx.shipment
-    date = ctx.doc_date
+def check_statement_dates(facts: ShipmentFacts) -> Iterator[Finding]:
+    """RETROSPECTIVE, STATEMENT-AGE and FUTURE-DATE of the invoice date."""
+    shipment = facts.shipment
+    date = facts.invoice_date
     if date is None:
         return
     where = shipment.where("invoice_date")
     place = cell_ref(where)
     if shipment.export_date is not None and date > shipment.export_date:
-        ctx.add(
+        yield Finding(
             "RETROSPECTIVE",
             Severity.INFO,
             _(
@@ -354,12 +364,12 @@ def check_statement_dates(ctx: Context) -> None:
             where,
             RETROSPECTIVE_REF,
         )
-    reference_day = shipment.expected_import_date or ctx.options.as_of
+    reference_day = shipment.expected_import_date or facts.options.as_of
     if date + STATEMENT_VALIDITY < reference_day:
         against = (
             _("the expected import date {day}") if shipment.expected_import_date else _("today's run date {day}")
         ).format(day=reference_day.isoformat())
-        ctx.add(
+        yield Finding(
             "STATEMENT-AGE",
             Severity.WARNING,
             _(
@@ -369,14 +379,14 @@ def check_statement_dates(ctx: Context) -> None:
             where,
             "Indonesian DAB valid 12 months (Permendag 111/2018, reported [V2]); EU 12-month validity [R]",
         )
-    if date > ctx.options.as_of:
-        ctx.add(
+    if date > facts.options.as_of:
+        yield Finding(
             "FUTURE-DATE",
             Severity.WARNING,
             _(
                 "{place}: the invoice date {date} is after today ({today}); check the date (a wrong year "
                 "or day/month swapped?)"
-            ).format(place=place, date=date.isoformat(), today=ctx.options.as_of.isoformat()),
+            ).format(place=place, date=date.isoformat(), today=facts.options.as_of.isoformat()),
             where,
             "—",
         )

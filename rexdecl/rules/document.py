@@ -3,18 +3,21 @@ CURRENCY-UNKNOWN, LANGUAGE-UNSUPPORTED, UNKNOWN-FIELD, ESKA-CODE-MISSING."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pycountry
 
 from rexdecl import legal
 from rexdecl.amounts import minor_digits
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
 from rexdecl.input.fields import ITEMS, MATERIALS, SHIPMENT
 from rexdecl.input.parsing import round_half_up
 from rexdecl.legal import Scheme
-from rexdecl.model import Location, Severity
-from rexdecl.rules.context import Context, cell_ref
+from rexdecl.model import Location
+from rexdecl.rules.facts import ShipmentFacts
+from rexdecl.rules.notation import cell_ref
 
 HEADING_REF = "Annex 22-07 heading [V2]"
 TOLERANCE = Decimal("0.01")
@@ -35,8 +38,8 @@ def is_country(code: str | None) -> bool:
     )
 
 
-def _missing(ctx: Context, field: str, where: Location, what: str) -> None:
-    ctx.add(
+def _missing(field: str, where: Location, what: str) -> Finding:
+    return Finding(
         "MISSING-FIELD",
         Severity.ERROR,
         _("{place}: {what}").format(place=cell_ref(where), what=what),
@@ -46,16 +49,17 @@ def _missing(ctx: Context, field: str, where: Location, what: str) -> None:
     )
 
 
-def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
-    shipment = ctx.shipment
+def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
+    """MISSING-FIELD: a required field or column empty or absent, or a country code that is none."""
+    shipment = facts.shipment
     for spec in SHIPMENT.fields:
         if not spec.required:
             continue
         value = getattr(shipment, spec.name)
         supplied = {
-            "exporter_name": ctx.exporter_name,
-            "exporter_address": ctx.exporter_address,
-            "exporter_country": ctx.exporter_country,
+            "exporter_name": facts.exporter_name,
+            "exporter_address": facts.exporter_address,
+            "exporter_country": facts.exporter_country,
         }
         if spec.required == "unless-registration":
             value = supplied[spec.name]
@@ -68,12 +72,11 @@ def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
             ).format(field=spec.name)
             if spec.required == "unless-registration":
                 what += _(" — or give the exporter's registration, which supplies it")
-            _missing(ctx, spec.name, shipment.where(spec.name), what)
+            yield _missing(spec.name, shipment.where(spec.name), what)
     for field in ("exporter_country", "consignee_country", "destination_country"):
         value = getattr(shipment, field)
         if value and not is_country(value):
-            _missing(
-                ctx,
+            yield _missing(
                 field,
                 shipment.where(field),
                 _(
@@ -81,20 +84,18 @@ def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
                     "(e.g. ID, DE, NL)"
                 ).format(field=field, value=value),
             )
-    if not ctx.lines:
-        _missing(
-            ctx,
+    if not facts.lines:
+        yield _missing(
             "Items",
             Location(shipment.sheet_location.file, "Items"),
             _("the Items sheet has no lines; enter one row per invoice line"),
         )
-    for line in ctx.lines:
+    for line in facts.lines:
         item = line.item
         for spec in ITEMS.fields:
             if spec.required == "yes" and getattr(item, spec.name) in (None, ""):
                 where = item.where(spec.name)
-                _missing(
-                    ctx,
+                yield _missing(
                     spec.name,
                     where,
                     _("{field} of line {line} is empty; enter it (required for every line{extra})").format(
@@ -106,8 +107,7 @@ def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
                     ),
                 )
         if item.origin_country and not is_country(item.origin_country):
-            _missing(
-                ctx,
+            yield _missing(
                 "origin_country",
                 item.where("origin_country"),
                 _(
@@ -115,11 +115,10 @@ def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
                     "two-letter code (e.g. ID)"
                 ).format(value=item.origin_country, line=item.line),
             )
-    for material in ctx.input.materials or ():
+    for material in facts.input.materials or ():
         for spec in MATERIALS.fields:
             if spec.required == "yes" and getattr(material, spec.name) in (None, ""):
-                _missing(
-                    ctx,
+                yield _missing(
                     spec.name,
                     material.where(spec.name),
                     _(
@@ -127,8 +126,7 @@ def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
                     ).format(field=spec.name, description=material.description or cell_ref(material.row)),
                 )
         if material.origin and material.origin != "unknown" and not is_country(material.origin):
-            _missing(
-                ctx,
+            yield _missing(
                 "origin",
                 material.where("origin"),
                 _("origin '{value}' is not an ISO 3166 alpha-2 country code or 'unknown'").format(
@@ -137,11 +135,12 @@ def check_missing_fields(ctx: Context, scheme: Scheme | None) -> None:
             )
 
 
-def check_amounts(ctx: Context) -> None:
-    shipment = ctx.shipment
+def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
+    """AMOUNT-MISMATCH: a line's amount or the invoice total that does not add up."""
+    shipment = facts.shipment
     digits = currency_digits(shipment.currency if shipment.currency and _known_currency(shipment.currency) else None)
     total = Decimal(0)
-    for line in ctx.lines:
+    for line in facts.lines:
         item = line.item
         if line.amount is not None:
             total += line.amount
@@ -151,7 +150,7 @@ def check_amounts(ctx: Context) -> None:
         given = round_half_up(item.amount, digits)
         if abs(expected - given) > TOLERANCE:
             where = item.where("amount")
-            ctx.add(
+            yield Finding(
                 "AMOUNT-MISMATCH",
                 Severity.ERROR,
                 _(
@@ -173,7 +172,7 @@ def check_amounts(ctx: Context) -> None:
         given = round_half_up(shipment.invoice_total, digits)
         if abs(expected - given) > TOLERANCE:
             where = shipment.where("invoice_total")
-            ctx.add(
+            yield Finding(
                 "AMOUNT-MISMATCH",
                 Severity.ERROR,
                 _(
@@ -185,14 +184,15 @@ def check_amounts(ctx: Context) -> None:
             )
 
 
-def check_quantities(ctx: Context) -> None:
-    for line in ctx.lines:
+def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
+    """WEIGHT-INCONSISTENT: a negative number, or a net weight above the gross weight."""
+    for line in facts.lines:
         item = line.item
         for name in ("quantity", "unit_price", "amount", "ex_works_value", "packages", "net_kg", "gross_kg", "cbm"):
             value = getattr(item, name)
             if value is not None and value < 0:
                 where = item.where(name)
-                ctx.add(
+                yield Finding(
                     "WEIGHT-INCONSISTENT",
                     Severity.ERROR,
                     _(
@@ -204,7 +204,7 @@ def check_quantities(ctx: Context) -> None:
                 )
         if item.net_kg is not None and item.gross_kg is not None and item.net_kg > item.gross_kg:
             where = item.where("net_kg")
-            ctx.add(
+            yield Finding(
                 "WEIGHT-INCONSISTENT",
                 Severity.ERROR,
                 _(
@@ -214,10 +214,10 @@ def check_quantities(ctx: Context) -> None:
                 where,
                 "—",
             )
-    for material in ctx.input.materials or ():
+    for material in facts.input.materials or ():
         if material.value is not None and material.value < 0:
             where = material.where("value")
-            ctx.add(
+            yield Finding(
                 "WEIGHT-INCONSISTENT",
                 Severity.ERROR,
                 _(
@@ -226,10 +226,10 @@ def check_quantities(ctx: Context) -> None:
                 where,
                 "—",
             )
-    total = ctx.shipment.invoice_total
+    total = facts.shipment.invoice_total
     if total is not None and total < 0:
-        where = ctx.shipment.where("invoice_total")
-        ctx.add(
+        where = facts.shipment.where("invoice_total")
+        yield Finding(
             "WEIGHT-INCONSISTENT",
             Severity.ERROR,
             _("{place}: invoice_total is negative ({value}); enter a positive number").format(
@@ -244,11 +244,12 @@ def _known_currency(code: str) -> bool:
     return len(code) == 3 and pycountry.currencies.get(alpha_3=code) is not None
 
 
-def check_currency(ctx: Context) -> None:
-    code = ctx.shipment.currency
+def check_currency(facts: ShipmentFacts) -> Iterator[Finding]:
+    """CURRENCY-UNKNOWN: a currency that is no ISO 4217 code."""
+    code = facts.shipment.currency
     if code and not _known_currency(code):
-        where = ctx.shipment.where("currency")
-        ctx.add(
+        where = facts.shipment.where("currency")
+        yield Finding(
             "CURRENCY-UNKNOWN",
             Severity.ERROR,
             _(
@@ -259,26 +260,28 @@ def check_currency(ctx: Context) -> None:
         )
 
 
-def check_language(ctx: Context, scheme: Scheme) -> None:
-    if ctx.language in scheme.languages:
+def check_language(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """LANGUAGE-UNSUPPORTED: a statement language the scheme does not offer."""
+    if facts.statement_language in scheme.languages:
         return
-    shipment = ctx.shipment
+    shipment = facts.shipment
     where = shipment.where("statement_language")
-    via = _("--statement-language") if ctx.options.statement_language else cell_ref(where)
-    ctx.add(
+    via = _("--statement-language") if facts.options.statement_language else cell_ref(where)
+    yield Finding(
         "LANGUAGE-UNSUPPORTED",
         Severity.ERROR,
         _("{place}: statement language '{language}' is not offered by {scheme}; expected one of {languages}").format(
-            place=via, language=ctx.language, scheme=scheme.id, languages=", ".join(scheme.languages)
+            place=via, language=facts.statement_language, scheme=scheme.id, languages=", ".join(scheme.languages)
         ),
         where,
         scheme.languages and "Annex 22-07" or "—",
     )
 
 
-def check_unknown_fields(ctx: Context) -> None:
-    for header in (*ctx.input.unknown, *ctx.registrations.unknown):
-        ctx.add(
+def check_unknown_fields(facts: ShipmentFacts) -> Iterator[Finding]:
+    """UNKNOWN-FIELD: a field or column of the workbook or the registration the format does not know."""
+    for header in (*facts.input.unknown, *facts.registrations.unknown):
+        yield Finding(
             "UNKNOWN-FIELD",
             Severity.WARNING,
             _(
@@ -290,11 +293,11 @@ def check_unknown_fields(ctx: Context) -> None:
         )
 
 
-def check_example_rows(ctx: Context) -> None:
+def check_example_rows(facts: ShipmentFacts) -> Iterator[Finding]:
     """A row marked as the template's example that the reader read as a line (its values are
     not the template's): the user may have typed the first line over the example."""
-    for where in ctx.input.example_rows:
-        ctx.add(
+    for where in facts.input.example_rows:
+        yield Finding(
             "EXAMPLE-ROW-READ",
             Severity.WARNING,
             _(
@@ -306,10 +309,16 @@ def check_example_rows(ctx: Context) -> None:
         )
 
 
-def check_eska(ctx: Context, scheme: Scheme) -> None:
-    if scheme.id == "eu-gsp" and ctx.exporter_country == "ID" and not ctx.shipment.eska_code and ctx.originating_lines:
-        where = ctx.shipment.where("eska_code")
-        ctx.add(
+def check_eska(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """ESKA-CODE-MISSING: an Indonesian EU GSP statement without its e-SKA authentic code."""
+    if (
+        scheme.id == "eu-gsp"
+        and facts.exporter_country == "ID"
+        and not facts.shipment.eska_code
+        and facts.originating_lines
+    ):
+        where = facts.shipment.where("eska_code")
+        yield Finding(
             "ESKA-CODE-MISSING",
             Severity.INFO,
             _(

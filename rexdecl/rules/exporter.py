@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
 from rexdecl.input.parsing import describe_char, hidden_characters
-from rexdecl.model import Severity
-from rexdecl.rules.context import Context, cell_ref
+from rexdecl.rules.facts import ShipmentFacts
+from rexdecl.rules.notation import cell_ref
 
 REX_PATTERN = re.compile(r"^[A-Z]{2}REX[A-Z0-9]{1,30}$")
 # Legal forms removed before comparing names (rules.md, EXPORTER-MISMATCH).
@@ -28,15 +30,16 @@ def normalise_company(name: str) -> str:
     return "".join(w for w in words if w not in LEGAL_FORMS)
 
 
-def check_registration(ctx: Context) -> None:
-    rex = ctx.rex_number
+def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
+    """REX-FORMAT, REX-UNKNOWN, REX-NOT-YET-VALID, REX-REVOKED and EXPORTER-MISMATCH of the REX number."""
+    rex = facts.rex_number
     if not rex:
         return
-    shipment = ctx.shipment
+    shipment = facts.shipment
     where = (
         shipment.where("exporter_rex")
         if shipment.exporter_rex
-        else (ctx.entry.location if ctx.entry else shipment.sheet_location)
+        else (facts.entry.location if facts.entry else shipment.sheet_location)
     )
     place = cell_ref(where)
     problems: list[str] = []
@@ -56,7 +59,7 @@ def check_registration(ctx: Context) -> None:
             )
         )
     if not problems:
-        country = (ctx.entry.country if ctx.entry and ctx.entry.country else None) or ctx.exporter_country
+        country = (facts.entry.country if facts.entry and facts.entry.country else None) or facts.exporter_country
         if country and rex[:2] != country:
             problems.append(
                 _("it starts with {prefix}, but the exporter's country is {country}").format(
@@ -64,7 +67,7 @@ def check_registration(ctx: Context) -> None:
                 )
             )
     if problems:
-        ctx.add(
+        yield Finding(
             "REX-FORMAT",
             Severity.ERROR,
             _(
@@ -75,9 +78,9 @@ def check_registration(ctx: Context) -> None:
             "HMRC answer on the REX format [V2]",
         )
         return
-    entry = ctx.entry
+    entry = facts.entry
     if entry is None:
-        if ctx.registrations.source is None:
+        if facts.registrations.source is None:
             how = _(
                 "no registration data was found: give it with --registration FILE, an Exporter "
                 "sheet in the workbook, or a registration.toml file beside the workbook"
@@ -86,8 +89,8 @@ def check_registration(ctx: Context) -> None:
             how = _(
                 "the registration data ({source}) has no entry with this number: add the "
                 "exporter's entry, or correct the number"
-            ).format(source=ctx.registrations.source)
-        ctx.add(
+            ).format(source=facts.registrations.source)
+        yield Finding(
             "REX-UNKNOWN",
             Severity.ERROR,
             _("{place}: REX number {rex} is unknown: {how}").format(place=place, rex=rex, how=how),
@@ -95,9 +98,9 @@ def check_registration(ctx: Context) -> None:
             "—",
         )
         return
-    date = ctx.doc_date
+    date = facts.invoice_date
     if date is not None and entry.registered_on is not None and date < entry.registered_on:
-        ctx.add(
+        yield Finding(
             "REX-NOT-YET-VALID",
             Severity.ERROR,
             _(
@@ -114,7 +117,7 @@ def check_registration(ctx: Context) -> None:
             "registration effective date [R]",
         )
     if date is not None and entry.revoked_on is not None and entry.revoked_on <= date:
-        ctx.add(
+        yield Finding(
             "REX-REVOKED",
             Severity.ERROR,
             _(
@@ -134,7 +137,7 @@ def check_registration(ctx: Context) -> None:
         and entry.name
         and (normalise_company(shipment.exporter_name) != normalise_company(entry.name))
     ):
-        ctx.add(
+        yield Finding(
             "EXPORTER-MISMATCH",
             Severity.ERROR,
             _(

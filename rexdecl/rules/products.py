@@ -4,25 +4,30 @@ CUMULATION-NOT-AVAILABLE, GRADUATED-SECTION, LINE-NOT-ORIGINATING, NO-ORIGINATIN
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rexdecl import legal
 from rexdecl.criteria import CUMULATION_PARTNERS, is_ascii_digits
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
 from rexdecl.input.parsing import describe_char, hidden_characters
 from rexdecl.legal import Scheme, with_mark
-from rexdecl.model import Material, Severity
-from rexdecl.rules.context import Context, Line, cell_ref, digits_only
+from rexdecl.model import Location, Material
+from rexdecl.rules.facts import Line, ShipmentFacts
+from rexdecl.rules.notation import cell_ref, digits_only
 
 CRITERION_REF = "Annex 22-07 fn. 6 [V2]"
 
 
-def check_hs_codes(ctx: Context) -> None:
-    for line in ctx.lines:
-        _hs(ctx, line.item.hs_code, line.item.where("hs_code"), 6, _("Items"))
-    for material in ctx.input.materials or ():
-        _hs(ctx, material.hs_code, material.where("hs_code"), 4, _("Materials"))
+def check_hs_codes(facts: ShipmentFacts) -> Iterator[Finding]:
+    """HS-FORMAT of the Items and Materials sheets' HS codes."""
+    for line in facts.lines:
+        yield from _hs(line.item.hs_code, line.item.where("hs_code"), 6, _("Items"))
+    for material in facts.input.materials or ():
+        yield from _hs(material.hs_code, material.where("hs_code"), 4, _("Materials"))
 
 
-def _hs(ctx: Context, code: str | None, where, minimum: int, sheet: str) -> None:  # type: ignore[no-untyped-def]
+def _hs(code: str | None, where: Location, minimum: int, sheet: str) -> Iterator[Finding]:
     if code is None:
         return  # MISSING-FIELD
     hidden = hidden_characters(code)
@@ -39,7 +44,7 @@ def _hs(ctx: Context, code: str | None, where, minimum: int, sheet: str) -> None
         )
     else:
         return
-    ctx.add(
+    yield Finding(
         "HS-FORMAT",
         Severity.ERROR,
         _(
@@ -56,15 +61,17 @@ def hs_valid(code: str | None, minimum: int = 6) -> bool:
     return bool(code) and not hidden_characters(code or "") and is_ascii_digits(digits) and minimum <= len(digits) <= 10
 
 
-def check_criteria(ctx: Context, scheme: Scheme | None) -> None:
-    for line in ctx.lines:
+def check_criteria(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Finding]:
+    """CRITERION-INVALID, CRITERION-HEADING-MISMATCH, LINE-NOT-ORIGINATING, and (with a usable
+    scheme) CUMULATION-NOT-AVAILABLE of each line's origin criterion."""
+    for line in facts.lines:
         item = line.item
         where = item.where("origin_criterion")
         if item.origin_criterion is None:
             continue  # MISSING-FIELD
         criterion = line.criterion
         if criterion is None or (criterion.kind == "W" and criterion.heading is None and hs_valid(item.hs_code)):
-            ctx.add(
+            yield Finding(
                 "CRITERION-INVALID",
                 Severity.ERROR,
                 _(
@@ -79,7 +86,7 @@ def check_criteria(ctx: Context, scheme: Scheme | None) -> None:
         if criterion.kind == "W" and criterion.heading_given and hs_valid(item.hs_code):
             heading = digits_only(item.hs_code)[:4]
             if criterion.heading != heading:
-                ctx.add(
+                yield Finding(
                     "CRITERION-HEADING-MISMATCH",
                     Severity.ERROR,
                     _(
@@ -90,7 +97,7 @@ def check_criteria(ctx: Context, scheme: Scheme | None) -> None:
                     "Annex 22-07 fn. 6 [V2]",
                 )
         if criterion.kind == "no":
-            ctx.add(
+            yield Finding(
                 "LINE-NOT-ORIGINATING",
                 Severity.INFO,
                 _(
@@ -101,20 +108,20 @@ def check_criteria(ctx: Context, scheme: Scheme | None) -> None:
                 '"except where otherwise clearly indicated" (Annex 22-07)',
             )
         if criterion.kind == "cumulation" and scheme is not None:
-            _cumulation(ctx, scheme, line)
+            yield from _cumulation(facts, scheme, line)
 
 
-def _materials_of(ctx: Context, line: Line) -> list[Material]:
-    return [m for m in ctx.input.materials or () if m.line == line.item.line]
+def _materials_of(facts: ShipmentFacts, line: Line) -> list[Material]:
+    return [m for m in facts.input.materials or () if m.line == line.item.line]
 
 
-def _cumulation(ctx: Context, scheme: Scheme, line: Line) -> None:
+def _cumulation(facts: ShipmentFacts, scheme: Scheme, line: Line) -> Iterator[Finding]:
     criterion = line.criterion
     assert criterion is not None and criterion.cumulation is not None
     where = line.item.where("origin_criterion")
     place = cell_ref(where)
     if criterion.cumulation not in scheme.cumulation:
-        ctx.add(
+        yield Finding(
             "CUMULATION-NOT-AVAILABLE",
             Severity.ERROR,
             _(
@@ -134,7 +141,7 @@ def _cumulation(ctx: Context, scheme: Scheme, line: Line) -> None:
     if criterion.cumulation == "regional":
         group = legal.cumulation_groups().get(origin or "")
         if not group:
-            ctx.add(
+            yield Finding(
                 "CUMULATION-NOT-AVAILABLE",
                 Severity.ERROR,
                 _(
@@ -146,9 +153,9 @@ def _cumulation(ctx: Context, scheme: Scheme, line: Line) -> None:
             )
             return
         partners = {m.iso2 for m in group if m.iso2 != origin}
-        materials = _materials_of(ctx, line)
+        materials = _materials_of(facts, line)
         if not any(m.origin in partners for m in materials):
-            ctx.add(
+            yield Finding(
                 "CUMULATION-NOT-AVAILABLE",
                 Severity.ERROR,
                 _(
@@ -161,7 +168,7 @@ def _cumulation(ctx: Context, scheme: Scheme, line: Line) -> None:
             )
     elif criterion.cumulation == "extended":
         # No extended cumulation is recorded in rexdecl's data (rules.md: none for Indonesia).
-        ctx.add(
+        yield Finding(
             "CUMULATION-NOT-AVAILABLE",
             Severity.ERROR,
             _(
@@ -173,13 +180,13 @@ def _cumulation(ctx: Context, scheme: Scheme, line: Line) -> None:
         )
 
 
-def originating_countries(ctx: Context, line: Line) -> set[str]:
+def originating_countries(facts: ShipmentFacts, line: Line) -> set[str]:
     """Countries whose materials count as originating for ``line`` under its criterion."""
     countries = {line.origin} if line.origin else set()
     criterion = line.criterion
     if criterion is None or criterion.kind != "cumulation":
         return countries
-    day = ctx.doc_date or ctx.options.as_of
+    day = facts.document_date
     if criterion.cumulation == "eu":
         countries |= {e.code for e in legal.eu_customs_territory() if e.covers(day) and e.code not in ("MC", "XI")}
     elif criterion.cumulation == "regional":
@@ -191,9 +198,9 @@ def originating_countries(ctx: Context, line: Line) -> set[str]:
     return countries
 
 
-def check_lines(ctx: Context) -> None:
+def check_lines(facts: ShipmentFacts) -> Iterator[Finding]:
     """ORIGIN-COUNTRY-MIXED, MATERIAL-LINE-UNKNOWN, CRITERION-P-WITH-MATERIALS, NO-ORIGINATING-LINES."""
-    originating = ctx.originating_lines
+    originating = facts.originating_lines
     countries = sorted({line.origin for line in originating if line.origin})
     if len(countries) > 1:
         first = originating[0]
@@ -201,7 +208,7 @@ def check_lines(ctx: Context) -> None:
         where = next(
             (line.item.where("origin_country") for line in originating if line.item.origin_country), first.item.row
         )
-        ctx.add(
+        yield Finding(
             "ORIGIN-COUNTRY-MIXED",
             Severity.ERROR,
             _(
@@ -216,22 +223,22 @@ def check_lines(ctx: Context) -> None:
             where,
             "Annex 22-07",
         )
-    if ctx.lines and not originating:
-        ctx.add(
+    if facts.lines and not originating:
+        yield Finding(
             "NO-ORIGINATING-LINES",
             Severity.ERROR,
             _(
                 "Items: every line is marked not originating ('no'): no statement on origin can be made. "
                 "Correct the criteria, or generate the documents with --no-statement"
             ),
-            ctx.lines[0].item.where("origin_criterion"),
+            facts.lines[0].item.where("origin_criterion"),
             "—",
         )
-    lines = {line.item.line: line for line in ctx.lines}
-    for material in ctx.input.materials or ():
+    lines = {line.item.line: line for line in facts.lines}
+    for material in facts.input.materials or ():
         if material.line is not None and material.line not in lines:
             where = material.where("line")
-            ctx.add(
+            yield Finding(
                 "MATERIAL-LINE-UNKNOWN",
                 Severity.ERROR,
                 _(
@@ -246,13 +253,13 @@ def check_lines(ctx: Context) -> None:
                 where,
                 "—",
             )
-    for line in ctx.lines:
+    for line in facts.lines:
         if line.criterion is None or line.criterion.kind != "P":
             continue
-        foreign = [m for m in _materials_of(ctx, line) if m.origin != line.origin]
+        foreign = [m for m in _materials_of(facts, line) if m.origin != line.origin]
         if foreign:
             where = line.item.where("origin_criterion")
-            ctx.add(
+            yield Finding(
                 "CRITERION-P-WITH-MATERIALS",
                 Severity.ERROR,
                 _(
@@ -269,21 +276,23 @@ def check_lines(ctx: Context) -> None:
             )
 
 
-def check_graduation(ctx: Context, scheme: Scheme) -> None:
+def check_graduation(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """GRADUATED-SECTION (EU GSP): a line in a section suspended for the country of origin;
+    DATA-MISSING when the data has no sections for a country of the general arrangement."""
     if scheme.id != "eu-gsp":
         return
-    origin = ctx.origin_country
-    day = ctx.doc_date
+    origin = facts.origin_country
+    day = facts.invoice_date
     if origin is None or day is None:
         return
     sections = legal.graduated_sections()
     if not any(s.country == origin for s in sections):
         country = legal.rex_countries().get(origin)
         # Graduation concerns the general arrangement only; GSP+ and EBA countries have none [R].
-        if country is not None and country.arrangement == "standard" and ctx.originating_lines:
+        if country is not None and country.arrangement == "standard" and facts.originating_lines:
             where = next(
-                (line.item.where("origin_country") for line in ctx.originating_lines if line.item.origin_country),
-                ctx.shipment.where("exporter_country"),
+                (line.item.where("origin_country") for line in facts.originating_lines if line.item.origin_country),
+                facts.shipment.where("exporter_country"),
             )
             message = _(
                 "{place}: rexdecl's data has no graduated GSP sections for {origin}: the "
@@ -291,16 +300,16 @@ def check_graduation(ctx: Context, scheme: Scheme) -> None:
                 "suspended for {origin}"
             )
             text = message.format(place=cell_ref(where), origin=origin)
-            ctx.add("DATA-MISSING", Severity.WARNING, text, where, "Reg. 978/2012 Art. 8")
+            yield Finding("DATA-MISSING", Severity.WARNING, text, where, "Reg. 978/2012 Art. 8")
         return
-    for line in ctx.originating_lines:
+    for line in facts.originating_lines:
         if not hs_valid(line.item.hs_code):
             continue
         chapter = int(digits_only(line.item.hs_code)[:2])
         for section in sections:
             if section.country == origin and chapter in section.chapters and section.start <= day <= section.until:
                 where = line.item.where("hs_code")
-                ctx.add(
+                yield Finding(
                     "GRADUATED-SECTION",
                     Severity.WARNING,
                     _(

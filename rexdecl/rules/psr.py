@@ -12,16 +12,19 @@ decided and failed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Literal
 
 from rexdecl import legal
+from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
 from rexdecl.legal import PsrRow, Scheme
-from rexdecl.model import Material, Severity
-from rexdecl.rules.context import Context, Line, cell_ref, digits_only
+from rexdecl.model import Material
+from rexdecl.rules.facts import Line, ShipmentFacts
+from rexdecl.rules.notation import cell_ref, digits_only
 from rexdecl.rules.products import hs_valid, originating_countries
 
 Outcome = Literal["met", "not-met", "undecided"]
@@ -89,11 +92,11 @@ def _alternatives(rule: str) -> list[str]:
 class _Line:
     """The numbers of one line that a rule is judged on."""
 
-    def __init__(self, ctx: Context, line: Line, materials: list[Material]) -> None:
+    def __init__(self, facts: ShipmentFacts, line: Line, materials: list[Material]) -> None:
         self.line = line
         self.heading = digits_only(line.item.hs_code)[:4]
         self.chapter = int(self.heading[:2])
-        origin_set = originating_countries(ctx, line)
+        origin_set = originating_countries(facts, line)
         self.non_originating = [m for m in materials if m.origin not in origin_set]
         self.ex_works = line.item.ex_works_value if line.item.ex_works_value is not None else line.amount
         self.ex_works_assumed = line.item.ex_works_value is None
@@ -247,27 +250,30 @@ def _note(line: Line) -> str:
     return _(' The exporter\'s origin note: "{note}".').format(note=note) if note else ""
 
 
-def check_product_rules(ctx: Context, scheme: Scheme) -> None:
+def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
+    """PSR-NOT-MET, PSR-UNCHECKED, EX-WORKS-ASSUMED and DATA-MISSING of the W and cumulation lines."""
     psr_lines = [
         line
-        for line in ctx.originating_lines
+        for line in facts.originating_lines
         if line.criterion is not None and line.criterion.kind in ("W", "cumulation") and hs_valid(line.item.hs_code)
     ]
     if not psr_lines:
         return
     if scheme.id != "eu-gsp":
-        where = ctx.shipment.where("scheme")
+        where = facts.shipment.where("scheme")
         message = _(
             "{place}: the product-specific rules of {scheme} are not in rexdecl's data (it holds "
             "the EU GSP list only): the lines' rules were not checked; confirm them with the "
             "scheme's own list"
         )
-        ctx.add("DATA-MISSING", Severity.WARNING, message.format(place=cell_ref(where), scheme=scheme.name), where, "—")
+        yield Finding(
+            "DATA-MISSING", Severity.WARNING, message.format(place=cell_ref(where), scheme=scheme.name), where, "—"
+        )
         return
-    country = legal.rex_countries().get(ctx.origin_country or "")
+    country = legal.rex_countries().get(facts.origin_country or "")
     arrangement = country.arrangement if country else "standard"
-    all_materials = ctx.input.materials
-    incoterm = " ".join((ctx.shipment.incoterm or "").split()).upper()
+    all_materials = facts.input.materials
+    incoterm = " ".join((facts.shipment.incoterm or "").split()).upper()
     ex_works_terms = _EX_WORKS_TERM.match(incoterm) is not None
     for line in psr_lines:
         item = line.item
@@ -276,7 +282,7 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
         rows = candidates(item.hs_code or "")
         heading = digits_only(item.hs_code)[:4]
         if not rows:
-            ctx.add(
+            yield Finding(
                 "DATA-MISSING",
                 Severity.WARNING,
                 _(
@@ -294,7 +300,7 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
         materials = [m for m in all_materials or () if m.line == item.line]
         if not materials:
             reason = _("no Materials sheet") if all_materials is None else _("no Materials rows for this line")
-            ctx.add(
+            yield Finding(
                 "PSR-UNCHECKED",
                 Severity.INFO,
                 _(
@@ -307,9 +313,9 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
                 reference,
             )
             continue
-        data = _Line(ctx, line, materials)
+        data = _Line(facts, line, materials)
         if len(rows) > 1:
-            ctx.add(
+            yield Finding(
                 "PSR-UNCHECKED",
                 Severity.INFO,
                 _(
@@ -322,7 +328,7 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
             continue
         result = evaluate_rule(rows[0].rule_for(arrangement), data)
         if result.used_ex_works and data.ex_works_assumed and not ex_works_terms:
-            ctx.add(
+            yield Finding(
                 "EX-WORKS-ASSUMED",
                 Severity.WARNING,
                 _(
@@ -348,7 +354,7 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
             "note": _note(line),
         }
         if result.outcome == "not-met":
-            ctx.add(
+            yield Finding(
                 "PSR-NOT-MET",
                 Severity.ERROR,
                 _(
@@ -360,7 +366,7 @@ def check_product_rules(ctx: Context, scheme: Scheme) -> None:
                 reference + "; " + VALUE_SHARE_ASSUMPTION,
             )
         elif result.outcome == "undecided":
-            ctx.add(
+            yield Finding(
                 "PSR-UNCHECKED",
                 Severity.INFO,
                 _(

@@ -184,7 +184,7 @@ def test_long_words_are_printed_whole_with_break_opportunities(tmp_path: Path) -
     word = "ABCDEFGHIJ" * 200
     path = make_workbook(tmp_path / "in", items=[{**BASE_ITEM, "description": word}])
     write_registration(tmp_path / "in" / "registration.toml")
-    invoice, _packing = build_views(check_workbook(path, CheckOptions(as_of=AS_OF)).context, with_statement=True)
+    invoice, _packing = build_views(check_workbook(path, CheckOptions(as_of=AS_OF)).facts, with_statement=True)
     assert invoice.lines[0].description == word  # the view keeps the text as read
     pdf = tmp_path / "invoice.pdf"
     pdf.write_bytes(Renderer().pdf(invoice))

@@ -304,7 +304,7 @@ def test_the_renderer_checks_the_logo_it_reads(tmp_path: Path, good: Path) -> No
     from rexdecl.rules import CheckOptions
 
     checked = check_workbook(good, CheckOptions(as_of=AS_OF))
-    invoice, _packing = build_views(checked.context, with_statement=True)
+    invoice, _packing = build_views(checked.facts, with_statement=True)
     logo = write(tmp_path, "logo.svg", use_bomb(5))
     with pytest.raises(RenderError, match="would draw more than 10,000 elements"):
         Renderer().pdf(invoice, logo_path=logo.resolve())

@@ -49,7 +49,7 @@ def views(tmp_path: Path, shipment: dict[str, Any], items: list[dict[str, Any]],
     )
     checked = check_workbook(path, CheckOptions(as_of=AS_OF), registration)
     assert not checked.report.errors, [f.message for f in checked.report.errors]
-    return build_views(checked.context, **options)
+    return build_views(checked.facts, **options)
 
 
 def labels(html: str) -> list[str]:

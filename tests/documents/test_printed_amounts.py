@@ -35,7 +35,7 @@ def _views(tmp_path: Path, currency: str, items: list[dict[str, Any]]) -> Any:
     path = make_workbook(tmp_path, shipment=shipment_with(currency=currency), items=items)
     checked = check_workbook(path, CheckOptions(as_of=AS_OF), write_registration(tmp_path / "registration.toml"))
     assert not [f for f in checked.report.findings if f.severity.name == "ERROR"], checked.report.findings
-    invoice, _packing = build_views(checked.context)
+    invoice, _packing = build_views(checked.facts)
     return invoice
 
 

@@ -73,7 +73,7 @@ def test_the_sheet_covers_every_element_the_templates_write() -> None:
 @pytest.mark.parametrize("workbook", EXAMPLES, ids=lambda path: path.stem)
 def test_examples_render_identically(renderer: Renderer, workbook: Path) -> None:
     checked = check_workbook(workbook, CheckOptions(as_of=AS_OF))
-    for view in build_views(checked.context):
+    for view in build_views(checked.facts):
         assert_same_pdf(renderer, view)
 
 

@@ -30,9 +30,9 @@ from conftest import (
 from openpyxl import Workbook, load_workbook
 
 from rexdecl.errors import UnreadableInput
+from rexdecl.findings import Severity
 from rexdecl.input.registration import read_registration_file, resolve_registration
 from rexdecl.input.workbook import read_shipment
-from rexdecl.model import Severity
 from rexdecl.pipeline import check_workbook
 from rexdecl.rules import CheckOptions
 

@@ -18,8 +18,8 @@ import rexdecl.cli
 import rexdecl.cli_lint
 from rexdecl import legal
 from rexdecl.errors import UnreadableInput
+from rexdecl.findings import Severity
 from rexdecl.lint import OBSOLETE_SCHEME, LintReport, is_country, lint_file, lint_text, normalise
-from rexdecl.model import Severity
 
 REX = "IDREX0123456789"
 EN = (

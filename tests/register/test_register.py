@@ -72,7 +72,7 @@ def record_for(folder: Path, **changes: Any) -> StatementRecord:
     assert not checked.report.errors, checked.report.findings
     digest = input_hash(
         workbook_sha256=file_sha256(path),
-        entry=checked.context.entry,
+        entry=checked.facts.entry,
         as_of=AS_OF,
         statement_language=None,
         no_statement=False,
@@ -217,7 +217,7 @@ def test_the_input_hash_covers_everything_that_shapes_the_documents(tmp_path: Pa
         CheckOptions(as_of=AS_OF),
         write_registration(tmp_path / "registration.toml"),
     )
-    assert input_hash(**dict(base, entry=checked.context.entry)) != digest
+    assert input_hash(**dict(base, entry=checked.facts.entry)) != digest
 
 
 def _concurrent_worker(record: StatementRecord, register_path: str, folder: str, worker: int, count: int) -> None:

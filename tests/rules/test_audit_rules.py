@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import BASE_ITEM, BASE_REGISTRATION, DROP, ERROR, I, assert_rule, case, item_with, shipment_with
 
-from rexdecl.model import Severity
+from rexdecl.findings import Severity
 
 D = dt.date
 EARLY = [dict(BASE_REGISTRATION, registered_on=D(2017, 1, 1))]

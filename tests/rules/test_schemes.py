@@ -192,8 +192,8 @@ def test_switzerland_statement_wording(tmp_path: Path) -> None:
     workbook = make_workbook(tmp_path, shipment_with(**SWITZERLAND))
     write_registration(tmp_path / "registration.toml")
     checked = check_workbook(workbook, CheckOptions(as_of=AS_OF))
-    assert checked.context.scheme_id == "ch-gsp"
-    assert fill_statement(checked.context).text == (
+    assert checked.facts.scheme_id == "ch-gsp"
+    assert fill_statement(checked.facts).text == (
         f"The exporter PT Jati Contoh (Number of Registered Exporter {REX}) of the products "
         "covered by this document declares that, except where otherwise clearly indicated, these "
         "products "
@@ -238,7 +238,7 @@ def test_norway_statement_wording(tmp_path: Path) -> None:
     shipment = shipment_with(invoice_date=dt.date(2022, 1, 20), expected_import_date=DROP, **NORWAY)
     workbook = make_workbook(tmp_path, shipment)
     write_registration(tmp_path / "registration.toml")
-    context = check_workbook(workbook, CheckOptions(as_of=dt.date(2022, 1, 21))).context
+    context = check_workbook(workbook, CheckOptions(as_of=dt.date(2022, 1, 21))).facts
     assert (
         "according to the rules of origin of the Generalized System of Preferences of Norway "
         "and that the origin criterion met is W 9403."
