@@ -45,10 +45,12 @@ MAX_NARROW_EXCESS = 10_000
 # Characters of an output file name taken from the invoice number (file systems allow 255
 # bytes per name; the longest suffix is "_packing-list.html").
 MAX_FILE_STEM = 200
+# A PDF made elsewhere, read by ``rexdecl lint`` and ``rexdecl stamp`` (or the text file lint
+# reads instead), on disk (rexdecl/pdfin.py): a PDF of one shipment's documents is a few MB.
+MAX_PDF_FILE_BYTES = 50 * 1024 * 1024
 # ``rexdecl lint``: a statement on origin in a document made elsewhere. An invoice is a few
 # pages of a few thousand characters and content-stream operations each; these bounds keep the
 # cost of linting a hostile file within seconds (README, "What rexdecl refuses and why").
-MAX_LINT_BYTES = 50 * 1024 * 1024  # the PDF or text file on disk
 MAX_LINT_PAGES = 500  # pages of a PDF
 # Operators and operands of a PDF's content streams, forms included (a dense invoice page has
 # about 15,000: 5,000 operations).

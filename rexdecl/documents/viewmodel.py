@@ -148,7 +148,9 @@ def _line_view(line: Line, ctx: ShipmentFacts, with_statement: bool) -> LineView
     if with_statement and ctx.scheme is not None and line.criterion is not None:
         text = ctx.scheme.texts.get(ctx.statement_language) or next(iter(ctx.scheme.texts.values()))
         english = ctx.scheme.texts.get("en", text)
-        criterion = english.not_originating if excluded else criterion_text(line.criterion, text, ctx.statement_language)
+        criterion = (
+            english.not_originating if excluded else criterion_text(line.criterion, text, ctx.statement_language)
+        )
     elif line.criterion is not None and not excluded and ctx.scheme and "en" in ctx.scheme.texts:
         criterion = criterion_text(line.criterion, ctx.scheme.texts["en"], "en")
     # else: a not-originating line without the scheme's text gets the template's mention

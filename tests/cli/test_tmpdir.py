@@ -179,7 +179,7 @@ def test_stamp_leaves_nothing(tmpdir_env: tuple[Path, dict[str, str]], good: Pat
         tmp_path / "again.pdf",
         "--as-of",
         DATE,
-        driver=("rexdecl.stamp:_render", "1"),
+        driver=("rexdecl.stamp.writer:render_block", "1"),
     )
     assert completed.returncode == 130, completed.stderr
     assert not (tmp_path / "again.pdf").exists()

@@ -23,9 +23,9 @@ from test_lint import EN, REX, _lines_pdf, codes, lint
 import rexdecl.cli
 import rexdecl.cli_lint
 from rexdecl import legal
-from rexdecl import lint as lint_module
 from rexdecl.errors import UnreadableInput
 from rexdecl.lint import OTHER_SCHEME, lint_file, lint_text, other_statements
+from rexdecl.lint import templates as lint_module
 
 # The core sentence of the EU–Japan EPA / EU–UK TCA statement (legal-facts-2026-12.md §2.2).
 OTHER = (

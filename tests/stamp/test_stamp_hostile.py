@@ -544,7 +544,7 @@ def test_tiny_or_narrow_last_page_gets_one_usual_continuation_page(
 def test_a_result_lint_does_not_pass_is_not_written(
     tmp_path: Path, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rexdecl.stamp as stamp_module
+    import rexdecl.stamp.writer as stamp_module
 
     real = stamp_module._form
 

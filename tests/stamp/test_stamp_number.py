@@ -1,4 +1,4 @@
-"""The document's own number in extracted text (rexdecl.stamp_number): found however the
+"""The document's own number in extracted text (rexdecl.stamp.number): found however the
 text is glued, refused when it is only a reference, on a credit note, or ambiguous.
 
 The texts are as pypdf extracts them from real invoices (content order, and laid out as on
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from rexdecl.stamp_number import Label, PageText, classify, find_own_number, number_pattern
+from rexdecl.stamp.labels import Label, classify
+from rexdecl.stamp.number import PageText, find_own_number, number_pattern
 
 
 def verdict(plain: str, number: str, layout: str = "") -> tuple[bool, str, tuple[str, ...]]:

@@ -18,17 +18,18 @@ of an invoice, packing list or delivery note in one of the common languages (or 
 "No."/"Nomor:"/"#") is accepted; a document whose own number label shows another number is
 refused; a number found only behind reference labels is refused; an unlabelled number is
 accepted when it is the only number of its shape on the first page, else refused as
-ambiguous. Pure text analysis: no PDF, no I/O, no messages (``rexdecl.stamp`` words them).
+ambiguous. What a label says is decided by :mod:`rexdecl.stamp.labels`. Pure text analysis:
+no PDF, no I/O, no messages (:mod:`rexdecl.stamp.document` words them).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import Literal
+
+from rexdecl.stamp.labels import CELL_BREAK, CREDIT_TITLE, LABEL_SPAN, SEPARATORS, Label, classify, fold
 
 __all__ = ["PageText", "Verdict", "find_own_number", "number_pattern"]
 
@@ -56,138 +57,6 @@ class Verdict:
     mentions: tuple[str, ...] = ()  # where the workbook's number was seen, as printed
 
 
-class Label(Enum):
-    OWN = "own"  # the document's own number: "Invoice No.", "Rechnungsnr.", "Factuurnummer"
-    GENERIC = "generic"  # a bare number label: "No.", "Nomor:", "#"
-    TITLE = "title"  # the document's title just before the number: "Invoice INV/2023/03/0008" (weaker)
-    CREDIT = "credit"  # a credit note's own number
-    REFERENCE = "reference"  # "Ref.", "against invoice", "zu Rechnung"
-    OTHER = "other"  # another number: customer, order, tax invoice, account...
-    NONE = "none"
-
-
-# -- words of labels (lower case, accents removed) ------------------------------------------
-
-_NUMBER_WORDS = frozenset({"no", "nr", "nro", "num", "number", "nummer", "numero", "nomor", "id", "#", "nbr", "nb"})
-_NUMBER_SUFFIXES = ("nummer", "number", "numero", "nomor", "nr", "no")
-# Substrings of words naming the documents a statement goes on (invoice, packing list,
-# delivery note) in English, German, Dutch, French, Spanish, Portuguese, Italian, Polish,
-# Scandinavian languages and Indonesian.
-_OWN_STEMS = (
-    "invoice",
-    "rechnung",
-    "factuur",
-    "factur",
-    "fatura",
-    "fattura",
-    "faktur",
-    "lieferschein",
-    "pakbon",
-    "packing",
-    "tagihan",
-    "document",
-    "dokument",
-    "receipt",
-    "kwitansi",
-    "beleg",
-)
-_OWN_WORDS = frozenset({"inv", "doc", "bill", "nota", "re", "rg", "ci", "pl", "dn"})
-# A document's title used as the label of its number ("Invoice INV/2023/03/0008", "INVOICE:",
-# "Facture FA-2017-0010", "Rechnung RE1001"): whole words only ("Rechnungsdatum" is a date).
-_TITLE = re.compile(
-    r"(?:\w*rechnung|invoice|factuur|facture|factura|fatura|fattura|faktura|faktur|lieferschein|pakbon"
-    r"|tagihan|kwitansi|receipt|beleg|nota|bill)"
-)
-# Modifiers that make an invoice-number label name another document.
-_OTHER_MODIFIERS = frozenset(
-    {"tax", "pajak", "vat", "btw", "steuer", "ust", "proforma", "pro", "forma", "seri", "serial", "npwp", "efaktur"}
-)
-_REFERENCE_WORDS = frozenset(
-    {
-        "ref",
-        "refs",
-        "reff",
-        "reference",
-        "referenz",
-        "referentie",
-        "referencia",
-        "referensi",
-        "against",
-        "to",
-        "for",
-        "zu",
-        "zur",
-        "zum",
-        "bezuglich",
-        "bzgl",
-        "betreft",
-        "betreffend",
-        "regarding",
-        "concerning",
-        "concerne",
-        "replaces",
-        "replacing",
-        "replaced",
-        "corrects",
-        "correcting",
-        "correction",
-        "cancels",
-        "cancelling",
-        "cancelled",
-        "original",
-        "originele",
-        "ursprungliche",
-        "related",
-        "relating",
-        "according",
-        "gemass",
-        "see",
-        "siehe",
-        "voir",
-        "sur",
-        "your",
-        "uw",
-        "ihre",
-        "ihrer",
-        "votre",
-        "previous",
-        "vorherige",
-        "atas",
-        "untuk",
-        "payment",
-        "paid",
-        "settles",
-        "settlement",
-        "pembayaran",
-        "pelunasan",
-        "zahlung",
-        "betaling",
-        "paiement",
-        "pago",
-    }
-)
-_CREDIT_PHRASES = (
-    "credit note",
-    "credit memo",
-    "creditnote",
-    "creditnota",
-    "credit nota",
-    "gutschrift",
-    "storno",
-    "rechnungskorrektur",
-    "korrekturrechnung",
-    "avoir",
-    "note de credit",
-    "nota de credito",
-    "nota di credito",
-    "nota kredit",
-    "nota credit",
-    "factura rectificativa",
-    "debit note",
-    "nota debit",
-)
-_CREDIT_TITLE = re.compile(r"^(?:" + "|".join(re.escape(p) for p in _CREDIT_PHRASES) + r")s?\b")
-
 # A title printed letter-spaced ("G U T S C H R I F T"): the single letters joined.
 _LETTER_SPACED = re.compile(r"(?<![a-z])([a-z]) (?=[a-z](?![a-z]))")
 # An identifier as printed: letters, digits and the separators of document numbers.
@@ -196,23 +65,10 @@ _DATE = re.compile(
     r"^(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{4})$",
 )
 _AMOUNT = re.compile(r"^\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{1,2})?$|^\d+[.,]\d{1,2}$")
-_CELL_BREAK = re.compile(r"\s{3,}|\t|\s[|;]\s")
-_SEPARATORS = " \t.:#-\u2013\u2014=*/()[]'\"_"
-# How far back on a line a label is looked for (a label with its separators is short).
-_LABEL_SPAN = 48
 # Text of a page that is read (an invoice page has a few thousand characters).
 MAX_PAGE_CHARACTERS = 100_000
 # A page extracted in layout mode: how many lines above a value its column header may stand.
 _HEADER_LINES = 2
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, "n°"/"nº"/"№" as "no", glued words split at a change to
-    upper case ("HandelsrechnungNr" -> "handelsrechnung nr")."""
-    text = re.sub(r"(?<=[a-zà-ÿ])(?=[A-Z])", " ", text)
-    text = re.sub(r"\b[Nn]\s*[.]?\s*[°º]", "no ", text.replace("\u2116", "no "))
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def number_pattern(number: str) -> re.Pattern[str]:
@@ -259,88 +115,6 @@ def _looks_like_number(token: str) -> bool:
     return digits >= 4 or (digits >= 2 and any(c.isalpha() for c in bare))
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+|#", text)
-
-
-def _split_number_word(word: str) -> tuple[bool, str]:
-    """Whether ``word`` is or ends in a number word, and the part before it (glued)."""
-    if word in _NUMBER_WORDS:
-        return True, ""
-    for suffix in _NUMBER_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            return True, stem
-    return False, ""
-
-
-def _is_own(word: str) -> bool:
-    return word in _OWN_WORDS or any(stem in word for stem in _OWN_STEMS)
-
-
-def _is_credit(words: Sequence[str]) -> bool:
-    joined = " ".join(words)
-    return any(phrase in joined for phrase in _CREDIT_PHRASES)
-
-
-def classify(before: str) -> Label:
-    """The kind of label that ends ``before`` (the text just before a number on its line)."""
-    # The cell that ends right before the number (layout text spaces cells widely; a label
-    # may stand apart from its colon: "Beleg-Nr           : R8...").
-    colon = before.rstrip().endswith((":", "#", "="))
-    trimmed = before[-4 * _LABEL_SPAN :].rstrip(" \t\u00a0:=-\u2013")
-    cell = _CELL_BREAK.split(trimmed)[-1] if trimmed.strip() else ""
-    tail = cell[-_LABEL_SPAN:]
-    folded = fold(tail)
-    # The label must end where the number starts: only separators may stand between.
-    stripped = folded.rstrip(_SEPARATORS + "\u00a0")
-    if not stripped or not (stripped[-1].isalpha() or stripped[-1] == "#" or folded.rstrip().endswith("#")):
-        return Label.NONE
-    words = _words(folded)[-5:]
-    if not words:
-        return Label.NONE
-    last = words[-1]
-    before_last = words[:-1]
-    is_number, stem = _split_number_word(last)
-    if is_number:
-        head = stem or (before_last[-1] if before_last else "")
-        modifiers = before_last[-3:] if stem else before_last[-4:-1]
-        if not head:
-            return Label.GENERIC
-        if _is_credit([*modifiers, head]):
-            return Label.CREDIT
-        if head in _REFERENCE_WORDS or head.startswith(("ursprung", "original", "orig")):
-            return Label.OWN if modifiers and _is_own(modifiers[-1]) else Label.REFERENCE
-        if any(m in _REFERENCE_WORDS for m in modifiers) and _is_own(head):
-            return Label.REFERENCE
-        if _is_own(head):
-            return Label.OTHER if any(m in _OTHER_MODIFIERS for m in [*modifiers, head]) else Label.OWN
-        if head in _NUMBER_WORDS:  # "No. #", "Number:" twice
-            return Label.GENERIC
-        return Label.OTHER
-    if _is_credit(words[-2:]) or _is_credit(words[-1:]):
-        return Label.CREDIT
-    if _TITLE.fullmatch(last):
-        modifiers = before_last[-3:]
-        if any(m in _REFERENCE_WORDS for m in modifiers):
-            return Label.REFERENCE
-        if _is_credit(modifiers):
-            return Label.CREDIT
-        if any(m in _OTHER_MODIFIERS for m in [*modifiers, last]):
-            return Label.OTHER
-        if (before_last and before_last[-1] in _NUMBER_WORDS) or colon:
-            return Label.OWN  # "INVOICE: X", "No. Faktur X"
-        return Label.TITLE  # "Invoice INV/2023/03/0008": a title, or a mention ("payment of invoice X")
-    if last in _REFERENCE_WORDS:
-        if before_last and _is_own(before_last[-1]) and not any(m in _REFERENCE_WORDS for m in before_last[-3:-1]):
-            return Label.OWN  # "Invoice Ref: ..."
-        return Label.REFERENCE
-    return Label.NONE
-
-
-# -- reading labels off the page ---------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class _Seen:
     """A number on a page, with the label that tells what it is."""
@@ -363,8 +137,8 @@ def _collapse(text: str, limit: int = 90) -> str:
 def _quote(line: str, start: int, end: int) -> str:
     """The label and the number as printed: from the cell the label begins in to the number's end."""
     trimmed = line[:start].rstrip(" \t\u00a0:=-\u2013")
-    breaks = list(_CELL_BREAK.finditer(trimmed))
-    begin = max(breaks[-1].end() if breaks else 0, start - _LABEL_SPAN)
+    breaks = list(CELL_BREAK.finditer(trimmed))
+    begin = max(breaks[-1].end() if breaks else 0, start - LABEL_SPAN)
     return _collapse(line[begin:end])
 
 
@@ -373,7 +147,7 @@ def _label_of(lines: list[str], index: int, start: int, end: int, headers: bool)
     when the number starts its line, at the end of the line above; else (layout text) the
     column header above it."""
     before = lines[index][:start]
-    if before.strip(_SEPARATORS + "\u00a0"):
+    if before.strip(SEPARATORS + "\u00a0"):
         label = classify(before)
     else:
         label = Label.NONE
@@ -462,11 +236,11 @@ def _credit_title(pages: Sequence[PageText]) -> str | None:
     page = pages[0]
     for text in (page.layout, page.plain):
         for line in _lines(text):
-            for cell in _CELL_BREAK.split(line):
+            for cell in CELL_BREAK.split(line):
                 folded = " ".join(_LETTER_SPACED.sub(r"\1", fold(cell)).split())
                 for form in (folded.replace("-", " "), folded.replace("-", "")):
-                    form = form.strip(_SEPARATORS)
-                    match = _CREDIT_TITLE.match(form)
+                    form = form.strip(SEPARATORS)
+                    match = CREDIT_TITLE.match(form)
                     if match and len(form[match.end() :].split()) <= 4:
                         return _collapse(cell)
     return None

@@ -27,8 +27,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PdfA", "claimed", "ensure_output_intent", "greyed", "srgb_profile", "tag_block"]
+from rexdecl.stamp import renderer
 
+__all__ = ["PdfA", "claimed", "ensure_output_intent", "greyed", "is_tagged", "srgb_profile", "tag_block"]
+
+SRGB_PROFILE = "sRGB2014.icc"
 MAX_XMP_BYTES = 4 * 1024 * 1024
 MAX_TREE_DEPTH = 32
 MAX_PARENT_TREE_NODES = 10_000
@@ -106,9 +109,7 @@ def greyed(content: bytes) -> bytes:
 @functools.cache
 def srgb_profile() -> bytes:
     """The sRGB ICC profile (version 2, as PDF/A-1 needs) the project ships."""
-    from rexdecl.documents.render import templates_dir
-
-    return (templates_dir() / "sRGB2014.icc").read_bytes()
+    return renderer.template_bytes(SRGB_PROFILE)
 
 
 def ensure_output_intent(writer: Any, pdfa: PdfA) -> bool:
@@ -188,6 +189,7 @@ def _largest_key(node: Any, depth: int = 0) -> int:
 
 
 def is_tagged(writer: Any) -> bool:
+    """Whether the document is tagged (marked, with a structure tree)."""
     root = writer._root_object
     mark = root.get("/MarkInfo")
     marked = bool(mark.get_object().get("/Marked", False)) if mark is not None else False
