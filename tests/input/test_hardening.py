@@ -1126,7 +1126,10 @@ def test_a_value_in_column_gr_on_every_row_costs_one_entry_a_row(tmp_path: Path)
     to 200 cells (1.47 GB), and each row became a line of empty cells: 600,000 MISSING-FIELD
     findings. A row keeps only the cells present, and a row with nothing in the table is
     refused once, with the number of such rows."""
-    from rexdecl.input.workbook import _Problems, _Sheet, _SheetReader, open_workbook
+    from rexdecl.input.opening import open_workbook
+    from rexdecl.input.problems import Problems
+    from rexdecl.input.rows import SheetReader
+    from rexdecl.input.sheets import Sheet
 
     def far(workbook: Workbook) -> None:
         for row in range(4, 7):
@@ -1135,7 +1138,7 @@ def test_a_value_in_column_gr_on_every_row_costs_one_entry_a_row(tmp_path: Path)
     path = write_workbook(tmp_path / "w" / "gr.xlsx", edit=far)
     workbook = open_workbook(path)
     try:
-        reader = _SheetReader(path, str(path), _Sheet(workbook, "Items"), _Problems())
+        reader = SheetReader(path, str(path), Sheet(workbook, "Items"), Problems())
         rows = [(row.number, row.values) for row in reader.rows()]
     finally:
         workbook.close()
