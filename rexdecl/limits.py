@@ -64,7 +64,7 @@ MAX_LINT_ALIGNMENTS = 1_000
 # a page's content stream is some kilobytes; images are not decoded to read text.
 MAX_LINT_PDF_STREAM_BYTES = 4 * 1024 * 1024
 
-# The .xlsx reader's cost bounds (rexdecl/xlsx.py), checked as each part is read, before its
+# The .xlsx reader's cost bounds (rexdecl/input/xlsx/), checked as each part is read, before its
 # content is kept: a few hundred KB of zip must not expand into gigabytes or minutes.
 MAX_CELL_CHARACTERS = 32_767  # text of one cell or shared string (Excel's own limit)
 MAX_XML_TOKEN_BYTES = 1024 * 1024  # one XML tag with its attributes, or one comment
