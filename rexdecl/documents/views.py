@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 # Fields of the views that are not printed with the fonts (metadata, URLs, codes).
-UNPRINTED_FIELDS = frozenset(
-    {"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id", "columns"}
-)
+UNPRINTED_FIELDS = frozenset({"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id", "columns"})
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,9 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
             ).format(place=cell_ref(where), given=shipment.invoice_total, expected=expected)
             extras = [v for v in (shipment.freight, shipment.insurance) if v is not None]
             if extras and abs(round_half_up(total + sum(extras, Decimal(0)), digits) - given) <= TOLERANCE:
-                message += _(" (invoice_total is the goods' value alone: the invoice adds freight and insurance below it)")
+                message += _(
+                    " (invoice_total is the goods' value alone: the invoice adds freight and insurance below it)"
+                )
             yield Finding("AMOUNT-MISMATCH", Severity.ERROR, message, where, "—")
 
 
