@@ -65,6 +65,10 @@ def batik() -> None:
         "consignment_ref": "SMG-RTM-2026-0118",
         "eska_code": "EXAMPLE-ESKA-0000118",
         "notes": "FICTITIOUS EXAMPLE for rexdecl training - not a real shipment.",
+        "consignee_tax_id": "NL000000000B00",
+        "signatory_name": "Sri Contoh Wulandari",
+        "signatory_title": "Director",
+        "place_of_issue": "Pekalongan",
     }, [
         {"description": "Batik sarong, hand-drawn (tulis), cotton, 110 x 200 cm", "hs_code": "6214.90",
          "quantity": 120, "unit": "PCS", "unit_price": 18.5, "origin_criterion": "W 6214",
@@ -104,6 +108,12 @@ def teak() -> None:
         "peb_number": "000123/EXAMPLE",
         "peb_date": dt.date(2026, 11, 14),
         "notes": "FICTITIOUS EXAMPLE for rexdecl training - not a real shipment.",
+        "consignee_tax_id": "DE000000000",
+        "bank_details": "Bank Contoh Indonesia (fictitious), Jepara branch\nUSD account 000-000-0412\n"
+                        "SWIFT/BIC XXXXIDJA (fictitious)",
+        "signatory_name": "Agus Contoh",
+        "signatory_title": "Managing Director",
+        "place_of_issue": "Jepara",
     }, [
         {"description": "Teak dining table, solid plantation teak, 200 x 100 cm", "hs_code": "9403.60",
          "quantity": 12, "unit": "PCS", "unit_price": 640, "origin_criterion": "W 9403",
@@ -144,6 +154,12 @@ def silver() -> None:
         "export_date": dt.date(2026, 11, 19),
         "expected_import_date": dt.date(2026, 11, 24),
         "notes": "FICTITIOUS EXAMPLE for rexdecl training - small exporter without REX number (under EUR 6,000).",
+        # Carriage paid to Lyon: the freight is on the invoice, not in the value of the
+        # originating products that the EUR 6,000 limit counts.
+        "freight": 95,
+        "signatory_name": "Wahyu Contoh",
+        "signatory_title": "Owner",
+        "place_of_issue": "Yogyakarta",
     }, [
         {"description": "Silver filigree brooch, 925 sterling, handmade", "hs_code": "7113.11",
          "quantity": 60, "unit": "PCS", "unit_price": 28, "origin_criterion": "W 7113",
@@ -198,6 +214,12 @@ def rattan() -> None:
         "expected_import_date": dt.date(2026, 12, 19),
         "eska_code": "EXAMPLE-ESKA-0000093",
         "notes": "FICTITIOUS EXAMPLE for rexdecl training - not a real shipment.",
+        "consignee_tax_id": "ESB00000000",
+        "freight": 1850,
+        "insurance": 36.9,
+        "signatory_name": "Dewi Contoh",
+        "signatory_title": "Export Manager",
+        "place_of_issue": "Cirebon",
     }, items)
 
 

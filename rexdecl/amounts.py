@@ -15,7 +15,16 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import cache
 from importlib import resources
 
-__all__ = ["amount_in_words", "format_money", "format_price", "format_quantity", "minor_digits"]
+__all__ = [
+    "amount_in_words",
+    "decimal_places",
+    "format_fixed",
+    "format_money",
+    "format_price",
+    "format_quantity",
+    "minor_digits",
+    "round_money",
+]
 
 ISO_4217_FILE = "iso4217-minor-units.csv"
 # A code the ISO list does not give a number of minor digits: unknown to it, or listed
@@ -66,6 +75,11 @@ def _quantize(value: Decimal, digits: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=context)
 
 
+def round_money(value: Decimal, currency: str) -> Decimal:
+    """``value`` rounded half up to the currency's minor unit, as :func:`format_money` prints it."""
+    return _quantize(value, minor_digits(currency))
+
+
 def format_money(value: Decimal, currency: str) -> str:
     """``Decimal("4620")``, ``"EUR"`` → ``"4,620.00"``: grouped, rounded half up to the
     currency's minor unit (``"JPY"`` → no decimals)."""
@@ -93,6 +107,18 @@ def format_quantity(value: Decimal) -> str:
     if normal.as_tuple().exponent > 0:  # type: ignore[operator]  # 1.25E+3 → 1250
         normal = Decimal(int(normal))  # exact at any magnitude
     return format(normal, ",f")
+
+
+def decimal_places(value: Decimal) -> int:
+    """The decimals ``value`` has, trailing zeros left out: ``12.50`` → 1, ``1250`` → 0."""
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def format_fixed(value: Decimal, places: int) -> str:
+    """``value`` grouped, with exactly ``places`` decimals (rounded half up when it has more):
+    ``Decimal("0.3")``, 2 → ``"0.30"``; ``Decimal("1250")``, 1 → ``"1,250.0"``."""
+    return format(_quantize(value, places), f",.{places}f")
 
 
 def _below_thousand(number: int) -> list[str]:

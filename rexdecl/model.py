@@ -140,6 +140,17 @@ class Shipment:
     eska_code: str | None = None
     invoice_total: Decimal | None = None
     notes: str | None = None
+    # The signature block: uk-dcts fills its declaration's place and date, name and
+    # signature lines from them; other schemes print it below the statement, outside it.
+    signatory_name: str | None = None
+    signatory_title: str | None = None
+    place_of_issue: str | None = None
+    bank_details: str | None = None
+    consignee_tax_id: str | None = None  # the consignee's VAT or EORI number
+    # Printed as a breakdown under the total (CIF, CFR, CIP, CPT): the line amounts stay the
+    # goods' value, and so does the value of originating products (threshold rules).
+    freight: Decimal | None = None
+    insurance: Decimal | None = None
     cells: Mapping[str, Location] = field(default_factory=lambda: _frozen(None))
     sheet_location: Location = Location("")
 

@@ -10,32 +10,50 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from rexdecl import __version__
-from rexdecl.amounts import amount_in_words, format_money, format_price, format_quantity
+from rexdecl.amounts import amount_in_words, decimal_places, format_fixed, format_money, format_price, round_money
+from rexdecl.documents.columns import line_columns
 from rexdecl.documents.statement import country_name, criterion_text, fill_statement
-from rexdecl.documents.views import DocumentView, LineView, PartyView, StatementView
+from rexdecl.documents.views import DocumentView, LineView, PartyView, SignatoryView, StatementView
 from rexdecl.findings import Finding
 from rexdecl.paths import display_path
 from rexdecl.rules.facts import Line, ShipmentFacts
 from rexdecl.rules.notation import digits_only
+
+# Weights (kg) and volumes (m³) print with the most decimals any line of their column has, at
+# most these: the gram and the litre. Quantities keep all theirs (the amount depends on them).
+MEASURE_DECIMALS = 3
+# Incoterms 2020 whose seller pays the main carriage (and, CIF and CIP, its insurance): the
+# total of an invoice that adds freight and insurance to the goods is named after them.
+CARRIAGE_PAID_TERMS = frozenset({"CFR", "CIF", "CPT", "CIP"})
 
 
 @dataclass(frozen=True)
 class ShipmentTotals:
     """The sums the documents print, exact (formatted only in the views)."""
 
-    amount: Decimal | None  # of every line's amount; None when no line has one
+    amount: Decimal | None  # of every line's amount (the goods); None when no line has one
     originating: Decimal  # of the originating lines' amounts (those the statement covers)
     packages: Decimal | None  # None when no line gives it
     net_kg: Decimal | None
     gross_kg: Decimal | None
     cbm: Decimal | None
+    # Freight and insurance as given, in the currency's minor units; None when not given.
+    freight: Decimal | None = None
+    insurance: Decimal | None = None
+
+    @property
+    def invoice(self) -> Decimal:
+        """The total of the invoice: the goods, plus freight and insurance when given. The
+        value of originating products (the thresholds') stays ``originating``: freight and
+        insurance are no products (Art. 78(1)(b), 78(2) UCC IA [V])."""
+        parts = (self.amount, self.freight, self.insurance)
+        return sum((part for part in parts if part is not None), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -59,7 +77,8 @@ def long_date(day: dt.date | None) -> str:
 
 
 def hs_printed(code: str | None) -> str:
-    """``621490`` -> ``6214.90``; ``62149000`` -> ``6214.90.00``."""
+    """The HS code as given, in dotted form: ``621490`` -> ``6214.90``; ``62052000`` ->
+    ``6205.20.00``; ``6205200010`` -> ``6205.20.00.10``."""
     digits = digits_only(code)
     if not digits.isdigit() or len(digits) <= 4:
         return code or ""
@@ -73,8 +92,8 @@ def _price(value: Decimal | None, currency: str) -> str:
     return "" if value is None else format_price(value, currency)
 
 
-def _quantity(value: Decimal | None) -> str:
-    return "" if value is None else format_quantity(value)
+def _fixed(value: Decimal | None, places: int) -> str:
+    return "" if value is None else format_fixed(value, places)
 
 
 def _total(lines: tuple[Line, ...], name: str) -> Decimal | None:
@@ -82,18 +101,19 @@ def _total(lines: tuple[Line, ...], name: str) -> Decimal | None:
     return sum(values, Decimal(0)) if values else None
 
 
-def place_of(address: str | None) -> str:
-    """The town of an address, for the UK declaration's place line: the part that holds a
-    postcode, without it (``…, Pekalongan 51128, Jawa Tengah`` -> ``Pekalongan``)."""
-    if not address:
-        return ""
-    parts = [p.strip() for p in re.split(r"[,\n]", address) if p.strip()]
-    for part in parts:
-        if re.search(r"\b\d{5}\b", part):
-            town = re.sub(r"\b\d{4,6}\b", "", part).strip(" -")
-            if town:
-                return town
-    return parts[-1] if parts else ""
+def column_places(lines: tuple[Line, ...]) -> dict[str, int]:
+    """The decimals each quantity column prints in, the same on every line and in its total:
+    the most any line has (weights and volumes at most :data:`MEASURE_DECIMALS`)."""
+    places = {}
+    for name in ("quantity", "packages", "net_kg", "gross_kg", "cbm"):
+        values = [getattr(line.item, name) for line in lines if getattr(line.item, name) is not None]
+        most = max((decimal_places(v) for v in values), default=0)
+        places[name] = most if name in ("quantity", "packages") else min(most, MEASURE_DECIMALS)
+    return places
+
+
+def _lines_of(text: str | None) -> tuple[str, ...]:
+    return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
 
 
 def _parties(ctx: ShipmentFacts) -> tuple[PartyView, PartyView]:
@@ -107,14 +127,15 @@ def _parties(ctx: ShipmentFacts) -> tuple[PartyView, PartyView]:
         identifiers.append(("npwp", ctx.entry.npwp))
     exporter = PartyView(
         name=ctx.exporter_name or "",
-        address_lines=tuple(line.strip() for line in (ctx.exporter_address or "").splitlines() if line.strip()),
+        address_lines=_lines_of(ctx.exporter_address),
         country=country_name(ctx.exporter_country, "en") if ctx.exporter_country else "",
         identifiers=tuple(identifiers),
     )
     consignee = PartyView(
         name=shipment.consignee_name or "",
-        address_lines=tuple(line.strip() for line in (shipment.consignee_address or "").splitlines() if line.strip()),
+        address_lines=_lines_of(shipment.consignee_address),
         country=country_name(shipment.consignee_country, "en") if shipment.consignee_country else "",
+        identifiers=(("tax_id", shipment.consignee_tax_id),) if shipment.consignee_tax_id else (),
     )
     return exporter, consignee
 
@@ -140,7 +161,7 @@ def _particulars(ctx: ShipmentFacts, with_origin: bool) -> tuple[tuple[str, str]
     return tuple((key, value) for key, value in pairs if value)
 
 
-def _line_view(line: Line, ctx: ShipmentFacts, with_statement: bool) -> LineView:
+def _line_view(line: Line, ctx: ShipmentFacts, with_statement: bool, places: dict[str, int]) -> LineView:
     item = line.item
     currency = ctx.shipment.currency or ""
     excluded = line.criterion is not None and not line.criterion.originating
@@ -159,18 +180,18 @@ def _line_view(line: Line, ctx: ShipmentFacts, with_statement: bool) -> LineView
         marks=item.marks or "",
         description=item.description or "",
         hs_code=hs_printed(item.hs_code),
-        quantity=_quantity(item.quantity),
+        quantity=_fixed(item.quantity, places["quantity"]),
         unit=item.unit or "",
         unit_price=_price(item.unit_price, currency) if currency else "",
         amount=format_money(line.amount, currency) if line.amount is not None and currency else "",
         criterion=criterion,
         excluded=excluded and with_statement,
         not_originating=excluded,
-        packages=_quantity(item.packages),
+        packages=_fixed(item.packages, places["packages"]),
         package_type=item.package_type or "",
-        net_kg=_quantity(item.net_kg),
-        gross_kg=_quantity(item.gross_kg),
-        cbm=_quantity(item.cbm),
+        net_kg=_fixed(item.net_kg, places["net_kg"]),
+        gross_kg=_fixed(item.gross_kg, places["gross_kg"]),
+        cbm=_fixed(item.cbm, places["cbm"]),
     )
 
 
@@ -178,6 +199,11 @@ def shipment_totals(ctx: ShipmentFacts) -> ShipmentTotals:
     """The exact sums of a checked shipment's lines that the documents print."""
     amounts = [line.amount for line in ctx.lines if line.amount is not None]
     packages, net, gross, cbm = (_total(ctx.lines, n) for n in ("packages", "net_kg", "gross_kg", "cbm"))
+    currency = ctx.shipment.currency or ""
+    freight, insurance = (
+        None if value is None else round_money(value, currency)
+        for value in (ctx.shipment.freight, ctx.shipment.insurance)
+    )
     return ShipmentTotals(
         amount=sum(amounts, Decimal(0)) if amounts else None,
         originating=ctx.eur_valuation.in_invoice_currency,
@@ -185,6 +211,36 @@ def shipment_totals(ctx: ShipmentFacts) -> ShipmentTotals:
         net_kg=net,
         gross_kg=gross,
         cbm=cbm,
+        freight=freight,
+        insurance=insurance,
+    )
+
+
+def _signature_lines(ctx: ShipmentFacts) -> tuple[tuple[str, str], ...]:
+    """The statement's own signature lines (UK DCTS: "(Place and date)", "(Name and signature
+    of the exporter)"), filled from place_of_issue and the signatory; () for a scheme whose
+    text has none."""
+    scheme = ctx.scheme
+    if scheme is None or not scheme.signature:
+        return ()
+    shipment = ctx.shipment
+    text = scheme.texts[ctx.statement_language]
+    place_and_date = ", ".join(p for p in (shipment.place_of_issue, long_date(shipment.invoice_date)) if p)
+    signatory = ", ".join(p for p in (shipment.signatory_name, shipment.signatory_title) if p)
+    return ((text.place_and_date, place_and_date), (text.name_and_signature, signatory))
+
+
+def _signatory(ctx: ShipmentFacts) -> SignatoryView | None:
+    """The signature block below the statement, when the shipment names a signatory or a
+    place of issue."""
+    shipment = ctx.shipment
+    if not (shipment.signatory_name or shipment.signatory_title or shipment.place_of_issue):
+        return None
+    return SignatoryView(
+        place_and_date=", ".join(p for p in (shipment.place_of_issue, long_date(shipment.invoice_date)) if p),
+        company=ctx.exporter_name or "",
+        name=shipment.signatory_name or "",
+        title=shipment.signatory_title or "",
     )
 
 
@@ -194,7 +250,8 @@ def build_views(ctx: ShipmentFacts, with_statement: bool = True, logo_url: str =
     shipment = ctx.shipment
     currency = shipment.currency or ""
     exporter, consignee = _parties(ctx)
-    lines = tuple(_line_view(line, ctx, with_statement) for line in ctx.lines)
+    places = column_places(ctx.lines)
+    lines = tuple(_line_view(line, ctx, with_statement, places) for line in ctx.lines)
     totals = shipment_totals(ctx)
     total = Decimal(0) if totals.amount is None else totals.amount
     excluded = [line for line in ctx.lines if line.criterion is not None and not line.criterion.originating]
@@ -205,20 +262,13 @@ def build_views(ctx: ShipmentFacts, with_statement: bool = True, logo_url: str =
     statement = None
     if with_statement and ctx.scheme is not None:
         filled = fill_statement(ctx)
-        text = ctx.scheme.texts[ctx.statement_language]
-        signature: tuple[tuple[str, str], ...] = ()
-        if ctx.scheme.signature:
-            signature = (
-                (text.place_and_date, f"{place_of(ctx.exporter_address)}, {long_date(shipment.invoice_date)}"),
-                (text.name_and_signature, ctx.exporter_name or ""),
-            )
         statement = StatementView(
             heading=ctx.scheme.heading,
             text=filled.text,
             language=filled.language,
             scheme_id=ctx.scheme.id,
             eska_code=shipment.eska_code or "",
-            signature_lines=signature,
+            signature_lines=_signature_lines(ctx),
         )
     common: dict[str, Any] = dict(
         invoice_number=shipment.invoice_number or "",
@@ -239,21 +289,46 @@ def build_views(ctx: ShipmentFacts, with_statement: bool = True, logo_url: str =
             "statement on origin" if statement else "no statement on origin",
             ctx.scheme_id,
         ),
-        total_packages=_quantity(totals.packages),
-        total_net_kg=_quantity(totals.net_kg),
-        total_gross_kg=_quantity(totals.gross_kg),
-        total_cbm=_quantity(totals.cbm),
+        total_packages=_fixed(totals.packages, places["packages"]),
+        total_net_kg=_fixed(totals.net_kg, places["net_kg"]),
+        total_gross_kg=_fixed(totals.gross_kg, places["gross_kg"]),
+        total_cbm=_fixed(totals.cbm, places["cbm"]),
+        # The statement's own signature lines hold the signatory where its text has them.
+        signatory=None if statement is not None and statement.signature_lines else _signatory(ctx),
     )
+    breakdown = totals.freight is not None or totals.insurance is not None
+    incoterm = (shipment.incoterm or "").strip().upper()
     invoice = DocumentView(
         kind="invoice",
-        total=format_money(total, currency),
+        total=format_money(totals.invoice, currency),
         originating_total=originating_total,
         excluded_total=excluded_total,
-        amount_in_words=_in_words(total, currency),
+        amount_in_words=_in_words(totals.invoice, currency),
+        goods_total=format_money(total, currency) if breakdown else "",
+        freight=format_money(totals.freight, currency) if totals.freight is not None else "",
+        insurance=format_money(totals.insurance, currency) if totals.insurance is not None else "",
+        total_terms=incoterm if breakdown and incoterm in CARRIAGE_PAID_TERMS else "",
+        bank_details=_lines_of(shipment.bank_details),
+        columns=line_columns(
+            "invoice",
+            {name: [getattr(line, name) for line in lines] for name in ("hs_code", "quantity", "unit_price", "amount")},
+        ),
         **common,
     )
     packing_list = DocumentView(
-        kind="packing-list", total="", originating_total="", excluded_total="", amount_in_words="", **common
+        kind="packing-list",
+        total="",
+        originating_total="",
+        excluded_total="",
+        amount_in_words="",
+        columns=line_columns(
+            "packing-list",
+            {
+                name: [getattr(line, name) for line in lines]
+                for name in ("hs_code", "quantity", "packages", "net_kg", "gross_kg", "cbm")
+            },
+        ),
+        **common,
     )
     return DocumentViews(invoice, packing_list, statement.text if statement else None, totals)
 

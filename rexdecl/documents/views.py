@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 # Fields of the views that are not printed with the fonts (metadata, URLs, codes).
-UNPRINTED_FIELDS = frozenset({"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id"})
+UNPRINTED_FIELDS = frozenset({"kind", "date_iso", "logo_url", "author", "keywords", "language", "scheme_id", "columns"})
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class PartyView:
     address_lines: tuple[str, ...]
     country: str  # country name, e.g. "Germany"
     # Identifiers printed under the address, each labelled by the template from its key:
-    # ("rex_number", "IDREX..."), ("customs_id", ...), ("npwp", ...)
+    # ("rex_number", "IDREX..."), ("customs_id", ...), ("npwp", ...); the consignee's
+    # ("tax_id", ...) is its VAT or EORI number.
     identifiers: tuple[tuple[str, str], ...] = ()
 
 
@@ -68,6 +69,40 @@ class StatementView:
 
 
 @dataclass(frozen=True)
+class SignatoryView:
+    """The signature block printed below the statement box, outside it (or at the end of a
+    document without statement), when the shipment names a signatory or a place of issue.
+    Not printed where the statement's own text has signature lines (UK DCTS): those hold it."""
+
+    place_and_date: str  # "Pekalongan, 16 November 2026"
+    company: str  # the exporter, for whom the signatory signs
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LineColumns:
+    """The widths of the line table's columns (CSS lengths, computed by
+    :mod:`rexdecl.documents.columns` so that no number wraps in its cell), and the class of
+    the table that sets its number cells in smaller type ("", "small", "smaller")."""
+
+    number: str = "6mm"
+    marks: str = "16mm"
+    hs_code: str = "13mm"
+    quantity: str = "13mm"
+    unit: str = "9mm"
+    unit_price: str = "15mm"
+    amount: str = "17mm"
+    criterion: str = "21mm"
+    packages: str = "14mm"
+    package_type: str = "14mm"
+    net_kg: str = "12mm"
+    gross_kg: str = "12mm"
+    cbm: str = "10mm"
+    size: str = ""
+
+
+@dataclass(frozen=True)
 class DocumentView:
     """One document (invoice or packing list) ready for its template (which titles it)."""
 
@@ -84,9 +119,9 @@ class DocumentView:
     particulars: tuple[tuple[str, str], ...]
     currency: str
     lines: tuple[LineView, ...]
-    # Invoice totals ("" on the packing list): the total of every line ("4,620.00"), and,
-    # when lines are excluded from the statement, the originating and excluded amounts
-    # ("" when no line is excluded).
+    # Invoice totals ("" on the packing list): the total of the invoice ("4,620.00": the
+    # lines, plus freight and insurance when given), and, when lines are excluded from the
+    # statement, the originating and excluded amounts ("" when no line is excluded).
     total: str
     originating_total: str
     excluded_total: str
@@ -101,6 +136,16 @@ class DocumentView:
     # names: ("2", "4"); () when the statement covers every line, or none is printed.
     excluded_items: tuple[str, ...]
     statement: StatementView | None
+    # The breakdown under the lines when freight or insurance is given ("" otherwise, and on
+    # the packing list): the goods (the lines' total), freight, insurance, and the incoterm
+    # that names the total ("CIF"; "" when the incoterm is not one with carriage paid).
+    goods_total: str = ""
+    freight: str = ""
+    insurance: str = ""
+    total_terms: str = ""
+    bank_details: tuple[str, ...] = ()  # lines of the exporter's bank details (invoice only)
+    signatory: SignatoryView | None = None
+    columns: LineColumns = field(default_factory=LineColumns)
     logo_url: str = ""  # a URL the renderer's fetcher serves, "" for none
     author: str = ""  # exporter name, for PDF metadata
     keywords: tuple[str, ...] = field(default_factory=tuple)

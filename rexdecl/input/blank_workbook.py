@@ -31,6 +31,14 @@ def _list_validation(values: list[str], allow_other: bool = True):  # type: igno
     return validation
 
 
+# The comment's opening for each kind of required field (FieldSpec.required).
+REQUIRED_NOTES = {
+    "yes": "required. ",
+    "unless-registration": "required unless the registration gives it. ",
+    "signature": "required for uk-dcts (its declaration is signed). ",
+}
+
+
 def build_template(language: str = "en"):  # type: ignore[no-untyped-def]
     """The blank workbook; its example rows and values in ``language`` (``en`` or ``id``)."""
     from openpyxl import Workbook
@@ -88,7 +96,7 @@ def _field_value_sheet(ws, spec: SheetSpec, bold, grey, fill, comment_class, lan
             name_cell.font = bold
         text = field.meaning + (" (" + "/".join(field.aliases) + ")" if field.aliases else "")
         if field.required:
-            text = ("required. " if field.required == "yes" else "required unless the registration gives it. ") + text
+            text = REQUIRED_NOTES[field.required] + text
         if text.strip():
             name_cell.comment = comment_class(text.strip(), "rexdecl")
         ws.cell(row=ws.max_row, column=3).font = grey

@@ -19,7 +19,8 @@ class FieldSpec:
     aliases: tuple[str, ...] = ()
     kind: Kind = "text"
     # "yes": always required; "unless-registration": required unless the registration
-    # supplies it; "": optional.
+    # supplies it; "signature": required when the scheme's declaration has signature lines
+    # (uk-dcts) and a statement is printed; "": optional.
     required: str = ""
     example: object = None
     meaning: str = ""
@@ -130,6 +131,63 @@ SHIPMENT = SheetSpec(
         FieldSpec("eska_code", ("kode_autentik",), "text", "", "", "e-SKA authentic code of the DAB"),
         FieldSpec("invoice_total", ("total_invoice",), "number", "", "", "must equal the sum of the line amounts"),
         FieldSpec("notes", ("catatan",), "text", "", "", "printed on the invoice"),
+        FieldSpec(
+            "signatory_name",
+            ("nama_penandatangan",),
+            "text",
+            "signature",
+            "Budi Contoh",
+            "who signs for the exporter; printed in the signature block",
+        ),
+        FieldSpec(
+            "signatory_title",
+            ("jabatan_penandatangan",),
+            "text",
+            "",
+            "Export Manager",
+            "the signatory's position",
+            "Manajer Ekspor",
+        ),
+        FieldSpec(
+            "place_of_issue",
+            ("tempat_terbit",),
+            "text",
+            "signature",
+            "Pekalongan",
+            "town where the documents are issued and signed",
+        ),
+        FieldSpec(
+            "bank_details",
+            ("rekening_bank",),
+            "text",
+            "",
+            "",
+            "printed on the invoice (bank, account, SWIFT)",
+        ),
+        FieldSpec(
+            "consignee_tax_id",
+            ("npwp_penerima",),
+            "text",
+            "",
+            "",
+            "the consignee's VAT or EORI number, printed under its address",
+        ),
+        FieldSpec(
+            "freight",
+            ("biaya_angkut",),
+            "number",
+            "",
+            "",
+            "CIF/CFR/CIP/CPT: freight, printed as a breakdown under the total",
+        ),
+        FieldSpec(
+            "insurance",
+            ("asuransi",),
+            "number",
+            "",
+            "",
+            "CIF/CIP: insurance, printed as a breakdown under the total",
+        ),
     ),
     "field-value",
     True,

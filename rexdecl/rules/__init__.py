@@ -16,7 +16,7 @@ from rexdecl.rules.facts import CheckOptions, Line, ShipmentFacts, resolve_shipm
 DOCUMENT_CODES = frozenset({"MISSING-FIELD", "AMOUNT-MISMATCH", "WEIGHT-INCONSISTENT", "CURRENCY-UNKNOWN"})
 # Findings about the statement that stay relevant to the documents themselves.
 _KEEP_WITH_NO_STATEMENT = frozenset({"UNKNOWN-FIELD", "FUTURE-DATE", "EXAMPLE-ROW-READ"})
-_STATEMENT_ONLY_FIELDS = ("origin_criterion", "customs_id")
+_STATEMENT_ONLY_FIELDS = ("origin_criterion", "customs_id", "signatory_name", "place_of_issue")
 
 __all__ = ["CheckOptions", "Line", "ShipmentFacts", "check_shipment", "resolve_shipment"]
 

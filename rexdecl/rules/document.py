@@ -20,6 +20,10 @@ from rexdecl.rules.facts import ShipmentFacts
 from rexdecl.rules.notation import cell_ref
 
 HEADING_REF = "Annex 22-07 heading [V2]"
+# A scheme whose declaration is signed (schemes.toml ``signature``; the UK DCTS: "must bear
+# the signature of the exporter", with "(Place and date)" and "(Name and signature of the
+# exporter)" lines, statement-on-origin.md [V2]).
+SIGNATURE_REF = "{scheme}: the declaration bears the place and date and the exporter's signature [V2]"
 TOLERANCE = Decimal("0.01")
 
 
@@ -38,13 +42,13 @@ def is_country(code: str | None) -> bool:
     )
 
 
-def _missing(field: str, where: Location, what: str) -> Finding:
+def _missing(field: str, where: Location, what: str, reference: str = HEADING_REF) -> Finding:
     return Finding(
         "MISSING-FIELD",
         Severity.ERROR,
         _("{place}: {what}").format(place=cell_ref(where), what=what),
         where,
-        HEADING_REF,
+        reference,
         field,
     )
 
@@ -52,8 +56,9 @@ def _missing(field: str, where: Location, what: str) -> Finding:
 def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
     """MISSING-FIELD: a required field or column empty or absent, or a country code that is none."""
     shipment = facts.shipment
+    signed = facts.scheme if facts.scheme is not None and facts.scheme.signature else None
     for spec in SHIPMENT.fields:
-        if not spec.required:
+        if not spec.required or (spec.required == "signature" and signed is None):
             continue
         value = getattr(shipment, spec.name)
         supplied = {
@@ -70,9 +75,16 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
                 if given
                 else _("the field {field} is missing; add a row '{field}' with its value (required)")
             ).format(field=spec.name)
+            reference = HEADING_REF
             if spec.required == "unless-registration":
                 what += _(" — or give the exporter's registration, which supplies it")
-            yield _missing(spec.name, shipment.where(spec.name), what)
+            elif signed is not None:
+                what += _(
+                    " — the {scheme} declaration is signed: place_of_issue and signatory_name fill its place "
+                    "and date, name and signature lines"
+                ).format(scheme=signed.id)
+                reference = SIGNATURE_REF.format(scheme=signed.name)
+            yield _missing(spec.name, shipment.where(spec.name), what, reference)
     for field in ("exporter_country", "consignee_country", "destination_country"):
         value = getattr(shipment, field)
         if value and not is_country(value):
@@ -172,16 +184,16 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
         given = round_half_up(shipment.invoice_total, digits)
         if abs(expected - given) > TOLERANCE:
             where = shipment.where("invoice_total")
-            yield Finding(
-                "AMOUNT-MISMATCH",
-                Severity.ERROR,
-                _(
-                    "{place}: invoice_total {given} differs from the sum of the line amounts {expected}; correct "
-                    "the total or the lines"
-                ).format(place=cell_ref(where), given=shipment.invoice_total, expected=expected),
-                where,
-                "—",
-            )
+            message = _(
+                "{place}: invoice_total {given} differs from the sum of the line amounts {expected}; correct "
+                "the total or the lines"
+            ).format(place=cell_ref(where), given=shipment.invoice_total, expected=expected)
+            extras = [v for v in (shipment.freight, shipment.insurance) if v is not None]
+            if extras and abs(round_half_up(total + sum(extras, Decimal(0)), digits) - given) <= TOLERANCE:
+                message += _(
+                    " (invoice_total is the goods' value alone: the invoice adds freight and insurance below it)"
+                )
+            yield Finding("AMOUNT-MISMATCH", Severity.ERROR, message, where, "—")
 
 
 def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
@@ -226,18 +238,19 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                 where,
                 "—",
             )
-    total = facts.shipment.invoice_total
-    if total is not None and total < 0:
-        where = facts.shipment.where("invoice_total")
-        yield Finding(
-            "WEIGHT-INCONSISTENT",
-            Severity.ERROR,
-            _("{place}: invoice_total is negative ({value}); enter a positive number").format(
-                place=cell_ref(where), value=total
-            ),
-            where,
-            "—",
-        )
+    for name in ("invoice_total", "freight", "insurance"):
+        value = getattr(facts.shipment, name)
+        if value is not None and value < 0:
+            where = facts.shipment.where(name)
+            yield Finding(
+                "WEIGHT-INCONSISTENT",
+                Severity.ERROR,
+                _("{place}: {field} is negative ({value}); enter a positive number").format(
+                    place=cell_ref(where), field=name, value=value
+                ),
+                where,
+                "—",
+            )
 
 
 def _known_currency(code: str) -> bool:

@@ -155,7 +155,7 @@ def test_sixty_lines_run_over_pages_with_header_totals_and_statement(tmp_path: P
         last = flat(pages[-1])
         assert "El exportador PT Rotan Contoh Cirebon" in last  # statement on the last page only
         assert not any("El exportador" in flat(page) for page in pages[:-1])
-        assert ("Total EUR" in last) if kind == "invoice" else ("Total packages" in last)
+        assert ("Total CIF EUR" in last) if kind == "invoice" else ("Total packages" in last)
         # No row is cut across pages: every line's marks appear exactly once in the document.
         everything = flat(" ".join(pages))
         for line in range(1, 61):

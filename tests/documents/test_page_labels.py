@@ -109,7 +109,14 @@ def test_without_a_statement_the_template_marks_not_originating_lines(tmp_path: 
 
 
 def test_uk_declaration_heading_comes_from_the_scheme_data(tmp_path: Path) -> None:
-    shipment = shipment_with(scheme="uk-dcts", consignee_country="GB", customs_id="ID-CUST-42", eska_code=None)
+    shipment = shipment_with(
+        scheme="uk-dcts",
+        consignee_country="GB",
+        customs_id="ID-CUST-42",
+        eska_code=None,
+        signatory_name="Budi Contoh",
+        place_of_issue="Jepara",
+    )
     invoice, _packing_list = views(tmp_path, shipment, [BASE_ITEM])
     html = render_html(invoice)
     assert '<h2 lang="en">Origin declaration</h2>' in html

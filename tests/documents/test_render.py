@@ -298,9 +298,9 @@ def test_html_columns(kind: str) -> None:
         ]  # fmt: skip
         assert "SAY: EURO FOUR THOUSAND" in html
     else:
-        assert headers[:10] == [
-            "No.", "Marks and numbers", "Description of goods", "HS code", "Packages",
-            "Kind", "Net kg", "Gross kg", "m³", "Origin criterion",
+        assert headers[:12] == [
+            "No.", "Marks and numbers", "Description of goods", "HS code", "Quantity", "Unit",
+            "Packages", "Kind", "Net kg", "Gross kg", "m³", "Origin criterion",
         ]  # fmt: skip
         assert "Total gross weight (kg)" in html
         assert "SAY:" not in html

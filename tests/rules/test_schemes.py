@@ -56,6 +56,10 @@ UK = {
     "currency": "GBP",
     "customs_id": "GB123456789000",
     "eska_code": DROP,
+    # The declaration is signed: its place and date, name and signature lines.
+    "signatory_name": "Budi Contoh",
+    "signatory_title": "Director",
+    "place_of_issue": "Jepara",
 }
 UNREGISTERED = {"exporter_rex": DROP}
 CEPA_HINT = "the EU-Indonesia CEPA is expected to apply from 2027-01-01 with its own proof of origin"
@@ -280,9 +284,9 @@ def test_uk_declaration_printed_with_customs_id_place_date_and_signature(
         "are of Indonesia preferential origin in accordance with the rules of origin of the "
         "Developing Countries Trading Scheme of the UK and that the origin criterion met is W 9403."
     ) in flat
-    # Place and date, and the exporter's name, each above its label.
+    # Place and date (place_of_issue), and the signatory's name and title, each above its label.
     lines = [" ".join(row.split()) for row in text.splitlines() if row.strip()]
-    signed = lines.index("Jepara, 20 November 2026 PT Jati Contoh")
+    signed = lines.index("Jepara, 20 November 2026 Budi Contoh, Director")
     assert lines[signed + 1] == "(Place and date) (Name and signature of the exporter)"
     assert "Number of Registered Exporter" not in flat
 

@@ -524,12 +524,15 @@ def test_uk_declaration_with_customs_id_and_signature_lines(
         currency="GBP",
         customs_id="GB123456789000",
         eska_code=None,
+        signatory_name="Budi Contoh",
+        place_of_issue="Jepara",
     )
     result = stamp(cli, document, workbook)
     assert result.exit_code == 0, result.output
     text = flat(layout(tmp_path / "uk_stamped.pdf"))
     assert "The exporter of the products covered by this document (customs identification No GB123456789000)" in text
     assert "(Place and date)" in text and "(Name and signature of the exporter)" in text
+    assert "Jepara, 20 November 2026" in text and "Budi Contoh" in text
     assert_lints_clean(lint, tmp_path / "uk_stamped.pdf", scheme="uk-dcts")
 
 
