@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from rexdecl import __version__
-from rexdecl.errors import ExitStatus, RexdeclError, UnreadableInput, UsageError
+from rexdecl.errors import ExitStatus, RexdeclError, UnreadableInput
 from rexdecl.i18n import _, detect_language, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -261,48 +261,23 @@ def make_cli() -> click.Group:
         register_path: Path | None,
         verbose: bool,
     ) -> None:
-        from rexdecl.documents.files import GenerateOptions, check_logo, document_files
-        from rexdecl.output import write_all
-        from rexdecl.paths import display_path, stat_or_none
-        from rexdecl.pipeline import check_workbook
+        from rexdecl.paths import display_path
+        from rexdecl.pipeline import GenerateOptions, generate
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
 
         options = CheckOptions(
             as_of=parse_as_of(as_of), statement_language=statement_language, no_statement=no_statement
         )
-        logo_path = check_logo(logo)
-        if out_dir is not None and stat_or_none(out_dir) is not None and not out_dir.is_dir():
-            raise UsageError(
-                _("{path} is a file, not a folder; expected an output folder (--out)").format(
-                    path=display_path(out_dir)
-                )
-            )
-        checked = check_workbook(workbook, options, registration)
-        report = checked.report
+        documents = GenerateOptions(out_dir=out_dir, force=force, html=html, logo=logo)
+        generated = generate(workbook, options, documents, registration, register_path)
+        report = generated.checked.report
         if report.errors:
-            click.echo(format_text(checked.report, colour=sys.stdout.isatty(), verbose=verbose), err=False)
+            click.echo(format_text(report, colour=sys.stdout.isatty(), verbose=verbose), err=False)
             echo_error(_("rexdecl: errors found; no document was written"))
             click.get_current_context().exit(report.exit_code)
-        generate_options = GenerateOptions(
-            out_dir=out_dir, force=force, html=html, no_statement=no_statement, logo=logo_path
-        )
-        if register_path is None:
-            from rexdecl.documents.pdf import Renderer
-
-            written = write_all(document_files(checked, generate_options, Renderer()), overwrite=force)
-        else:
-            from rexdecl.documents.pdf import Renderer
-            from rexdecl.register import Register, issue_documents
-
-            # The register is opened and checked (ours, schema, pages, writable) before
-            # anything is rendered or written; the documents are then written and recorded
-            # in one step that either completes or leaves nothing.
-            with Register(register_path) as register_db:
-                files = document_files(checked, generate_options, Renderer())
-                written, _recorded = issue_documents(register_db, checked, workbook, files, force)
         click.echo(format_text(report, colour=sys.stdout.isatty(), verbose=verbose, include_info=verbose))
-        for path in written:
+        for path in generated.written:
             click.echo(_("wrote {path}").format(path=display_path(path)))
 
     @cli.command("template", help=_("Write a blank shipment workbook (headers, an example row, drop-down lists)."))

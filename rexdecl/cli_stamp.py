@@ -74,28 +74,20 @@ def register(cli: click.Group) -> None:
         force: bool,
         verbose: bool,
     ) -> None:
-        from rexdecl.errors import UsageError
-        from rexdecl.pipeline import check_workbook
+        from rexdecl.pipeline import stamp_document
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
-        from rexdecl.stamp import output_path, stamp_pdf
 
         options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language)
-        if not document.is_file():
-            raise UsageError(
-                _("{path}: file not found; expected the exporter's invoice or packing list as PDF").format(
-                    path=document
-                )
-            )
-        target = output_path(document, out, force)  # refusing costs nothing: before the work
-        checked = check_workbook(workbook, options, registration)
-        report = checked.report
+        stamped = stamp_document(document, workbook, options, out, force, registration)
+        report = stamped.checked.report
         colour = sys.stdout.isatty()
-        if report.errors:
+        if stamped.result is None:
             click.echo(format_text(report, colour=colour, verbose=verbose))
             click.echo(_("rexdecl: errors found; nothing was written"), err=True)
             click.get_current_context().exit(report.exit_code)
-        result = stamp_pdf(document, checked, target, force)
+            return
+        result = stamped.result
         click.echo(format_text(report, colour=colour, verbose=verbose, include_info=verbose))
         if result.placement == "last-page":
             where = _("in the free space at the bottom of page {page} (the last page)").format(page=result.page)

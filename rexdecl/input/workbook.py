@@ -8,6 +8,7 @@ Everything the rules judge (missing fields, wrong codes) is left to the rules.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import math
 import os
@@ -55,7 +56,7 @@ from rexdecl.model import (
     ShipmentInput,
     UnknownHeader,
 )
-from rexdecl.paths import display_path
+from rexdecl.paths import display_path, open_regular
 
 log = logging.getLogger("rexdecl")
 
@@ -687,6 +688,9 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
     unknown: list[UnknownHeader] = []
     examples: list[Location] = []
     try:
+        # Hashed here, once: the register records it and batch compares it (neither re-reads the file).
+        with os.fdopen(open_regular(path), "rb") as stream:
+            sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
         shipment_ws = _find_sheet(workbook, SHIPMENT, display)
         items_ws = _find_sheet(workbook, ITEMS, display)
         for sheet_spec, ws in ((SHIPMENT, shipment_ws), (ITEMS, items_ws)):
@@ -739,7 +743,9 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
         workbook.close()
     if problems.items:
         raise UnreadableInput(problems.items)
-    return ShipmentInput(str(path), shipment, items, materials, exporter_sheet, tuple(unknown), tuple(examples))
+    return ShipmentInput(
+        str(path), shipment, items, materials, exporter_sheet, tuple(unknown), tuple(examples), sha256=sha256
+    )
 
 
 def _number_format(raw_fields: dict[str, tuple[FieldSpec, Cell, Cell]], problems: _Problems) -> str | None:
