@@ -24,6 +24,7 @@ from rexdecl.errors import UsageError
 from rexdecl.i18n import _
 from rexdecl.input.registration import RegistrationData, resolve_registration
 from rexdecl.input.workbook import read_shipment
+from rexdecl.output import StagedFiles, prepare_folder, refuse_existing, write_all
 from rexdecl.paths import display_path, stat_or_none
 from rexdecl.report import build_report
 from rexdecl.rules import CheckOptions, check_shipment, resolve_shipment
@@ -110,7 +111,6 @@ def render_documents(checked: Checked, options: GenerateOptions, renderer: Rende
     from rexdecl.documents.cost import check_printable
     from rexdecl.documents.files import file_invoice_number, output_paths, render_files
     from rexdecl.documents.viewmodel import build_views, shipment_json
-    from rexdecl.output import prepare_folder, refuse_existing
 
     facts = checked.facts
     check_printable(facts)
@@ -133,8 +133,6 @@ def write_documents(documents: Documents, overwrite: bool) -> list[Path]:
     """Write the documents all-or-nothing as far as the file system allows: each file
     atomically, existing ones refused first unless ``overwrite``, the ones already written
     taken back when a later one fails (:class:`rexdecl.output.StagedFiles`)."""
-    from rexdecl.output import write_all
-
     return write_all(list(documents.files), overwrite=overwrite)
 
 
@@ -148,7 +146,6 @@ def record_documents(
     atomically; the record is added and committed. If anything fails, the transaction is
     rolled back and the files written are removed again (a file replaced with ``overwrite``
     stays, complete)."""
-    from rexdecl.output import StagedFiles
     from rexdecl.register.hashes import input_hash
     from rexdecl.register.records import DocumentFile, statement_record
 

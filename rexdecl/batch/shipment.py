@@ -1,8 +1,8 @@
-"""The work on one shipment, done in a worker process: the survey (read, check and hash a
-workbook: what planning needs to know of it) and the processing (check again, render, write the
-documents atomically). Both return plain values: they cross processes, and one bad workbook
-never stops the others. The parent records what a worker wrote
-(:mod:`rexdecl.batch.recording`)."""
+"""The work on one shipment, done in a worker process: the survey (read and check a workbook,
+with the hash the reader takes: what planning needs to know of it) and the processing (check
+again, render and write the documents atomically, through :mod:`rexdecl.pipeline`'s steps).
+Both return plain values: they cross processes, and one bad workbook never stops the others.
+The parent records what a worker wrote (:mod:`rexdecl.batch.recording`)."""
 
 from __future__ import annotations
 
