@@ -688,7 +688,7 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
     unknown: list[UnknownHeader] = []
     examples: list[Location] = []
     try:
-        # Hashed here, once: the register records it and batch compares it (neither re-reads the file).
+        # Hashed here, once per read: the register records it, batch compares it with its survey.
         with os.fdopen(open_regular(path), "rb") as stream:
             sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
         shipment_ws = _find_sheet(workbook, SHIPMENT, display)
