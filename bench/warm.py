@@ -33,9 +33,8 @@ def floor_once(lines: int, out: Path) -> Callable[[], None]:
 def rexdecl_once(workbook: Path, out: Path) -> Callable[[], None]:
     import datetime as dt
 
-    from rexdecl.documents.files import GenerateOptions, write_documents
     from rexdecl.documents.pdf import Renderer
-    from rexdecl.pipeline import check_workbook
+    from rexdecl.pipeline import GenerateOptions, check_workbook, render_documents, write_documents
     from rexdecl.rules import CheckOptions
 
     renderer = Renderer()
@@ -43,7 +42,7 @@ def rexdecl_once(workbook: Path, out: Path) -> Callable[[], None]:
 
     def once() -> None:
         checked = check_workbook(workbook, options)
-        write_documents(checked, GenerateOptions(out_dir=out, force=True), renderer)
+        write_documents(render_documents(checked, GenerateOptions(out_dir=out, force=True), renderer), overwrite=True)
 
     return once
 

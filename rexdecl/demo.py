@@ -14,13 +14,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rexdecl.documents.files import GenerateOptions, write_documents
 from rexdecl.errors import OutputError, UsageError
 from rexdecl.i18n import N_, _
 from rexdecl.paths import display_path, stat_or_none
-from rexdecl.pipeline import Checked, check_workbook
+from rexdecl.pipeline import Checked, GenerateOptions, check_workbook, render_documents, write_documents
 from rexdecl.rules import CheckOptions
+
+if TYPE_CHECKING:
+    from rexdecl.documents.pdf import Renderer
 
 DEMO_AS_OF = dt.date(2026, 11, 22)
 BROKEN_NAME = "broken-batik.xlsx"
@@ -119,7 +122,7 @@ def _check_folder(folder: Path, force: bool) -> None:
         )
 
 
-def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callable[[], object]) -> Iterator[DemoStep]:
+def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callable[[], Renderer]) -> Iterator[DemoStep]:
     """The demo as a sequence of steps; the caller prints them. Raises UsageError (FOLDER is
     a file, or holds files without ``force``) and OutputError (the files cannot be written)."""
     _check_folder(folder, force)
@@ -153,7 +156,8 @@ def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callab
         yield DemoStep("report", checked=checked)
         if checked.report.errors:
             continue
-        paths = write_documents(checked, GenerateOptions(out_dir=out, force=True), renderer)
+        documents = render_documents(checked, GenerateOptions(out_dir=out, force=True), renderer)
+        paths = write_documents(documents, overwrite=True)
         written_all += paths
         yield DemoStep("wrote", paths=paths)
     broken = folder / BROKEN_NAME

@@ -179,3 +179,6 @@ class ShipmentInput:
     unknown: tuple[UnknownHeader, ...] = ()
     # The cells marking a template's example row on rows read as lines (EXAMPLE-ROW-READ).
     example_rows: tuple[Location, ...] = ()
+    # The SHA-256 of the workbook file, taken by the reader: what the register records as the
+    # source of the documents and batch compares to see a workbook changed while it ran.
+    sha256: str = ""

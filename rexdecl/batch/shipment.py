@@ -1,8 +1,8 @@
-"""The work on one shipment, done in a worker process: the survey (read, check and hash a
-workbook: what planning needs to know of it) and the processing (check again, render, write the
-documents atomically). Both return plain values: they cross processes, and one bad workbook
-never stops the others. The parent records what a worker wrote
-(:mod:`rexdecl.batch.recording`)."""
+"""The work on one shipment, done in a worker process: the survey (read and check a workbook,
+with the hash the reader takes: what planning needs to know of it) and the processing (check
+again, render and write the documents atomically, through :mod:`rexdecl.pipeline`'s steps).
+Both return plain values: they cross processes, and one bad workbook never stops the others.
+The parent records what a worker wrote (:mod:`rexdecl.batch.recording`)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rexdecl.batch.results import ERRORS, OK, UNREADABLE, describe_bug
-from rexdecl.errors import RexdeclError, UnreadableInput, UsageError
+from rexdecl.errors import RexdeclError, UsageError
 from rexdecl.i18n import _
 from rexdecl.paths import display_path
 
 if TYPE_CHECKING:
+    from rexdecl.checked import Checked
     from rexdecl.input.registration import RegistrationData
     from rexdecl.model import Registration
     from rexdecl.register.records import StatementRecord
@@ -95,30 +96,27 @@ class SurveyJob:
 
 
 def survey_workbook(job: SurveyJob) -> Survey:
+    """Read and check one workbook: what planning needs to know of it, with the hash the
+    reader took of its bytes. A workbook that cannot be used is a Survey that says why."""
     from rexdecl.pipeline import check_workbook
-    from rexdecl.register.hashes import file_sha256
     from rexdecl.rules import CheckOptions
 
     try:
-        sha256 = file_sha256(job.path)
         checked = check_workbook(
             job.path,
             CheckOptions(job.as_of, job.statement_language, job.no_statement),
             job.registration_file,
             job.registrations,
         )
-    except UnreadableInput as error:
-        return Survey(unreadable=error.message)
-    except RexdeclError as error:
-        return Survey(unreadable=error.message)
-    except OSError as error:
-        return Survey(
-            unreadable=_("{path}: cannot be read ({reason})").format(
-                path=display_path(job.path), reason=error.strerror or error
-            )
-        )
-    except Exception as error:  # a bug: this workbook fails, the others go on
-        message, trace = describe_bug("survey of", job.path, error, job.traceback)
+    except Exception as error:
+        unreadable = _unreadable_file(job.path)  # a file the system refuses is named as such
+        if unreadable is not None:
+            return Survey(unreadable=unreadable)
+        if isinstance(error, RexdeclError):
+            return Survey(unreadable=error.message)
+        if isinstance(error, OSError):
+            return Survey(unreadable=_cannot_read(job.path, error))
+        message, trace = describe_bug("survey of", job.path, error, job.traceback)  # the others go on
         return Survey(internal=message, trace=trace)
     ctx = checked.facts
     threshold = ctx.threshold_valuation
@@ -126,7 +124,7 @@ def survey_workbook(job: SurveyJob) -> Survey:
     value = threshold.converted if threshold is not None else None
     exporter = ctx.rex_number or "name:" + " ".join((ctx.exporter_name or "").casefold().split())
     return Survey(
-        sha256=sha256,
+        sha256=ctx.input.sha256,
         invoice_number=ctx.shipment.invoice_number,
         consignment_ref=ctx.shipment.consignment_ref,
         exporter_key=exporter,
@@ -190,41 +188,16 @@ def _summary_of(checked: Any) -> dict[str, Any]:
 
 
 def process_shipment(job: ProcessJob) -> Outcome:
-    """Check one shipment and, when it has no error, write its documents."""
-    from rexdecl.documents.files import GenerateOptions
-    from rexdecl.documents.files import document_files as render_files
+    """Check one shipment and, when it has no error, render and write its documents; the
+    record the parent adds to the register is made here, from the documents' view-model."""
     from rexdecl.errors import OutputError, RenderError
     from rexdecl.output import StagedFiles
-    from rexdecl.pipeline import check_workbook
-    from rexdecl.register.hashes import file_sha256
+    from rexdecl.pipeline import GenerateOptions, render_documents
     from rexdecl.register.records import statement_record
-    from rexdecl.rules import CheckOptions
 
-    try:
-        if file_sha256(job.path) != job.sha256:
-            return Outcome(
-                ERRORS,
-                errors=1,
-                codes=("batch:input-changed",),
-                message=_(
-                    "{path} changed while the batch was running; nothing was written: run the batch again"
-                ).format(path=display_path(job.path)),
-            )
-        options = CheckOptions(job.as_of, job.statement_language, job.no_statement, job.consignment_others)
-        checked = check_workbook(job.path, options, job.registration_file, job.registrations)
-    except RexdeclError as error:
-        return Outcome(UNREADABLE, errors=1, message=error.message)
-    except OSError as error:
-        return Outcome(
-            UNREADABLE,
-            errors=1,
-            message=_("{path}: cannot be read ({reason})").format(
-                path=display_path(job.path), reason=error.strerror or error
-            ),
-        )
-    except Exception as error:
-        message, trace = describe_bug("processing", job.path, error, job.traceback)
-        return Outcome(ERRORS, errors=1, codes=("batch:internal-error",), message=message, trace=trace)
+    checked = _check_again(job)
+    if isinstance(checked, Outcome):
+        return checked
     report = checked.report
     summary = _summary_of(checked)
     counts: dict[str, Any] = dict(summary=summary, warnings=len(report.warnings))
@@ -255,13 +228,9 @@ def process_shipment(job: ProcessJob) -> Outcome:
     staged: StagedFiles | None = None
     try:
         remove_stale_parts(job.folder)
-        files = render_files(
-            checked,
-            GenerateOptions(out_dir=job.folder, force=job.overwrite, no_statement=job.no_statement),
-            renderer,
-        )
-        record = statement_record(checked, source_sha256=job.sha256, input_hash=job.input_hash, command="batch")
-        staged = StagedFiles(files, overwrite=job.overwrite)
+        documents = render_documents(checked, GenerateOptions(out_dir=job.folder, force=job.overwrite), renderer)
+        record = statement_record(checked, views=documents.views, input_hash=job.input_hash, command="batch")
+        staged = StagedFiles(documents.files, overwrite=job.overwrite)
         staged.write()  # a failure takes back the files it created
     except RenderError as error:
         return Outcome(
@@ -308,9 +277,77 @@ def process_shipment(job: ProcessJob) -> Outcome:
         warnings=len(report.warnings),
         codes=tuple(report.codes()),
         # Hashed from the bytes written, not read back: the parent records them as they are.
-        documents=tuple((str(path), hashlib.sha256(data).hexdigest(), len(data)) for path, data in files),
+        documents=tuple((str(path), hashlib.sha256(data).hexdigest(), len(data)) for path, data in documents.files),
         created=tuple(str(path) for path in staged.created),
     )
+
+
+def _check_again(job: ProcessJob) -> Checked | Outcome:
+    """The shipment checked again (with the consignment's other invoices), or the outcome
+    that settles it: changed since the survey (the reader's hash is not the survey's), or
+    unusable. Only when the check fails is the file read once more, to tell a workbook
+    changed or refused by the system from one that is unusable as it was surveyed."""
+    from rexdecl.pipeline import check_workbook
+    from rexdecl.rules import CheckOptions
+
+    try:
+        options = CheckOptions(job.as_of, job.statement_language, job.no_statement, job.consignment_others)
+        checked = check_workbook(job.path, options, job.registration_file, job.registrations)
+    except Exception as error:
+        settled = _changed_or_refused(job)
+        if settled is not None:
+            return settled
+        if isinstance(error, RexdeclError):
+            return Outcome(UNREADABLE, errors=1, message=error.message)
+        if isinstance(error, OSError):
+            return Outcome(UNREADABLE, errors=1, message=_cannot_read(job.path, error))
+        message, trace = describe_bug("processing", job.path, error, job.traceback)
+        return Outcome(ERRORS, errors=1, codes=("batch:internal-error",), message=message, trace=trace)
+    if checked.input.sha256 != job.sha256:
+        return _input_changed(job.path)
+    return checked
+
+
+def _changed_or_refused(job: ProcessJob) -> Outcome | None:
+    """The outcome of a workbook whose current bytes are not the survey's, or that the
+    system refuses to read; None when it is as surveyed."""
+    from rexdecl.register.hashes import file_sha256
+
+    try:
+        changed = file_sha256(job.path) != job.sha256
+    except OSError as error:
+        return Outcome(UNREADABLE, errors=1, message=_cannot_read(job.path, error))
+    except Exception:  # noqa: BLE001 - the check's own error says what is wrong
+        return None
+    return _input_changed(job.path) if changed else None
+
+
+def _unreadable_file(path: Path) -> str | None:
+    """Why the system refuses to read ``path`` (a named pipe, no permission, gone), or None."""
+    from rexdecl.register.hashes import file_sha256
+
+    try:
+        file_sha256(path)
+    except OSError as error:
+        return _cannot_read(path, error)
+    except Exception:  # noqa: BLE001 - the check's own error says what is wrong
+        return None
+    return None
+
+
+def _input_changed(path: Path) -> Outcome:
+    return Outcome(
+        ERRORS,
+        errors=1,
+        codes=("batch:input-changed",),
+        message=_("{path} changed while the batch was running; nothing was written: run the batch again").format(
+            path=display_path(path)
+        ),
+    )
+
+
+def _cannot_read(path: Path, error: OSError) -> str:
+    return _("{path}: cannot be read ({reason})").format(path=display_path(path), reason=error.strerror or error)
 
 
 def remove_stale_parts(folder: Path) -> None:

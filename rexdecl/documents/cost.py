@@ -24,7 +24,7 @@ def check_printable(ctx: ShipmentFacts, line_table: bool = True) -> None:
     """Refuse (UsageError, exit 2) a shipment whose documents would cost too much to print.
 
     Checked before anything is rendered, by every command that prints: generate and batch
-    (:func:`rexdecl.documents.files.write_documents`) and stamp (``line_table=False``: its block
+    (:func:`rexdecl.pipeline.render_documents`) and stamp (``line_table=False``: its block
     prints no marks, units or kinds of package). Rendering takes memory in proportion to the
     lines and to their text (limits.MAX_DOCUMENT_LINES, MAX_DOCUMENT_CHARACTERS), and WeasyPrint lays a long text in a narrow column
     out again for each of its lines, so the time grows with the square of its length: one

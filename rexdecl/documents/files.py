@@ -1,34 +1,26 @@
-"""``generate``: a checked shipment's invoice and packing list as PDF (and HTML) files.
-
-Nothing is written when the check found an error, when an output already exists (without
-``force``), or when rendering fails; files appear atomically (temporary file, rename).
-"""
+"""The files of a shipment's documents: the names they are written under (from the invoice
+number), the exporter's logo file they print, checked before any work, and their bytes
+rendered from the views (:func:`render_files`). Writing them is the pipeline's step
+(:mod:`rexdecl.pipeline`)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rexdecl import limits
 from rexdecl.documents.logo import check_logo_content, logo_kind
-from rexdecl.documents.viewmodel import build_views, shipment_json
 from rexdecl.errors import UsageError
 from rexdecl.i18n import _
-from rexdecl.output import prepare_folder, refuse_existing, write_all
-from rexdecl.pipeline import Checked
+from rexdecl.model import Shipment
+
+if TYPE_CHECKING:
+    from rexdecl.documents.pdf import Renderer
+    from rexdecl.documents.viewmodel import DocumentViews
 
 DOCUMENT_KINDS = ("invoice", "packing-list")
-
-
-@dataclass(frozen=True)
-class GenerateOptions:
-    out_dir: Path | None = None  # default: the workbook's folder
-    force: bool = False
-    html: bool = False
-    no_statement: bool = False
-    logo: Path | None = None
 
 
 def safe_name(invoice_number: str) -> str:
@@ -38,11 +30,31 @@ def safe_name(invoice_number: str) -> str:
 
 
 def output_paths(folder: Path, invoice_number: str, html: bool) -> list[Path]:
+    """The files of the documents in ``folder``: the PDFs, then (``html``) the HTML, each
+    in the order of :data:`DOCUMENT_KINDS`."""
     base = safe_name(invoice_number)
     paths = [folder / f"{base}_{kind}.pdf" for kind in DOCUMENT_KINDS]
     if html:
         paths += [folder / f"{base}_{kind}.html" for kind in DOCUMENT_KINDS]
     return paths
+
+
+def file_invoice_number(shipment: Shipment) -> str:
+    """The invoice number the files are named after (``invoice`` without one); UsageError
+    (exit 2) when it is too long to name a file."""
+    invoice_number = shipment.invoice_number or "invoice"
+    if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
+        raise UsageError(
+            _(
+                "{place}: the invoice number is {length} characters long, too long to name the "
+                "output files; expected at most {limit} characters"
+            ).format(
+                place=shipment.where("invoice_number"),
+                length=f"{len(invoice_number):,}",
+                limit=limits.MAX_FILE_STEM,
+            )
+        )
+    return invoice_number
 
 
 def check_logo(logo: Path | None) -> Path | None:
@@ -84,56 +96,22 @@ def check_logo(logo: Path | None) -> Path | None:
     return logo.resolve()
 
 
-def render_documents(checked: Checked, options: GenerateOptions, renderer) -> list[tuple[str, bytes, bytes | None]]:  # type: ignore[no-untyped-def]
-    """``(kind, pdf bytes, html bytes or None)`` for the invoice and the packing list."""
-    ctx = checked.facts
-    views = build_views(ctx, with_statement=not options.no_statement)
-    attachment = shipment_json(ctx, checked.findings, views.statement_text)
-    rendered: list[tuple[str, bytes, bytes | None]] = []
+def render_files(
+    views: DocumentViews,
+    attachment: bytes,
+    paths: Sequence[Path],
+    renderer: Renderer,
+    *,
+    html: bool = False,
+    logo: Path | None = None,
+) -> list[tuple[Path, bytes]]:
+    """Each document of ``views`` rendered, paired with its path of ``paths`` (from
+    :func:`output_paths`: the PDFs, then with ``html`` the HTML). Every PDF carries
+    ``attachment`` (the shipment's data) as ``shipment.json``."""
+    pdfs: list[bytes] = []
+    pages: list[bytes] = []
     for view in views:
-        pdf = renderer.pdf(view, attachment_json=attachment, attachment_name="shipment.json", logo_path=options.logo)
-        html = renderer.html(view, logo_path=options.logo).encode("utf-8") if options.html else None
-        rendered.append((view.kind, pdf, html))
-    return rendered
-
-
-def document_files(checked: Checked, options: GenerateOptions, renderer: Any) -> list[tuple[Path, bytes]]:
-    """The documents of a checked shipment rendered in memory, each with the path it is to be
-    written to: nothing is written yet except the output folder, created when missing.
-    Refuses (UsageError) an invoice number too long to name files, and existing outputs
-    without ``force`` (before rendering: refusing costs nothing)."""
-    assert not checked.report.errors, "documents are written only for shipments without error"
-    from rexdecl.documents.cost import check_printable
-
-    check_printable(checked.facts)  # before anything is rendered
-    invoice_number = checked.input.shipment.invoice_number or "invoice"
-    if len(safe_name(invoice_number)) > limits.MAX_FILE_STEM:
-        raise UsageError(
-            _(
-                "{place}: the invoice number is {length} characters long, too long to name the "
-                "output files; expected at most {limit} characters"
-            ).format(
-                place=checked.input.shipment.where("invoice_number"),
-                length=f"{len(invoice_number):,}",
-                limit=limits.MAX_FILE_STEM,
-            )
-        )
-    folder = options.out_dir if options.out_dir is not None else Path(checked.input.path).parent
-    prepare_folder(folder)
-    paths = output_paths(folder, invoice_number, options.html)
-    if not options.force:
-        refuse_existing(paths)
-    rendered = render_documents(checked, options, renderer)
-    files: list[tuple[Path, bytes]] = []
-    for (_kind, pdf, _html), path in zip(rendered, paths[:2], strict=True):
-        files.append((path, pdf))
-    if options.html:
-        for (_kind, _pdf, html), path in zip(rendered, paths[2:], strict=True):
-            assert html is not None
-            files.append((path, html))
-    return files
-
-
-def write_documents(checked: Checked, options: GenerateOptions, renderer: Any) -> list[Path]:
-    """Render both documents and write them; the caller has made sure there is no error."""
-    return write_all(document_files(checked, options, renderer), overwrite=options.force)
+        pdfs.append(renderer.pdf(view, attachment_json=attachment, attachment_name="shipment.json", logo_path=logo))
+        if html:
+            pages.append(renderer.html(view, logo_path=logo).encode("utf-8"))
+    return list(zip(paths, [*pdfs, *pages], strict=True))

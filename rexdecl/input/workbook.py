@@ -9,6 +9,7 @@ Shipment sheet's fields, the Items and Materials tables and the Exporter sheet.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -25,7 +26,7 @@ from rexdecl.input.rows import Cell, SheetReader
 from rexdecl.input.sheets import find_sheet
 from rexdecl.input.tables import read_items, read_materials
 from rexdecl.model import Location, Material, Registration, Shipment, ShipmentInput, UnknownHeader
-from rexdecl.paths import display_path
+from rexdecl.paths import display_path, open_regular
 
 log = logging.getLogger("rexdecl")
 
@@ -39,6 +40,9 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
     unknown: list[UnknownHeader] = []
     examples: list[Location] = []
     try:
+        # Hashed here, once per read: the register records it, batch compares it with its survey.
+        with os.fdopen(open_regular(path), "rb") as stream:
+            sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
         shipment_ws = find_sheet(workbook, SHIPMENT, display)
         items_ws = find_sheet(workbook, ITEMS, display)
         for sheet_spec, ws in ((SHIPMENT, shipment_ws), (ITEMS, items_ws)):
@@ -91,7 +95,9 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
         workbook.close()
     if problems.items:
         raise UnreadableInput(problems.items)
-    return ShipmentInput(str(path), shipment, items, materials, exporter_sheet, tuple(unknown), tuple(examples))
+    return ShipmentInput(
+        str(path), shipment, items, materials, exporter_sheet, tuple(unknown), tuple(examples), sha256=sha256
+    )
 
 
 def _number_format(raw_fields: dict[str, tuple[FieldSpec, Cell, Cell]], problems: Problems) -> str | None:

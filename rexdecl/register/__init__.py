@@ -5,14 +5,13 @@ Callers use the names below; each module has one job: :mod:`~rexdecl.register.re
 values recorded and their keys), :mod:`~rexdecl.register.hashes` (file and input hashes),
 :mod:`~rexdecl.register.database` (the SQLite connection, transactions, errors),
 :mod:`~rexdecl.register.schema` (recognising, checking, creating and upgrading a register file),
-:mod:`~rexdecl.register.store` (the :class:`Register`: recording and listing),
-:mod:`~rexdecl.register.eska` (the e-SKA export) and :mod:`~rexdecl.register.issue` (writing and
-recording a shipment's documents in one step).
+:mod:`~rexdecl.register.store` (the :class:`Register`: recording and listing) and
+:mod:`~rexdecl.register.eska` (the e-SKA export). Writing a shipment's documents and recording
+them in one step is the pipeline's (:func:`rexdecl.pipeline.record_documents`).
 """
 
 from rexdecl.register.eska import ESKA_COLUMNS, eska_csv, eska_rows
 from rexdecl.register.hashes import document_files, file_sha256, input_hash
-from rexdecl.register.issue import issue_documents
 from rexdecl.register.records import (
     DocumentFile,
     LineRecord,
@@ -42,6 +41,5 @@ __all__ = [
     "eska_rows",
     "file_sha256",
     "input_hash",
-    "issue_documents",
     "statement_record",
 ]

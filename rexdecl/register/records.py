@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from rexdecl.paths import display_path
 
 if TYPE_CHECKING:
+    from rexdecl.checked import Checked
     from rexdecl.criteria import Criterion
-    from rexdecl.pipeline import Checked
+    from rexdecl.documents.viewmodel import DocumentViews
 
 __all__ = [
     "DocumentFile",
@@ -166,18 +167,17 @@ def criterion_code(criterion: Criterion | None, typed: str | None) -> str | None
     return criterion.kind
 
 
-def statement_record(checked: Checked, *, source_sha256: str | None, input_hash: str, command: str) -> StatementRecord:
-    """The register's record of a checked shipment whose documents were written."""
-    from rexdecl.documents.statement import fill_statement
+def statement_record(checked: Checked, *, views: DocumentViews, input_hash: str, command: str) -> StatementRecord:
+    """The register's record of a checked shipment whose documents were written: the
+    statement text and the totals are those of ``views``, the documents' view-model; the
+    workbook's hash is the one the reader took."""
     from rexdecl.input.parsing import round_half_up
     from rexdecl.rules.notation import digits_only
 
     ctx = checked.facts
     shipment = ctx.shipment
     options = ctx.options
-    statement_text = None
-    if not options.no_statement and ctx.scheme is not None:
-        statement_text = fill_statement(ctx).text
+    totals = views.totals
     eur = ctx.eur_valuation
     converted = eur.converted
     lines = tuple(
@@ -197,12 +197,6 @@ def statement_record(checked: Checked, *, source_sha256: str | None, input_hash:
         )
         for position, line in enumerate(ctx.lines, start=1)
     )
-
-    def total(name: str) -> str | None:
-        values = [getattr(line.item, name) for line in ctx.lines if getattr(line.item, name) is not None]
-        return _text(sum(values, Decimal(0))) if values else None
-
-    amounts = [line.amount for line in ctx.lines if line.amount is not None]
     return StatementRecord(
         invoice_number=shipment.invoice_number or "",
         invoice_date=shipment.invoice_date.isoformat() if shipment.invoice_date else None,
@@ -216,22 +210,22 @@ def statement_record(checked: Checked, *, source_sha256: str | None, input_hash:
         destination=ctx.destination,
         scheme=ctx.scheme_id,
         statement_language=ctx.statement_language,
-        statement_text=statement_text,
+        statement_text=views.statement_text,
         origin_country=ctx.origin_country,
         eska_code=shipment.eska_code,
         consignment_ref=shipment.consignment_ref,
         currency=shipment.currency,
-        total_amount=_text(sum(amounts, Decimal(0))) if amounts else None,
-        originating_amount=_text(eur.in_invoice_currency),
+        total_amount=_text(totals.amount),
+        originating_amount=_text(totals.originating),
         eur_rate=_text(eur.rate),
         originating_value_eur=_text(round_half_up(converted, 2)) if converted is not None else None,
-        total_packages=total("packages"),
-        total_net_kg=total("net_kg"),
-        total_gross_kg=total("gross_kg"),
+        total_packages=_text(totals.packages),
+        total_net_kg=_text(totals.net_kg),
+        total_gross_kg=_text(totals.gross_kg),
         warnings=len(checked.report.warnings),
         codes=";".join(checked.report.codes()),
         source=display_path(ctx.input.path),
-        source_sha256=source_sha256,
+        source_sha256=ctx.input.sha256,
         input_hash=input_hash,
         issued_on=options.as_of.isoformat(),
         command=command,

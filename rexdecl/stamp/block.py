@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from rexdecl.checked import Checked
 from rexdecl.documents.views import StatementView
 from rexdecl.i18n import _
-from rexdecl.pipeline import Checked
 from rexdecl.stamp import renderer
 
 TEMPLATE = "stamp.html.j2"

@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 
 from rexdecl import pdfin
+from rexdecl.checked import Checked
 from rexdecl.errors import UsageError
 from rexdecl.i18n import _
 from rexdecl.output import atomic_write_bytes
-from rexdecl.pipeline import Checked
 from rexdecl.stamp import renderer
 from rexdecl.stamp.document import check_document, open_pdf
 from rexdecl.stamp.outcome import StampRefused, StampResult, reason

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from rexdecl import __version__
-from rexdecl.pipeline import Checked
+from rexdecl.checked import Checked
 from rexdecl.stamp.block import Rendered, StampView, build_stamp_view, render_block, render_block_html
 from rexdecl.stamp.document import OpenedPdf
 from rexdecl.stamp.geometry import free_space, painted_boxes

@@ -413,7 +413,7 @@ def test_a_claimed_file_left_by_a_killed_run_is_replaced_and_its_temporary_files
 
 def test_progress_bar_on_a_terminal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     from rexdecl.batch import ShipmentResult
-    from rexdecl.cli_batch import _Display
+    from rexdecl.cli.progress import ProgressDisplay as _Display
 
     seconds = iter(range(1000))  # one second passes each time the display looks at the clock
     display = _Display(tmp_path, quiet=False, terminal=True, clock=lambda: float(next(seconds)))

@@ -17,8 +17,8 @@ import pytest
 from test_render import make_view
 
 from rexdecl.documents.assets import templates_dir
-from rexdecl.documents.files import build_views
 from rexdecl.documents.pdf import Renderer
+from rexdecl.documents.viewmodel import build_views
 from rexdecl.documents.views import DocumentView
 from rexdecl.pipeline import check_workbook
 from rexdecl.rules import CheckOptions

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from test_lint import EN, FR, REX, _paragraph_pdf, codes, lint
 
 import rexdecl.cli
-import rexdecl.cli_lint
+import rexdecl.cli.lint
 from rexdecl.errors import UnreadableInput
 from rexdecl.lint import lint_file
 
@@ -27,7 +27,7 @@ def test_empty_text_file_is_unusable_input(tmp_path: Path, name: str, content: b
 
 def test_cli_empty_text_file_exits_2(tmp_path: Path) -> None:
     group = rexdecl.cli.make_cli()
-    rexdecl.cli_lint.register(group)
+    rexdecl.cli.lint.register(group)
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
     result = CliRunner().invoke(group, ["lint", str(path)])

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import rexdecl.cli
-import rexdecl.cli_lint
+import rexdecl.cli.lint
 from rexdecl import legal
 from rexdecl.errors import UnreadableInput
 from rexdecl.findings import Severity
@@ -565,7 +565,7 @@ def test_missing_file(tmp_path: Path) -> None:
 @pytest.fixture
 def group() -> click.Group:
     g = rexdecl.cli.make_cli()
-    rexdecl.cli_lint.register(g)
+    rexdecl.cli.lint.register(g)
     return g
 
 

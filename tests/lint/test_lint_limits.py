@@ -24,7 +24,7 @@ from click.testing import CliRunner, Result
 from test_lint import EN, _lines_pdf, codes
 
 import rexdecl.cli
-import rexdecl.cli_lint
+import rexdecl.cli.lint
 from rexdecl import limits
 from rexdecl.errors import UnreadableInput
 from rexdecl.lint import lint_file, lint_text
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def group() -> click.Group:
     g = rexdecl.cli.make_cli()
-    rexdecl.cli_lint.register(g)
+    rexdecl.cli.lint.register(g)
     return g
 
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from test_lint import EN, REX, _lines_pdf, codes, lint
 
 import rexdecl.cli
-import rexdecl.cli_lint
+import rexdecl.cli.lint
 from rexdecl import legal
 from rexdecl.errors import UnreadableInput
 from rexdecl.lint import OTHER_SCHEME, lint_file, lint_text, other_statements
@@ -38,7 +38,7 @@ OTHER = (
 @pytest.fixture
 def group() -> click.Group:
     g = rexdecl.cli.make_cli()
-    rexdecl.cli_lint.register(g)
+    rexdecl.cli.lint.register(g)
     return g
 
 

@@ -24,6 +24,7 @@ from conftest import (
     write_registration,
 )
 
+from rexdecl.documents.viewmodel import build_views
 from rexdecl.pipeline import check_workbook
 from rexdecl.register import (
     ESKA_COLUMNS,
@@ -77,7 +78,7 @@ def record_for(folder: Path, **changes: Any) -> StatementRecord:
         statement_language=None,
         no_statement=False,
     )
-    return statement_record(checked, source_sha256=file_sha256(path), input_hash=digest, command="batch")
+    return statement_record(checked, views=build_views(checked.facts), input_hash=digest, command="batch")
 
 
 def documents(folder: Path, name: str, content: bytes = b"%PDF-1.7 test") -> list[DocumentFile]:

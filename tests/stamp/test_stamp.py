@@ -704,7 +704,7 @@ def test_invoice_number_absent() -> None:
 
 
 def test_stamp_module_does_not_weasyprint_on_import() -> None:
-    code = "import sys, rexdecl.stamp, rexdecl.cli_stamp; assert 'weasyprint' not in sys.modules"
+    code = "import sys, rexdecl.stamp, rexdecl.cli.stamp; assert 'weasyprint' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -2,8 +2,7 @@
 against the statutory wording.
 
 Exit statuses: 0 every statement found is exact, 1 deviations found (or no statement at all),
-2 the file cannot be read or is beyond lint's limits (rexdecl/limits.py). Wired into the
-command tree through ``rexdecl.cli._EXTENSIONS``.
+2 the file cannot be read or is beyond lint's limits (rexdecl/limits.py).
 """
 
 from __future__ import annotations
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from rexdecl.cli import format_option, report_errors
+from rexdecl.cli.errors import report_errors
+from rexdecl.cli.options import format_option
 from rexdecl.i18n import _
 
 
@@ -29,7 +29,7 @@ def register(cli: click.Group) -> None:
         ),
     )
     @click.argument("file", type=click.Path(path_type=Path))
-    @format_option
+    @format_option("text", "json")
     @report_errors
     def lint_command(file: Path, output_format: str) -> None:
         from rexdecl.lint import format_text, lint_file

@@ -1,7 +1,6 @@
 """``rexdecl stamp``: the statement on origin added to the exporter's own invoice PDF.
 
-Registered into the command tree by :func:`register` (``rexdecl.cli`` calls it). Exit
-statuses as everywhere: 0 written, 1 errors in the shipment (nothing written), 2 unusable
+Exit statuses as everywhere: 0 written, 1 errors in the shipment (nothing written), 2 unusable
 input, usage, or a PDF that cannot be stamped (a scan, another document, a credit note, a
 password needed to open it, a signature, a limit exceeded).
 """
@@ -13,13 +12,20 @@ from pathlib import Path
 
 import click
 
+from rexdecl.cli.errors import report_errors
+from rexdecl.cli.options import (
+    as_of_option,
+    force_option,
+    parse_as_of,
+    registration_option,
+    statement_language_option,
+    verbose_option,
+)
 from rexdecl.i18n import _
 
 
 def register(cli: click.Group) -> None:
     """Add the ``stamp`` command to ``cli``."""
-    # Imported here, once rexdecl.cli is fully loaded (it imports this module's register).
-    from rexdecl.cli import parse_as_of, report_errors
 
     @cli.command(
         "stamp",
@@ -39,30 +45,11 @@ def register(cli: click.Group) -> None:
         metavar="FILE",
         help=_("Output PDF. Default: <document name>_stamped.pdf beside the document."),
     )
-    @click.option(
-        "--registration",
-        "registration",
-        type=click.Path(dir_okay=False, path_type=Path),
-        metavar="FILE",
-        help=_(
-            "Registration file (TOML with [[exporter]] entries, or .xlsx with an Exporter sheet). "
-            "Default: the workbook's Exporter sheet, else registration.toml beside the workbook."
-        ),
-    )
-    @click.option(
-        "--statement-language",
-        "statement_language",
-        type=click.Choice(["en", "fr", "es"]),
-        help=_("Language of the statement on origin (overrides the workbook)."),
-    )
-    @click.option(
-        "--as-of",
-        "as_of",
-        metavar="DATE",
-        help=_("Run date used by the date rules (default: today), e.g. 2026-11-22."),
-    )
-    @click.option("--force", is_flag=True, help=_("Replace an existing output file."))
-    @click.option("--verbose", "-v", is_flag=True, help=_("List every information finding."))
+    @registration_option()
+    @statement_language_option()
+    @as_of_option()
+    @force_option(_("Replace an existing output file."))
+    @verbose_option()
     @report_errors
     def stamp_command(
         document: Path,
@@ -74,28 +61,20 @@ def register(cli: click.Group) -> None:
         force: bool,
         verbose: bool,
     ) -> None:
-        from rexdecl.errors import UsageError
-        from rexdecl.pipeline import check_workbook
+        from rexdecl.pipeline import stamp_document
         from rexdecl.report import format_text
         from rexdecl.rules import CheckOptions
-        from rexdecl.stamp import output_path, stamp_pdf
 
         options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language)
-        if not document.is_file():
-            raise UsageError(
-                _("{path}: file not found; expected the exporter's invoice or packing list as PDF").format(
-                    path=document
-                )
-            )
-        target = output_path(document, out, force)  # refusing costs nothing: before the work
-        checked = check_workbook(workbook, options, registration)
-        report = checked.report
+        stamped = stamp_document(document, workbook, options, out, force, registration)
+        report = stamped.checked.report
         colour = sys.stdout.isatty()
-        if report.errors:
+        if stamped.result is None:
             click.echo(format_text(report, colour=colour, verbose=verbose))
             click.echo(_("rexdecl: errors found; nothing was written"), err=True)
             click.get_current_context().exit(report.exit_code)
-        result = stamp_pdf(document, checked, target, force)
+            return
+        result = stamped.result
         click.echo(format_text(report, colour=colour, verbose=verbose, include_info=verbose))
         if result.placement == "last-page":
             where = _("in the free space at the bottom of page {page} (the last page)").format(page=result.page)

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import click
 
-from rexdecl.cli import parse_as_of, report_errors
+from rexdecl.cli.errors import report_errors
+from rexdecl.cli.options import as_of_option, force_option, parse_as_of
 from rexdecl.i18n import _
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``demo`` command to ``cli``."""
+
     @cli.command(
         "demo",
         help=_(
@@ -20,13 +23,8 @@ def register(cli: click.Group) -> None:
         ),
     )
     @click.argument("folder", type=click.Path(path_type=Path), default=Path("rexdecl-demo"), required=False)
-    @click.option(
-        "--as-of",
-        "as_of",
-        metavar="DATE",
-        help=_("Run date used by the date rules (default for the demo: 2026-11-22)."),
-    )
-    @click.option("--force", is_flag=True, help=_("Replace the files of an earlier demo in FOLDER."))
+    @as_of_option(_("Run date used by the date rules (default for the demo: 2026-11-22)."))
+    @force_option(_("Replace the files of an earlier demo in FOLDER."))
     @report_errors
     def demo_command(folder: Path, as_of: str | None, force: bool) -> None:
         from rexdecl.demo import DEMO_AS_OF, run_demo
