@@ -23,7 +23,7 @@ from rexdecl.batch.results import (
     describe_bug,
     shown_file,
 )
-from rexdecl.batch.shipment import ProcessJob, Survey
+from rexdecl.batch.shipment import ProcessJob, Survey, remove_stale_parts
 from rexdecl.errors import RexdeclError
 from rexdecl.i18n import _
 from rexdecl.paths import display_path, stat_or_none
@@ -199,6 +199,9 @@ def _unchanged(
         if not path.is_file() or file_sha256(path) != sha256:
             return None
         files.append(shown_file(path, out_dir))
+    # A batch killed while rewriting these documents (SIGKILL, power cut) may have left a
+    # temporary file beside them; a skipped shipment's folder is cleaned as a redone one is.
+    remove_stale_parts(paths[0].parent)
     return ShipmentResult(
         workbook.source,
         workbook.name,
