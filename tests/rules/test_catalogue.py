@@ -1,14 +1,16 @@
 """The rule catalogue: every code of rules.md can be produced, the code base uses no other
 code, and the packaged catalogue (rexdecl/data/rules.toml) is rules.md's.
 
-The tests do not need the reference folder: they compare with the packaged rules.toml, and
-compare rules.toml with rules.md only where the reference is present.
+rules.toml is compared on every run with the copy of the reference's rules.md kept in
+tests/data/reference (see its README); where the reference folder is found (``$REXDECL_REFERENCE``,
+else ``../shared/reference`` beside the project) the copy is also checked against it.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import os
 import re
 import tomllib
 from importlib import resources
@@ -19,7 +21,9 @@ import pytest
 from conftest import BASE_ITEM, BASE_REGISTRATION, DROP, build_case
 
 PACKAGE = Path(resources.files("rexdecl"))  # type: ignore[arg-type]
-RULES_MD = Path("/work/shared/reference/rules.md")
+PROJECT = Path(__file__).resolve().parents[2]
+# The copy of the reference's rules.md the catalogue is compared with (tests/data/reference/README.md).
+RULES_MD = PROJECT / "tests" / "data" / "reference" / "rules.md"
 # A finding code: words of capitals (or a 4+ digit amount) joined by hyphens; one-word codes
 # (RETROSPECTIVE) cannot be told from other capitals and are checked through the producers.
 CODE = re.compile(r"^[A-Z]{2,}(?:-(?:[A-Z]+|\d{4,}))+$")
@@ -81,7 +85,32 @@ def test_batch_outcomes_are_not_rule_codes() -> None:
     assert batch.CODES and all(code.startswith("batch:") and code == code.lower() for code in batch.CODES)
 
 
-@pytest.mark.skipif(not RULES_MD.is_file(), reason="the reference folder is not on this machine")
+def reference_folder() -> Path | None:
+    """The project's reference folder: the one ``$REXDECL_REFERENCE`` names, else
+    ``../shared/reference`` beside the project where it exists, else None."""
+    named = os.environ.get("REXDECL_REFERENCE")
+    if named:
+        return Path(named)
+    beside = PROJECT.parent / "shared" / "reference"
+    return beside if beside.is_dir() else None
+
+
+def test_the_copy_of_rules_md_is_the_references() -> None:
+    folder = reference_folder()
+    if folder is None:
+        pytest.skip(
+            f"no reference folder ({PROJECT.parent / 'shared' / 'reference'} does not exist and REXDECL_REFERENCE is "
+            "not set): rules.toml was compared with the copy of rules.md only, not with the reference"
+        )
+    reference = folder / "rules.md"
+    assert reference.is_file(), f"{reference} does not exist: REXDECL_REFERENCE must name the reference folder"
+    copy = RULES_MD.relative_to(PROJECT)
+    assert RULES_MD.read_bytes() == reference.read_bytes(), (
+        f"{copy} is not the reference's {reference}: refresh the copy (cp {reference} {copy}), then bring "
+        "rexdecl/data/rules.toml in line with it"
+    )
+
+
 def test_rules_toml_is_rules_md() -> None:
     rows: dict[str, list[str]] = {}
     for line in RULES_MD.read_text(encoding="utf-8").splitlines():
