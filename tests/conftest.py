@@ -1,6 +1,7 @@
-"""Shared fixtures: workbooks built with openpyxl in ``tmp_path`` from small dicts, a
-registration file writer, a good baseline shipment (Indonesia → Germany, registered
-exporter), and helpers to run the rules and the command line.
+"""Shared fixtures: the suite's one workbook builder (openpyxl, in ``tmp_path``, from small
+dicts or raw rows), a registration file writer, a good baseline shipment (Indonesia → Germany,
+registered exporter), helpers to run the rules and the command line, and the one helper that
+reads a PDF's text back (poppler's pdftotext).
 
 The baseline is clean on the run date 2026-11-22: ``rexdecl check`` reports no error and no
 warning on it, so each rule test changes one thing and sees one code.
@@ -9,10 +10,12 @@ warning on it, so each rule test changes one thing and sees one code.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -20,6 +23,9 @@ from click.testing import CliRunner, Result
 from rexdecl.findings import Finding, Severity
 from rexdecl.pipeline import check_workbook
 from rexdecl.rules import CheckOptions
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 AS_OF = dt.date(2026, 11, 22)
 REX = "IDREXTEST0000000001"
@@ -91,16 +97,35 @@ def _columns(rows: Sequence[Mapping[str, Any]], order: Sequence[str]) -> list[st
     return keys
 
 
-def write_rows(path: Path, sheets: Mapping[str, Iterable[Sequence[Any]]]) -> Path:
-    """A workbook whose sheets hold exactly the given rows (``None`` = empty cell)."""
+def write_rows(
+    path: Path,
+    sheets: Mapping[str, Iterable[Sequence[Any]]],
+    edit: Callable[[Workbook], None] | None = None,
+    write_only: bool = False,
+) -> Path:
+    """A workbook whose sheets hold exactly the given rows (``None`` = empty cell), in order.
+
+    This is the builder's raw form (:func:`make_workbook` writes through it): a header row
+    written by hand, blank rows, extra or oddly named sheets. ``edit`` gets the openpyxl
+    workbook before it is saved, for what rows cannot say (merged, hidden, error or
+    text-typed cells, formulas, inserted rows, renamed, reordered or hidden sheets).
+    ``write_only`` writes in openpyxl's write-only mode, for sheets of many thousand rows
+    (no ``edit`` then). openpyxl writes text as inline strings (``t="inlineStr"``), which the
+    hostile fixtures of tests/input/test_hardening.py rewrite part by part.
+    """
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    if write_only and edit is not None:
+        raise ValueError("a write-only workbook cannot be edited")
+    workbook = Workbook(write_only=write_only)
+    if not write_only:
+        workbook.remove(workbook.active)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title)
         for row in rows:
             sheet.append(list(row))
+    if edit is not None:
+        edit(workbook)
     workbook.save(path)
     return path
 
@@ -123,15 +148,26 @@ def make_workbook(
     materials: Sequence[Mapping[str, Any]] | None = None,
     exporter: Mapping[str, Any] | None = None,
     name: str = "shipment.xlsx",
+    *,
+    item_columns: Sequence[str] | None = None,
+    edit: Callable[[Workbook], None] | None = None,
 ) -> Path:
     """Write a shipment workbook: Shipment (field/value), Items, optional Materials and Exporter.
 
     ``shipment`` and ``items`` default to the baseline; a key whose value is ``None`` is
-    written as a row/column with an empty cell.
+    written as a row/column with an empty cell. The Items columns are those the rows use, in
+    ``ITEM_ORDER``, unless ``item_columns`` gives them (all written, even where every row
+    lacks the key). ``edit`` changes the openpyxl workbook before it is saved (see
+    :func:`write_rows`).
     """
+    item_rows = [BASE_ITEM] if items is None else items
     sheets: dict[str, list[list[Any]]] = {
         "Shipment": field_value_rows(BASE_SHIPMENT if shipment is None else shipment),
-        "Items": table_rows([BASE_ITEM] if items is None else items, ITEM_ORDER),
+        "Items": (
+            table_rows(item_rows, ITEM_ORDER)
+            if item_columns is None
+            else [list(item_columns), *([row.get(c) for c in item_columns] for row in item_rows)]
+        ),
     }
     if materials is not None:
         sheets["Materials"] = table_rows(materials, MATERIAL_ORDER) if materials else [list(MATERIAL_ORDER)]
@@ -139,7 +175,7 @@ def make_workbook(
         sheets["Exporter"] = field_value_rows(exporter)
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_rows(path, sheets)
+    return write_rows(path, sheets, edit)
 
 
 def _toml_value(value: Any) -> str:
@@ -263,6 +299,38 @@ def run_cli(args: Sequence[str], **kwargs: Any) -> Result:
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     return run_cli
+
+
+# -- the text of a PDF ------------------------------------------------------------------
+#
+# Read by poppler's pdftotext, a tool independent of the WeasyPrint and pypdf that write
+# rexdecl's PDFs, whose -layout and -raw modes the assertions on columns and on wrapped table
+# cells rely on. Where poppler-utils is missing, a test that needs it is skipped, saying why.
+
+PDFTOTEXT = shutil.which("pdftotext")
+NO_PDFTOTEXT = "poppler-utils (pdftotext) is not installed: the PDF's text cannot be read back"
+needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason=NO_PDFTOTEXT)
+
+
+def pdf_text(pdf: Path | bytes, layout: bool = False, raw: bool = False, page: int | None = None) -> str:
+    """The text of a PDF file (or of the PDF's bytes) as pdftotext extracts it, UTF-8: in
+    reading order, or with ``layout`` the page's columns kept (pages end in a form feed), or
+    with ``raw`` the content stream's order (a table cell wrapped over lines reads whole);
+    ``page`` (from 1) that page only."""
+    if PDFTOTEXT is None:
+        pytest.skip(NO_PDFTOTEXT)
+    mode = ["-layout"] if layout else (["-raw"] if raw else [])
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    source, data = ("-", pdf) if isinstance(pdf, bytes) else (str(pdf), None)
+    result = subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", *mode, *pages, source, "-"], input=data, capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def flat(text: str) -> str:
+    """Text as one line, white space (no-break spaces too) collapsed: the PDF wraps lines."""
+    return " ".join(text.split())
 
 
 @pytest.fixture(autouse=True)

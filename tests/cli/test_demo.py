@@ -3,16 +3,13 @@ text checks as `generate`'s."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-from conftest import run_cli
+from conftest import flat, needs_pdftotext, pdf_text, run_cli
 
 from rexdecl.lint import lint_file
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+pytestmark = needs_pdftotext
 
 INVOICES = {
     "BCP-INV-2026-118": "The exporter PT Batik Contoh Pekalongan (Number of Registered Exporter IDREXEXAMPLE0000001)",
@@ -20,11 +17,6 @@ INVOICES = {
     "UPK-17-XI-2026": "L'exportateur UD Perak Contoh Kotagede des produits couverts",
     "RC-EXP-2026-0093": "El exportador PT Rotan Contoh Cirebon (Número de exportador registrado IDREXEXAMPLE0000003)",
 }
-
-
-def text_of(pdf: Path) -> str:
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True)
-    return " ".join(result.stdout.split())
 
 
 def test_demo_walks_through_the_examples_and_a_broken_shipment(tmp_path: Path) -> None:
@@ -50,7 +42,7 @@ def test_demo_walks_through_the_examples_and_a_broken_shipment(tmp_path: Path) -
         for kind in ("invoice", "packing-list"):
             pdf = documents / f"{invoice}_{kind}.pdf"
             assert str(pdf) in output
-            text = text_of(pdf)
+            text = flat(pdf_text(pdf))
             assert beginning in text, (invoice, kind)
             assert lint_file(pdf).exit_code == 0, (invoice, kind)
     assert not any(documents.glob("*BROKEN*"))

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import flat, needs_pdftotext, pdf_text, run_cli
 
 from rexdecl.lint import lint_file
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+pytestmark = needs_pdftotext
 
 EXAMPLES = Path(str(resources.files("rexdecl.examples")))
 AS_OF = "2026-11-22"
@@ -70,18 +69,6 @@ BRACKET = {
     "fr": " (Numéro d'exportateur enregistré {rex})",
     "es": " (Número de exportador registrado {rex})",
 }
-
-
-def pdf_text(path: Path, layout: bool = False, raw: bool = False) -> str:
-    # -raw keeps the content-stream order, so a table cell wrapped over lines reads whole.
-    mode = ["-layout"] if layout else (["-raw"] if raw else [])
-    args = ["pdftotext", "-enc", "UTF-8", *mode, str(path), "-"]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-
-def flat(text: str) -> str:
-    """Text as one line: pdftotext breaks lines where the PDF wraps them."""
-    return " ".join(text.split())
 
 
 def workbook_descriptions(workbook: Path) -> list[str]:

@@ -4,14 +4,21 @@ currency's ISO 4217 minor units, whatever Babel/CLDR says (the rupiah has 2 in I
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF, item_with, make_workbook, run_cli, shipment_with, write_registration
+from conftest import (
+    AS_OF,
+    item_with,
+    make_workbook,
+    needs_pdftotext,
+    pdf_text,
+    run_cli,
+    shipment_with,
+    write_registration,
+)
 
 from rexdecl.amounts import format_money
 from rexdecl.documents.viewmodel import build_views
@@ -60,7 +67,7 @@ def test_idr_line_prints_rupiah_cents(tmp_path: Path) -> None:
     assert (invoice.currency, invoice.total) == ("IDR", "24,469,000.31")
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+@needs_pdftotext
 def test_idr_invoice_pdf_line(tmp_path: Path) -> None:
     # A line that fits the table's columns (longer numbers wrap inside their cell).
     items = [item_with(quantity=8, unit="PCS", unit_price="30568.75", amount=244550)]
@@ -70,7 +77,7 @@ def test_idr_invoice_pdf_line(tmp_path: Path) -> None:
     result = run_cli(["generate", str(path), "--out", str(out), "--as-of", AS_OF.isoformat()])
     assert result.exit_code == 0, result.output
     (pdf,) = out.glob("*_invoice.pdf")
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = pdf_text(pdf, raw=True)
     flat = " ".join(text.split())
     assert "8 PCS 30,568.75 244,550.00" in flat, flat
     assert "Total IDR 244,550.00" in flat

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import flat, pdf_text
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
@@ -117,24 +118,6 @@ def make_view(kind: str = "invoice", lines: int = 3, *, excluded: tuple[int, ...
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
     return Renderer()
-
-
-def pdf_text(pdf: bytes, tmp_path: Path, page: int | None = None) -> str:
-    """Text of the PDF (or of one page) as poppler's pdftotext -layout extracts it."""
-    path = tmp_path / "document.pdf"
-    path.write_bytes(pdf)
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", *pages, str(path), "-"],
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode("utf-8")
-
-
-def flat(text: str) -> str:
-    """Whitespace collapsed (and no-break spaces made spaces), for wrapped paragraphs."""
-    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def all_stream_bytes(pdf: bytes) -> bytes:
@@ -311,9 +294,9 @@ def test_html_columns(kind: str) -> None:
 
 @needs_poppler
 @pytest.mark.parametrize("kind", ["invoice", "packing-list"])
-def test_pdf_text(renderer: Renderer, tmp_path: Path, kind: str) -> None:
+def test_pdf_text(renderer: Renderer, kind: str) -> None:
     view = make_view(kind, lines=5, excluded=(4,))
-    text = pdf_text(renderer.pdf(view, attachment_json=SHIPMENT_JSON), tmp_path)
+    text = pdf_text(renderer.pdf(view, attachment_json=SHIPMENT_JSON), layout=True)
     assert flat(EU_TEXT) in flat(text)
     assert "e-SKA authentic code: ESKA0042XYZ" in text
     assert "INV/2026/0042" in text
@@ -332,8 +315,8 @@ def test_pdf_text(renderer: Renderer, tmp_path: Path, kind: str) -> None:
 
 
 @needs_poppler
-def test_pdf_without_statement(renderer: Renderer, tmp_path: Path) -> None:
-    text = pdf_text(renderer.pdf(make_view(statement=None)), tmp_path)
+def test_pdf_without_statement(renderer: Renderer) -> None:
+    text = pdf_text(renderer.pdf(make_view(statement=None)), layout=True)
     assert "INV/2026/0042" in text
     assert "STATEMENT ON ORIGIN" not in text.upper()
     assert "preferential origin" not in text
@@ -347,7 +330,7 @@ LONG_DESCRIPTION = (
 
 @needs_poppler
 @pytest.mark.parametrize(("kind", "lines"), [("invoice", 60), ("packing-list", 60)])
-def test_long_document_pages(renderer: Renderer, tmp_path: Path, kind: str, lines: int) -> None:
+def test_long_document_pages(renderer: Renderer, kind: str, lines: int) -> None:
     # Rows of five lines, so that a row can be cut (orphans and widows are 2). Without
     # "break-inside: avoid" rows are cut, and the closing block straddles two pages
     # (checked for these line counts).
@@ -362,7 +345,7 @@ def test_long_document_pages(renderer: Renderer, tmp_path: Path, kind: str, line
     pdf = renderer.pdf(view, attachment_json=SHIPMENT_JSON)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     assert pages >= 3
-    texts = [pdf_text(pdf, tmp_path, page) for page in range(1, pages + 1)]
+    texts = [pdf_text(pdf, layout=True, page=page) for page in range(1, pages + 1)]
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {pages}" in text
         assert "INV/2026/0042" in text  # footer on every page
@@ -539,7 +522,7 @@ def test_hostile_text_is_printed_and_nothing_is_fetched(
         exporter=dataclasses.replace(base.exporter, address_lines=(hostile[5],)),
     )
     pdf = renderer.pdf(view, attachment_json=SHIPMENT_JSON)
-    text = pdf_text(pdf, tmp_path)
+    text = pdf_text(pdf, layout=True)
     for string in hostile:
         assert string in text  # the notes print each on its own line
     assert requests == []

@@ -38,6 +38,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import field_value_rows, make_workbook, needs_pdftotext, pdf_text, write_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -52,10 +53,8 @@ from rexdecl.cli import prepare
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRATION = ROOT / "examples" / "registration.toml"
 AS_OF = "2026-11-22"
-POPPLER = shutil.which("pdftotext")
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) not installed")
 
-# -- a good shipment, and how to build workbooks from it ----------------------------------------
+# -- a good shipment, built by conftest's workbook builder -------------------------------------
 
 COLUMNS = [
     "line",
@@ -136,22 +135,20 @@ def write_workbook(
     columns: list[str] = COLUMNS,
     edit: Callable[[Workbook], None] | None = None,
     registration: bool = True,
+    exporter: dict[str, Any] | None = None,
 ) -> Path:
-    """A shipment workbook at ``path`` (registration.toml beside it), changed by ``edit``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Shipment"
-    sheet.append(["field", "value"])
-    for key, value in (SHIPMENT if shipment is None else shipment).items():
-        sheet.append([key, value])
-    items_sheet = workbook.create_sheet("Items")
-    items_sheet.append(columns)
-    for item in ITEMS if items is None else items:
-        items_sheet.append([item.get(column) for column in columns])
-    if edit is not None:
-        edit(workbook)
-    workbook.save(path)
+    """This file's shipment (``SHIPMENT``, ``ITEMS`` in ``COLUMNS``) at ``path`` through
+    conftest's :func:`make_workbook`, changed by ``edit``, with the examples' registration.toml
+    beside it."""
+    make_workbook(
+        path.parent,
+        SHIPMENT if shipment is None else shipment,
+        ITEMS if items is None else items,
+        exporter=exporter,
+        name=path.name,
+        item_columns=columns,
+        edit=edit,
+    )
     if registration:
         shutil.copy(REGISTRATION, path.parent / "registration.toml")
     return path
@@ -713,7 +710,7 @@ HEBREW_ADDRESS = "רחוב הדוגמה 5, תל אביב"
 ARABIC_NAME = "شركة المثال للتجارة"
 
 
-@needs_poppler
+@needs_pdftotext
 def test_right_to_left_text_is_printed(tmp_path: Path) -> None:
     """Hebrew (in the bundled Noto Sans) and the direction marks U+200E/U+200F inside Latin
     text. (Direction overrides and isolates are refused: see the next test.)"""
@@ -965,18 +962,9 @@ def test_workbook_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def write_many_rows(path: Path, rows: int) -> Path:
     """A workbook with ``rows`` item rows, written in openpyxl's write-only mode."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Shipment")
-    sheet.append(["field", "value"])
-    for key, value in SHIPMENT.items():
-        sheet.append([key, value])
     columns = ["description", "hs_code", "quantity", "unit", "unit_price", "origin_criterion"]
-    items = workbook.create_sheet("Items")
-    items.append(columns)
     row = [ITEMS[0][column] for column in columns]
-    for _ in range(rows):
-        items.append(row)
-    workbook.save(path)
+    write_rows(path, {"Shipment": field_value_rows(SHIPMENT), "Items": [columns, *[row] * rows]}, write_only=True)
     shutil.copy(REGISTRATION, path.parent / "registration.toml")
     return path
 
@@ -1267,12 +1255,8 @@ def test_1e309_as_an_hs_code(good: Path, tmp_path: Path) -> None:
 
 
 def test_1e309_as_hs_chapters_of_the_exporter_sheet(tmp_path: Path) -> None:
-    def exporter(workbook: Workbook) -> None:
-        sheet = workbook.create_sheet("Exporter")
-        for row in (["field", "value"], ["rex_number", "IDREXEXAMPLE0000001"], ["hs_chapters", 52]):
-            sheet.append(row)
-
-    built = write_workbook(tmp_path / "w" / "x.xlsx", edit=exporter)
+    exporter = {"rex_number": "IDREXEXAMPLE0000001", "hs_chapters": 52}
+    built = write_workbook(tmp_path / "w" / "x.xlsx", exporter=exporter)
 
     def change(name: str, data: bytes) -> bytes:
         return data.replace(b"<v>52</v>", b"<v>1e309</v>") if name == "xl/worksheets/sheet3.xml" else data
@@ -1574,13 +1558,6 @@ def foreign_files(opened: list[str], *allowed_folders: Path) -> set[str]:
     return foreign
 
 
-def pdf_text(path: Path) -> str:
-    assert POPPLER
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 RUNNING_LINES = re.compile(r"^(?:(?:COMMERCIAL INVOICE|PACKING LIST) • Invoice No\. .* • .*|Page \d+ of \d+)$")
 
 
@@ -1676,20 +1653,17 @@ def hostile_workbook(path: Path, payload: str) -> Path:
         for number, item in enumerate(ITEMS, start=1)
     ]
 
-    def exporter_sheet(workbook: Workbook) -> None:
-        sheet = workbook.create_sheet("Exporter")
-        sheet.append(["field", "value"])
-        sheet.append(["rex_number", "IDREXEXAMPLE0000009"])
-        sheet.append(["country", "ID"])
-        sheet.append(["registered_on", dt.date(2020, 1, 6)])
-        sheet.append(["activity", "producer"])
-        for field, tag in EXPORTER_TEXT.items():
-            sheet.append([field, value(tag)])
-
-    return write_workbook(path, shipment, items, edit=exporter_sheet, registration=False)
+    exporter = {
+        "rex_number": "IDREXEXAMPLE0000009",
+        "country": "ID",
+        "registered_on": dt.date(2020, 1, 6),
+        "activity": "producer",
+        **{field: value(tag) for field, tag in EXPORTER_TEXT.items()},
+    }
+    return write_workbook(path, shipment, items, registration=False, exporter=exporter)
 
 
-@needs_poppler
+@needs_pdftotext
 def test_hostile_text_in_every_field_renders_as_text(tmp_path: Path, http_server: tuple[int, list[str]]) -> None:
     port, requests = http_server
     secret = tmp_path / "secret" / "secret.txt"
@@ -2198,7 +2172,7 @@ def test_any_text_in_any_field_is_checked_without_crash(
         assert f"{path}, sheet " in output  # the message names the sheet (and cell)
 
 
-@needs_poppler
+@needs_pdftotext
 @settings(
     max_examples=8,
     deadline=None,

@@ -1,14 +1,16 @@
 """The rule catalogue: every code of rules.md can be produced, the code base uses no other
 code, and the packaged catalogue (rexdecl/data/rules.toml) is rules.md's.
 
-The tests do not need the reference folder: they compare with the packaged rules.toml, and
-compare rules.toml with rules.md only where the reference is present.
+rules.toml is compared on every run with the copy of the reference's rules.md kept in
+tests/data/reference (see its README); where the reference folder is found (``$REXDECL_REFERENCE``,
+else ``../shared/reference`` beside the project) the copy is also checked against it.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import os
 import re
 import tomllib
 from importlib import resources
@@ -16,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BASE_ITEM, BASE_REGISTRATION, DROP, build_case
+from conftest import BASE_REGISTRATION, DROP, build_case, item_with
 
 PACKAGE = Path(resources.files("rexdecl"))  # type: ignore[arg-type]
-RULES_MD = Path("/work/shared/reference/rules.md")
+PROJECT = Path(__file__).resolve().parents[2]
+# The copy of the reference's rules.md the catalogue is compared with (tests/data/reference/README.md).
+RULES_MD = PROJECT / "tests" / "data" / "reference" / "rules.md"
 # A finding code: words of capitals (or a 4+ digit amount) joined by hyphens; one-word codes
 # (RETROSPECTIVE) cannot be told from other capitals and are checked through the producers.
 CODE = re.compile(r"^[A-Z]{2,}(?:-(?:[A-Z]+|\d{4,}))+$")
@@ -81,7 +85,32 @@ def test_batch_outcomes_are_not_rule_codes() -> None:
     assert batch.CODES and all(code.startswith("batch:") and code == code.lower() for code in batch.CODES)
 
 
-@pytest.mark.skipif(not RULES_MD.is_file(), reason="the reference folder is not on this machine")
+def reference_folder() -> Path | None:
+    """The project's reference folder: the one ``$REXDECL_REFERENCE`` names, else
+    ``../shared/reference`` beside the project where it exists, else None."""
+    named = os.environ.get("REXDECL_REFERENCE")
+    if named:
+        return Path(named)
+    beside = PROJECT.parent / "shared" / "reference"
+    return beside if beside.is_dir() else None
+
+
+def test_the_copy_of_rules_md_is_the_references() -> None:
+    folder = reference_folder()
+    if folder is None:
+        pytest.skip(
+            f"no reference folder ({PROJECT.parent / 'shared' / 'reference'} does not exist and REXDECL_REFERENCE is "
+            "not set): rules.toml was compared with the copy of rules.md only, not with the reference"
+        )
+    reference = folder / "rules.md"
+    assert reference.is_file(), f"{reference} does not exist: REXDECL_REFERENCE must name the reference folder"
+    copy = RULES_MD.relative_to(PROJECT)
+    assert RULES_MD.read_bytes() == reference.read_bytes(), (
+        f"{copy} is not the reference's {reference}: refresh the copy (cp {reference} {copy}), then bring "
+        "rexdecl/data/rules.toml in line with it"
+    )
+
+
 def test_rules_toml_is_rules_md() -> None:
     rows: dict[str, list[str]] = {}
     for line in RULES_MD.read_text(encoding="utf-8").splitlines():
@@ -101,10 +130,6 @@ def test_rules_toml_is_rules_md() -> None:
 # -- every code can be produced ---------------------------------------------------------
 
 REG = [dict(BASE_REGISTRATION, registered_on=dt.date(2017, 1, 1))]
-
-
-def w(**changes: Any) -> dict[str, Any]:
-    return dict(BASE_ITEM, **changes)
 
 
 def mat(hs: str, origin: str, value: Any, line: int = 1) -> dict[str, Any]:
@@ -127,7 +152,7 @@ PRODUCERS: dict[str, dict[str, Any]] = {
     "EXPORTER-MISMATCH": {"shipment": {"exporter_name": "PT Agen Lain"}},
     "THRESHOLD-EUR-6000": {
         "shipment": UNREGISTERED,
-        "items": [w(quantity=1, unit_price="6000.01", amount="6000.01")],
+        "items": [item_with(quantity=1, unit_price="6000.01", amount="6000.01")],
         "registration": False,
     },
     "THRESHOLD-CHF-10300": {
@@ -137,13 +162,13 @@ PRODUCERS: dict[str, dict[str, Any]] = {
             "consignee_country": "CH",
             "currency": "CHF",
         },
-        "items": [w(quantity=1, unit_price=20000, amount=20000)],
+        "items": [item_with(quantity=1, unit_price=20000, amount=20000)],
         "registration": False,
     },
     "RATE-MISSING": {"shipment": {**UNREGISTERED, "currency": "USD"}, "registration": False},
     "THRESHOLD-NEAR": {
         "shipment": UNREGISTERED,
-        "items": [w(quantity=1, unit_price=5800, amount=5800)],
+        "items": [item_with(quantity=1, unit_price=5800, amount=5800)],
         "registration": False,
     },
     "REX-NOT-APPLICABLE-YET": {
@@ -151,36 +176,36 @@ PRODUCERS: dict[str, dict[str, Any]] = {
         "registration": REG,
     },
     "FORM-A-PERIOD": {"shipment": {"invoice_date": dt.date(2020, 2, 1)}, "registration": REG},
-    "COUNTRY-NOT-BENEFICIARY": {"items": [w(origin_country="CN")]},
+    "COUNTRY-NOT-BENEFICIARY": {"items": [item_with(origin_country="CN")]},
     "GSP-ENDS-BEFORE-IMPORT": {"shipment": {"expected_import_date": dt.date(2027, 1, 4)}},
     "DESTINATION-NOT-IN-SCHEME": {"shipment": {"consignee_country": "US"}},
     "SCHEME-UNSUPPORTED": {"shipment": {"scheme": "us-gsp"}},
     "RETROSPECTIVE": {"shipment": {"export_date": dt.date(2026, 11, 1)}},
     "STATEMENT-AGE": {"shipment": {"invoice_date": dt.date(2025, 1, 2), "expected_import_date": DROP}},
     "FUTURE-DATE": {"shipment": {"invoice_date": dt.date(2026, 12, 1)}},
-    "HS-FORMAT": {"items": [w(hs_code="9403")]},
-    "CRITERION-INVALID": {"items": [w(origin_criterion="X")]},
-    "ORIGIN-COUNTRY-MIXED": {"items": [w(), w(line=2, origin_country="MY")]},
+    "HS-FORMAT": {"items": [item_with(hs_code="9403")]},
+    "CRITERION-INVALID": {"items": [item_with(origin_criterion="X")]},
+    "ORIGIN-COUNTRY-MIXED": {"items": [item_with(), item_with(line=2, origin_country="MY")]},
     "MATERIAL-LINE-UNKNOWN": {"materials": [mat("4407", "ID", 10, line=9)]},
-    "CRITERION-HEADING-MISMATCH": {"items": [w(origin_criterion="W 9401")]},
+    "CRITERION-HEADING-MISMATCH": {"items": [item_with(origin_criterion="W 9401")]},
     "CRITERION-P-WITH-MATERIALS": {
-        "items": [w(origin_criterion="P")],
+        "items": [item_with(origin_criterion="P")],
         "materials": [mat("4407", "CN", 10)],
     },
-    "CUMULATION-NOT-AVAILABLE": {"items": [w(origin_criterion="extended-cumulation:VN")]},
-    "GRADUATED-SECTION": {"items": [w(hs_code="4421.99", origin_criterion="W 4421")]},
-    "PSR-NOT-MET": {"items": [w(ex_works_value=1000)], "materials": [mat("9403", "CN", 800)]},
+    "CUMULATION-NOT-AVAILABLE": {"items": [item_with(origin_criterion="extended-cumulation:VN")]},
+    "GRADUATED-SECTION": {"items": [item_with(hs_code="4421.99", origin_criterion="W 4421")]},
+    "PSR-NOT-MET": {"items": [item_with(ex_works_value=1000)], "materials": [mat("9403", "CN", 800)]},
     "PSR-UNCHECKED": {},
-    "DATA-MISSING": {"items": [w(hs_code="3926.90", origin_criterion="W")]},
+    "DATA-MISSING": {"items": [item_with(hs_code="3926.90", origin_criterion="W")]},
     "EX-WORKS-ASSUMED": {"shipment": {"incoterm": "FOB"}, "materials": [mat("9403", "CN", 500)]},
-    "LINE-NOT-ORIGINATING": {"items": [w(), w(line=2, origin_criterion="no")]},
-    "NO-ORIGINATING-LINES": {"items": [w(origin_criterion="no")]},
-    "EXAMPLE-ROW-READ": {"items": [w(line="example (contoh) – ignored")]},
+    "LINE-NOT-ORIGINATING": {"items": [item_with(), item_with(line=2, origin_criterion="no")]},
+    "NO-ORIGINATING-LINES": {"items": [item_with(origin_criterion="no")]},
+    "EXAMPLE-ROW-READ": {"items": [item_with(line="example (contoh) – ignored")]},
     "MISSING-FIELD": {"shipment": {"invoice_number": None}},
     "ESKA-CODE-MISSING": {"shipment": {"eska_code": DROP}},
-    "AMOUNT-MISMATCH": {"items": [w(amount=1100)]},
+    "AMOUNT-MISMATCH": {"items": [item_with(amount=1100)]},
     "UNKNOWN-FIELD": {"shipment": {"colour": "brown"}},
-    "WEIGHT-INCONSISTENT": {"items": [w(net_kg=10, gross_kg=9)]},
+    "WEIGHT-INCONSISTENT": {"items": [item_with(net_kg=10, gross_kg=9)]},
     "CURRENCY-UNKNOWN": {"shipment": {"currency": "EURO"}},
     "LANGUAGE-UNSUPPORTED": {"shipment": {"statement_language": "de"}},
 }

@@ -21,6 +21,7 @@ from conftest import (
     assert_rule,
     build_case,
     case,
+    item_with,
 )
 
 REQUIRED_SHIPMENT = [
@@ -34,10 +35,6 @@ REQUIRED_SHIPMENT = [
 SUPPLIED_BY_REGISTRATION = ["exporter_name", "exporter_address", "exporter_country"]
 REQUIRED_ITEMS = ["description", "hs_code", "quantity", "unit", "unit_price", "origin_criterion"]
 REQUIRED_MATERIALS = ["line", "description", "hs_code", "origin", "value"]
-
-
-def item(**changes: Any) -> dict[str, Any]:
-    return dict(BASE_ITEM, **changes)
 
 
 def material(**changes: Any) -> dict[str, Any]:
@@ -91,9 +88,9 @@ MISSING_FIELD = [
         },
     ),
     # Each line: description, HS code, quantity, unit, unit price and origin criterion.
-    *[case(f"item-{c}-empty", [(ERROR, I(c))], items=[item(**{c: None, "amount": None})]) for c in REQUIRED_ITEMS],
-    case("item-second-line", [(ERROR, I("unit", 1))], items=[item(), item(line=2, unit=None)]),
-    case("item-amount-optional", [], items=[item(amount=None)]),
+    *[case(f"item-{c}-empty", [(ERROR, I(c))], items=[item_with(**{c: None, "amount": None})]) for c in REQUIRED_ITEMS],
+    case("item-second-line", [(ERROR, I("unit", 1))], items=[item_with(), item_with(line=2, unit=None)]),
+    case("item-amount-optional", [], items=[item_with(amount=None)]),
     case("item-line-optional", [], items=[{k: v for k, v in BASE_ITEM.items() if k != "line"}]),
     *[case(f"material-{c}-empty", [(ERROR, M(c))], materials=[material(**{c: None})]) for c in REQUIRED_MATERIALS],
     # A typo in a field name: UNKNOWN-FIELD and the field is missing.
@@ -163,7 +160,7 @@ def test_eska_code_missing(check: Any, kwargs: dict[str, Any], expect: list[Any]
 
 def amounts(quantity: Any, price: Any, amount: Any, **shipment: Any) -> dict[str, Any]:
     return {
-        "items": [item(quantity=quantity, unit_price=price, amount=amount)],
+        "items": [item_with(quantity=quantity, unit_price=price, amount=amount)],
         "shipment": shipment,
     }
 
@@ -187,31 +184,31 @@ AMOUNT_MISMATCH = [
         "total-equal",
         [],
         shipment={"invoice_total": 1500},
-        items=[item(), item(line=2, quantity=5, amount=500)],
+        items=[item_with(), item_with(line=2, quantity=5, amount=500)],
     ),
     case(
         "total-one-cent-off",
         [],
         shipment={"invoice_total": "1500.01"},
-        items=[item(), item(line=2, quantity=5, amount=500)],
+        items=[item_with(), item_with(line=2, quantity=5, amount=500)],
     ),
     case(
         "total-two-cents-off",
         [(ERROR, S("invoice_total"))],
         shipment={"invoice_total": "1500.02"},
-        items=[item(), item(line=2, quantity=5, amount=500)],
+        items=[item_with(), item_with(line=2, quantity=5, amount=500)],
     ),
     case(
         "total-includes-non-originating",
         [],
         shipment={"invoice_total": 1500},
-        items=[item(), item(line=2, quantity=5, amount=500, origin_criterion="no")],
+        items=[item_with(), item_with(line=2, quantity=5, amount=500, origin_criterion="no")],
     ),
     case(
         "total-with-computed-amounts",
         [],
         shipment={"invoice_total": "1,500.00"},
-        items=[item(amount=None), item(line=2, quantity=5, amount=None)],
+        items=[item_with(amount=None), item_with(line=2, quantity=5, amount=None)],
     ),
 ]
 
@@ -224,7 +221,7 @@ def test_amount_mismatch(check: Any, kwargs: dict[str, Any], expect: list[Any]) 
 UNKNOWN_FIELD = [
     case("all-known", []),
     case("unknown-shipment-field", [(WARNING, "unknown-row")], shipment={"colour": "brown"}),
-    case("unknown-items-column", [(WARNING, "unknown-column")], items=[item(colour="brown")]),
+    case("unknown-items-column", [(WARNING, "unknown-column")], items=[item_with(colour="brown")]),
     case("aliases-are-known", [], shipment={"catatan": "ok"}),
 ]
 
@@ -246,24 +243,24 @@ def test_unknown_field(check: Any, kwargs: dict[str, Any], expect: list[Any]) ->
 
 
 WEIGHT_INCONSISTENT = [
-    case("net-below-gross", [], items=[item(net_kg=30, gross_kg=32)]),
-    case("net-equals-gross", [], items=[item(net_kg=30, gross_kg=30)]),
-    case("net-above-gross", [(ERROR, I("net_kg"))], items=[item(net_kg="30.01", gross_kg=30)]),
-    case("negative-quantity", [(ERROR, I("quantity"))], items=[item(quantity=-10, amount=None)]),
+    case("net-below-gross", [], items=[item_with(net_kg=30, gross_kg=32)]),
+    case("net-equals-gross", [], items=[item_with(net_kg=30, gross_kg=30)]),
+    case("net-above-gross", [(ERROR, I("net_kg"))], items=[item_with(net_kg="30.01", gross_kg=30)]),
+    case("negative-quantity", [(ERROR, I("quantity"))], items=[item_with(quantity=-10, amount=None)]),
     case(
         "negative-quantity-and-amount",
         [(ERROR, I("quantity")), (ERROR, I("amount"))],
-        items=[item(quantity=-10, amount=-1000)],
+        items=[item_with(quantity=-10, amount=-1000)],
     ),
-    case("negative-price", [(ERROR, I("unit_price"))], items=[item(unit_price=-100, amount=None)]),
-    case("negative-net-weight", [(ERROR, I("net_kg"))], items=[item(net_kg=-1, gross_kg=2)]),
+    case("negative-price", [(ERROR, I("unit_price"))], items=[item_with(unit_price=-100, amount=None)]),
+    case("negative-net-weight", [(ERROR, I("net_kg"))], items=[item_with(net_kg=-1, gross_kg=2)]),
     case(
         "negative-gross-weight",
         [(ERROR, I("gross_kg")), (ERROR, I("net_kg"))],
-        items=[item(net_kg=1, gross_kg=-2)],
+        items=[item_with(net_kg=1, gross_kg=-2)],
     ),
-    case("zero-is-allowed", [], items=[item(net_kg=0, gross_kg=0)]),
-    case("second-line", [(ERROR, I("net_kg", 1))], items=[item(), item(line=2, net_kg=5, gross_kg=4)]),
+    case("zero-is-allowed", [], items=[item_with(net_kg=0, gross_kg=0)]),
+    case("second-line", [(ERROR, I("net_kg", 1))], items=[item_with(), item_with(line=2, net_kg=5, gross_kg=4)]),
 ]
 
 

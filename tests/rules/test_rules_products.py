@@ -21,11 +21,8 @@ from conftest import (
     assert_rule,
     build_case,
     case,
+    item_with,
 )
-
-
-def item(**changes: Any) -> dict[str, Any]:
-    return dict(BASE_ITEM, **changes)
 
 
 def material(
@@ -45,19 +42,19 @@ def material(
 
 
 HS_FORMAT = [
-    case("six-digits-dotted", [], items=[item(hs_code="9403.60")]),
-    case("six-digits", [], items=[item(hs_code="940360")]),
-    case("eight-digits", [], items=[item(hs_code="9403.60.10")]),
-    case("ten-digits", [], items=[item(hs_code="9403601090")]),
-    case("spaces-allowed", [], items=[item(hs_code="9403 60 10")]),
-    case("number-cell", [], items=[item(hs_code=940360)]),
-    case("number-cell-with-fraction", [], items=[item(hs_code=9403.6)]),
-    case("four-digits", [(ERROR, I("hs_code"))], items=[item(hs_code="9403")]),
-    case("five-digits-text", [(ERROR, I("hs_code"))], items=[item(hs_code="94036")]),
-    case("eleven-digits", [(ERROR, I("hs_code"))], items=[item(hs_code="94036010901")]),
-    case("letter-o-for-zero", [(ERROR, I("hs_code"))], items=[item(hs_code="94O360")]),
-    case("hyphen", [(ERROR, I("hs_code"))], items=[item(hs_code="9403-60")]),
-    case("second-line", [(ERROR, I("hs_code", 1))], items=[item(), item(line=2, hs_code="94.03")]),
+    case("six-digits-dotted", [], items=[item_with(hs_code="9403.60")]),
+    case("six-digits", [], items=[item_with(hs_code="940360")]),
+    case("eight-digits", [], items=[item_with(hs_code="9403.60.10")]),
+    case("ten-digits", [], items=[item_with(hs_code="9403601090")]),
+    case("spaces-allowed", [], items=[item_with(hs_code="9403 60 10")]),
+    case("number-cell", [], items=[item_with(hs_code=940360)]),
+    case("number-cell-with-fraction", [], items=[item_with(hs_code=9403.6)]),
+    case("four-digits", [(ERROR, I("hs_code"))], items=[item_with(hs_code="9403")]),
+    case("five-digits-text", [(ERROR, I("hs_code"))], items=[item_with(hs_code="94036")]),
+    case("eleven-digits", [(ERROR, I("hs_code"))], items=[item_with(hs_code="94036010901")]),
+    case("letter-o-for-zero", [(ERROR, I("hs_code"))], items=[item_with(hs_code="94O360")]),
+    case("hyphen", [(ERROR, I("hs_code"))], items=[item_with(hs_code="9403-60")]),
+    case("second-line", [(ERROR, I("hs_code", 1))], items=[item_with(), item_with(line=2, hs_code="94.03")]),
     # Materials: 4 to 10 digits.
     case("material-four-digits", [], materials=[material(hs="4407")]),
     case("material-ten-digits", [], materials=[material(hs="4407.22.10.90")]),
@@ -82,7 +79,7 @@ def criterion(value: Any, id: str | None = None, invalid: bool = False, **change
     return case(
         id or f"criterion-{value}",
         [(ERROR, I("origin_criterion"))] if invalid else [],
-        items=[item(origin_criterion=value, **changes)],
+        items=[item_with(origin_criterion=value, **changes)],
     )
 
 
@@ -120,7 +117,7 @@ def test_criterion_invalid(check: Any, kwargs: dict[str, Any], expect: list[Any]
 
 
 def test_empty_criterion_is_missing_not_defaulted(check: Any) -> None:
-    result = check(items=[item(origin_criterion=None)])
+    result = check(items=[item_with(origin_criterion=None)])
     assert "CRITERION-INVALID" not in result.codes()
     (missing,) = result.of("MISSING-FIELD")
     assert (missing.severity, missing.field, missing.location.cell) == (
@@ -131,23 +128,23 @@ def test_empty_criterion_is_missing_not_defaulted(check: Any) -> None:
 
 
 ORIGIN_COUNTRY_MIXED = [
-    case("all-default", [], items=[item(), item(line=2)]),
-    case("same-country-given", [], items=[item(origin_country="ID"), item(line=2)]),
+    case("all-default", [], items=[item_with(), item_with(line=2)]),
+    case("same-country-given", [], items=[item_with(origin_country="ID"), item_with(line=2)]),
     case(
         "two-countries",
         [(ERROR, I("origin_country", 0))],
-        items=[item(origin_country="ID"), item(line=2, origin_country="MY")],
+        items=[item_with(origin_country="ID"), item_with(line=2, origin_country="MY")],
     ),
     # points at the cell that names a country (line 1 takes the exporter's by default)
     case(
         "default-and-other",
         [(ERROR, I("origin_country", 1))],
-        items=[item(), item(line=2, origin_country="MY")],
+        items=[item_with(), item_with(line=2, origin_country="MY")],
     ),
     case(
         "other-country-not-originating",
         [],
-        items=[item(origin_country="ID"), item(line=2, origin_country="CN", origin_criterion="no")],
+        items=[item_with(origin_country="ID"), item_with(line=2, origin_country="CN", origin_criterion="no")],
     ),
 ]
 
@@ -165,7 +162,7 @@ UNNUMBERED = {k: v for k, v in BASE_ITEM.items() if k != "line"}  # line: defaul
 MATERIAL_LINE_UNKNOWN = [
     case("line-exists", [], materials=[material(1)]),
     case("line-2-absent", [(ERROR, M("line", 1))], materials=[material(1), material(2)]),
-    case("line-2-present", [], items=[item(), item(line=2)], materials=[material(1), material(2)]),
+    case("line-2-present", [], items=[item_with(), item_with(line=2)], materials=[material(1), material(2)]),
     case("default-line-numbers", [], items=[UNNUMBERED, UNNUMBERED], materials=[material(2)]),
     case(
         "default-line-numbers-beyond",
@@ -186,23 +183,23 @@ CRITERION_HEADING_MISMATCH = [
     criterion("W"),
     criterion("W9403"),
     criterion("W 94.03"),
-    case("W-other-heading", [(ERROR, I("origin_criterion"))], items=[item(origin_criterion="W 9401")]),
+    case("W-other-heading", [(ERROR, I("origin_criterion"))], items=[item_with(origin_criterion="W 9401")]),
     case(
         "W-other-heading-dotted",
         [(ERROR, I("origin_criterion"))],
-        items=[item(origin_criterion="W 94.01")],
+        items=[item_with(origin_criterion="W 94.01")],
     ),
-    case("W-chapter-typo", [(ERROR, I("origin_criterion"))], items=[item(origin_criterion="W 4903")]),
-    case("leading-zero-from-number", [], items=[item(hs_code=90111, origin_criterion="W 0901")]),
+    case("W-chapter-typo", [(ERROR, I("origin_criterion"))], items=[item_with(origin_criterion="W 4903")]),
+    case("leading-zero-from-number", [], items=[item_with(hs_code=90111, origin_criterion="W 0901")]),
     case(
         "leading-zero-lost",
         [(ERROR, I("origin_criterion"))],
-        items=[item(hs_code=90111, origin_criterion="W 9011")],
+        items=[item_with(hs_code=90111, origin_criterion="W 9011")],
     ),
     case(
         "second-line",
         [(ERROR, I("origin_criterion", 1))],
-        items=[item(), item(line=2, hs_code="6214.90", origin_criterion="W 6204")],
+        items=[item_with(), item_with(line=2, hs_code="6214.90", origin_criterion="W 6204")],
     ),
 ]
 
@@ -213,7 +210,7 @@ def test_criterion_heading_mismatch(check: Any, kwargs: dict[str, Any], expect: 
 
 
 def wholly(materials: list[dict[str, Any]], expect: list[Any], id: str, crit: str = "P") -> Any:
-    return case(id, expect, items=[item(hs_code="1401.20", origin_criterion=crit)], materials=materials)
+    return case(id, expect, items=[item_with(hs_code="1401.20", origin_criterion=crit)], materials=materials)
 
 
 CRITERION_P_WITH_MATERIALS = [
@@ -238,7 +235,7 @@ CRITERION_P_WITH_MATERIALS = [
     case(
         "P-material-of-other-line",
         [],
-        items=[item(origin_criterion="P"), item(line=2)],
+        items=[item_with(origin_criterion="P"), item_with(line=2)],
         materials=[material(2, origin="CN")],
     ),
 ]
@@ -253,7 +250,7 @@ def cumulation(value: str, materials: list[dict[str, Any]] | None, expect: list[
     return case(
         id,
         expect,
-        items=[item(hs_code="7115.90", origin_criterion=value)],
+        items=[item_with(hs_code="7115.90", origin_criterion=value)],
         materials=materials,
         shipment=shipment,
     )
@@ -295,7 +292,7 @@ CUMULATION_NOT_AVAILABLE = [
     case(
         "regional-country-in-no-group",
         [(ERROR, I("origin_criterion"))],
-        items=[item(hs_code="7115.90", origin_country="KE", origin_criterion="regional-cumulation")],
+        items=[item_with(hs_code="7115.90", origin_country="KE", origin_criterion="regional-cumulation")],
         materials=[material(hs="7115", origin="UG")],
     ),
     # Extended cumulation: none is recorded for Indonesia.
@@ -309,7 +306,7 @@ CUMULATION_NOT_AVAILABLE = [
     case(
         "uk-dcts-eu-cumulation",
         [(ERROR, I("origin_criterion"))],
-        items=[item(hs_code="7115.90", origin_criterion="eu-cumulation")],
+        items=[item_with(hs_code="7115.90", origin_criterion="eu-cumulation")],
         shipment={"scheme": "uk-dcts", "consignee_country": "GB", "customs_id": "GB000000000000"},
     ),
     cumulation("W", None, [], "not-a-cumulation"),
@@ -327,7 +324,7 @@ def graduated(hs: str, day: dt.date, expect: list[Any], id: str, **item_changes:
     return case(
         id,
         expect,
-        items=[item(**{"hs_code": hs, "origin_criterion": f"W {heading}", **item_changes})],
+        items=[item_with(**{"hs_code": hs, "origin_criterion": f"W {heading}", **item_changes})],
         shipment={"invoice_date": day, "expected_import_date": DROP},
         as_of=day,
         registration=registration,
@@ -370,18 +367,18 @@ LINE_NOT_ORIGINATING = [
     case(
         "no",
         [(INFO, I("origin_criterion", 1))],
-        items=[item(), item(line=2, origin_criterion="no")],
+        items=[item_with(), item_with(line=2, origin_criterion="no")],
     ),
     case(
         "upper-case-NO",
         [(INFO, I("origin_criterion", 1))],
-        items=[item(), item(line=2, origin_criterion="NO")],
+        items=[item_with(), item_with(line=2, origin_criterion="NO")],
     ),
-    case("originating", [], items=[item(), item(line=2, origin_criterion="W")]),
+    case("originating", [], items=[item_with(), item_with(line=2, origin_criterion="W")]),
     case(
         "two-excluded",
         [(INFO, I("origin_criterion", 1)), (INFO, I("origin_criterion", 2))],
-        items=[item(), item(line=2, origin_criterion="no"), item(line=3, origin_criterion="no")],
+        items=[item_with(), item_with(line=2, origin_criterion="no"), item_with(line=3, origin_criterion="no")],
     ),
 ]
 
@@ -392,14 +389,14 @@ def test_line_not_originating(check: Any, kwargs: dict[str, Any], expect: list[A
 
 
 NO_ORIGINATING_LINES = [
-    case("one-line-no", [(ERROR, SHEET("Items"))], items=[item(origin_criterion="no")]),
+    case("one-line-no", [(ERROR, SHEET("Items"))], items=[item_with(origin_criterion="no")]),
     case(
         "every-line-no",
         [(ERROR, SHEET("Items"))],
-        items=[item(origin_criterion="no"), item(line=2, origin_criterion="no")],
+        items=[item_with(origin_criterion="no"), item_with(line=2, origin_criterion="no")],
     ),
-    case("one-originating", [], items=[item(origin_criterion="no"), item(line=2)]),
-    case("P-is-originating", [], items=[item(origin_criterion="P", hs_code="1401.20")]),
+    case("one-originating", [], items=[item_with(origin_criterion="no"), item_with(line=2)]),
+    case("P-is-originating", [], items=[item_with(origin_criterion="P", hs_code="1401.20")]),
 ]
 
 

@@ -10,8 +10,6 @@ The facts come from ``data/schemes.toml`` and ``data/rex-countries.csv``
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,8 @@ from conftest import (
     Checked,
     item_with,
     make_workbook,
+    needs_pdftotext,
+    pdf_text,
     shipment_with,
     write_registration,
 )
@@ -264,19 +264,14 @@ def test_uk_dcts_has_no_value_threshold(check: Callable[..., Checked]) -> None:
     assert [f.code for f in result.findings if f.severity == ERROR] == []
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
+@needs_pdftotext
 def test_uk_declaration_printed_with_customs_id_place_date_and_signature(
     tmp_path: Path, cli: Callable[..., Result]
 ) -> None:
     workbook = make_workbook(tmp_path, shipment_with(**UNREGISTERED, **UK))
     result = cli(["generate", workbook, "--out", tmp_path / "out", "--as-of", AS_OF.isoformat()])
     assert result.exit_code == 0, result.output
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "out" / "INV-2026-001_invoice.pdf"), "-"],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
+    text = pdf_text(tmp_path / "out" / "INV-2026-001_invoice.pdf", layout=True)
     flat = " ".join(text.split())
     assert (
         "The exporter of the products covered by this document (customs identification No "

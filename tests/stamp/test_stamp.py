@@ -24,8 +24,10 @@ from conftest import (
     AS_OF,
     BASE_ITEM,
     REX,
+    flat,
     item_with,
     make_workbook,
+    pdf_text,
     shipment_with,
     write_registration,
 )
@@ -233,20 +235,6 @@ def stamp(cli: Callable[..., Result], document: Path, workbook: Path, *args: Any
     return cli(["stamp", document, workbook, "--as-of", AS_OF.isoformat(), *args])
 
 
-def layout(pdf: Path, page: int | None = None) -> str:
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", *pages, str(pdf), "-"],
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode("utf-8")
-
-
-def flat(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
-
-
 def pixels(pdf: Path, page: int, tmp_path: Path) -> Any:
     """Page ``page`` rendered by poppler in grey at 40 dpi, as a PIL image."""
     from PIL import Image
@@ -297,8 +285,8 @@ def assert_original_kept(original: Path, stamped: Path, tmp_path: Path) -> None:
             assert new_streams[1:-1] == old_streams
             assert new_streams[-1].lstrip().startswith(b"Q")
         # (pdftotext -layout spaces columns by the page's widest line: compare words in order)
-        stamped_text = flat(layout(stamped, number))
-        for line in layout(original, number).splitlines():
+        stamped_text = flat(pdf_text(stamped, layout=True, page=number))
+        for line in pdf_text(original, layout=True, page=number).splitlines():
             assert flat(line) in stamped_text, f"page {number}: {line.strip()!r} lost"
         old_image, new_image = pixels(original, number, tmp_path), pixels(stamped, number, tmp_path)
         assert old_image.size == new_image.size
@@ -339,7 +327,7 @@ def test_statement_in_the_free_space_of_the_last_page(
         "(the last page); 1 page(s)" in result.output
     )
     assert len(PdfReader(out).pages) == 1
-    text = layout(out, 1)
+    text = pdf_text(out, layout=True, page=1)
     assert TEXT_EN in flat(text)
     assert "e-SKA authentic code: ESKA-TEST-0001" in flat(text)
     # Below the original content, above its footer.
@@ -373,7 +361,7 @@ def test_statement_languages_pass_lint(
     result = stamp(cli, document, shipment(tmp_path), "--statement-language", language)
     assert result.exit_code == 0, result.output
     out = tmp_path / "invoice_stamped.pdf"
-    assert words in flat(layout(out))
+    assert words in flat(pdf_text(out, layout=True))
     assert_lints_clean(lint, out)
 
 
@@ -388,8 +376,8 @@ def test_multi_page_invoice_statement_on_the_last_page(
     out = tmp_path / "long_stamped.pdf"
     assert "bottom of page 2 (the last page); 2 page(s)" in result.output
     assert len(PdfReader(out).pages) == pages
-    assert "STATEMENT ON ORIGIN" not in layout(out, 1)
-    assert TEXT_EN in flat(layout(out, 2))
+    assert "STATEMENT ON ORIGIN" not in pdf_text(out, layout=True, page=1)
+    assert TEXT_EN in flat(pdf_text(out, layout=True, page=2))
     assert_original_kept(document, out, tmp_path)
     assert_lints_clean(lint, out)
 
@@ -405,8 +393,8 @@ def test_full_page_gets_an_added_page_of_the_same_size(
     reader = PdfReader(out)
     assert len(reader.pages) == 2
     assert [float(v) for v in reader.pages[1].mediabox] == [0, 0, *letter]
-    assert "STATEMENT ON ORIGIN" not in layout(out, 1)
-    added = layout(out, 2)
+    assert "STATEMENT ON ORIGIN" not in pdf_text(out, layout=True, page=1)
+    added = pdf_text(out, layout=True, page=2)
     assert f"Invoice No. {NUMBER}" in added and f"Date: {DATE}" in added and EXPORTER in added
     assert added.index(f"Invoice No. {NUMBER}") < added.index("STATEMENT ON ORIGIN")
     assert TEXT_EN in flat(added)
@@ -434,7 +422,7 @@ def test_a_long_item_list_continues_on_added_pages_each_headed(
     assert result.exit_code == 0, result.output
     out = tmp_path / "baskets_stamped.pdf"
     assert "on an added page 2 headed with the invoice number and date; 3 page(s)" in result.output
-    first, second = layout(out, 2), layout(out, 3)
+    first, second = pdf_text(out, layout=True, page=2), pdf_text(out, layout=True, page=3)
     assert f"Invoice No. {NUMBER}" in first and "Continuation sheet 1 of 2" in first
     assert flat(second.splitlines()[0]) == f"Invoice No. {NUMBER} • Date: {DATE} (continued)"
     assert "Continuation sheet 2 of 2" in second
@@ -498,7 +486,7 @@ def test_mixed_criteria_list_item_description_and_criterion(
     result = stamp(cli, document, shipment(tmp_path, items=mixed_items()))
     assert result.exit_code == 0, result.output
     out = tmp_path / "mixed_stamped.pdf"
-    text = layout(out, 1)
+    text = pdf_text(out, layout=True, page=1)
     assert "the origin criterion met is W 9403 (item 1), W 9401 (item 2)." in flat(text)
     assert "Item Description of goods Origin criterion" in flat(text)
     rows = [flat(line) for line in text.splitlines()]
@@ -529,7 +517,7 @@ def test_uk_declaration_with_customs_id_and_signature_lines(
     )
     result = stamp(cli, document, workbook)
     assert result.exit_code == 0, result.output
-    text = flat(layout(tmp_path / "uk_stamped.pdf"))
+    text = flat(pdf_text(tmp_path / "uk_stamped.pdf", layout=True))
     assert "The exporter of the products covered by this document (customs identification No GB123456789000)" in text
     assert "(Place and date)" in text and "(Name and signature of the exporter)" in text
     assert "Jepara, 20 November 2026" in text and "Budi Contoh" in text
