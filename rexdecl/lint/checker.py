@@ -94,11 +94,12 @@ class Checker:
 
 def reference(code: str, scheme: legal.Scheme) -> str:
     """The legal reference of a lint finding ``code`` about a statement of ``scheme``."""
-    base = legal.with_mark(scheme.legal_basis, scheme.mark)
+    base = scheme.legal_reference
     catalogue = legal.rule_catalogue()
     if code == "LINT-REX-FORMAT" and "REX-FORMAT" in catalogue:
         return f"{base}; {catalogue['REX-FORMAT'].reference}"
-    if code == "LINT-CRITERION" and scheme.id == "eu-gsp" and "CRITERION-INVALID" in catalogue:
+    if code == "LINT-CRITERION" and scheme.rule_catalogue and "CRITERION-INVALID" in catalogue:
+        # The scheme whose rules the catalogue describes: its criteria's own reference.
         return catalogue["CRITERION-INVALID"].reference
     if code == "LINT-OBSOLETE-WORDING":
         return _("{base}; the invoice declaration ended with the country's REX transition [V2]").format(base=base)

@@ -14,12 +14,12 @@ from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
 from rexdecl.input.fields import ITEMS, MATERIALS, SHIPMENT
 from rexdecl.input.parsing import round_half_up
-from rexdecl.legal import Scheme
 from rexdecl.model import Location
 from rexdecl.rules.facts import ShipmentFacts
 from rexdecl.rules.notation import cell_ref
+from rexdecl.rules.references import reference
+from rexdecl.schemes import Scheme
 
-HEADING_REF = "Annex 22-07 heading [V2]"
 TOLERANCE = Decimal("0.01")
 
 
@@ -38,13 +38,19 @@ def is_country(code: str | None) -> bool:
     )
 
 
+def _is_origin(code: str, facts: ShipmentFacts) -> bool:
+    """A country of origin: a country code, or a code the scheme prints as a symbol (Annex
+    22-07 fn. 5: EU for Union origin, XC/XL for Ceuta and Melilla, printed CM)."""
+    return is_country(code) or (facts.scheme is not None and code in facts.scheme.origin_symbols)
+
+
 def _missing(field: str, where: Location, what: str) -> Finding:
     return Finding(
         "MISSING-FIELD",
         Severity.ERROR,
         _("{place}: {what}").format(place=cell_ref(where), what=what),
         where,
-        HEADING_REF,
+        reference("MISSING-FIELD"),
         field,
     )
 
@@ -106,7 +112,7 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
                         else "",
                     ),
                 )
-        if item.origin_country and not is_country(item.origin_country):
+        if item.origin_country and not _is_origin(item.origin_country, facts):
             yield _missing(
                 "origin_country",
                 item.where("origin_country"),
@@ -165,7 +171,7 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
                     expected=expected,
                 ),
                 where,
-                "—",
+                reference("AMOUNT-MISMATCH"),
             )
     if shipment.invoice_total is not None:
         expected = round_half_up(total, digits)
@@ -180,7 +186,7 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
                     "the total or the lines"
                 ).format(place=cell_ref(where), given=shipment.invoice_total, expected=expected),
                 where,
-                "—",
+                reference("AMOUNT-MISMATCH"),
             )
 
 
@@ -200,7 +206,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                         "(credit notes are separate documents)"
                     ).format(place=cell_ref(where), field=name, line=item.line, value=value),
                     where,
-                    "—",
+                    reference("WEIGHT-INCONSISTENT"),
                 )
         if item.net_kg is not None and item.gross_kg is not None and item.net_kg > item.gross_kg:
             where = item.where("net_kg")
@@ -212,7 +218,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                     "correct the weights (gross = net + packing)"
                 ).format(place=cell_ref(where), net=item.net_kg, line=item.line, gross=item.gross_kg),
                 where,
-                "—",
+                reference("WEIGHT-INCONSISTENT"),
             )
     for material in facts.input.materials or ():
         if material.value is not None and material.value < 0:
@@ -224,7 +230,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                     "{place}: the value of material '{description}' is negative ({value}); enter a positive number"
                 ).format(place=cell_ref(where), description=material.description or "", value=material.value),
                 where,
-                "—",
+                reference("WEIGHT-INCONSISTENT"),
             )
     total = facts.shipment.invoice_total
     if total is not None and total < 0:
@@ -236,7 +242,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                 place=cell_ref(where), value=total
             ),
             where,
-            "—",
+            reference("WEIGHT-INCONSISTENT"),
         )
 
 
@@ -256,7 +262,7 @@ def check_currency(facts: ShipmentFacts) -> Iterator[Finding]:
                 "{place}: currency '{code}' is not an ISO 4217 code; write the three-letter code (EUR, USD, IDR…)"
             ).format(place=cell_ref(where), code=code),
             where,
-            "ISO 4217",
+            reference("CURRENCY-UNKNOWN"),
         )
 
 
@@ -274,7 +280,7 @@ def check_language(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
             place=via, language=facts.statement_language, scheme=scheme.id, languages=", ".join(scheme.languages)
         ),
         where,
-        scheme.languages and "Annex 22-07" or "—",
+        reference("LANGUAGE-UNSUPPORTED", scheme, own=scheme.languages_source),
     )
 
 
@@ -289,7 +295,7 @@ def check_unknown_fields(facts: ShipmentFacts) -> Iterator[Finding]:
                 "rexdecl template writes a workbook with every name)"
             ).format(place=cell_ref(header.location), name=header.name),
             header.location,
-            "workbook-format.md",
+            reference("UNKNOWN-FIELD"),
         )
 
 
@@ -305,15 +311,15 @@ def check_example_rows(facts: ShipmentFacts) -> Iterator[Finding]:
                 "as a line of the shipment (delete the mark if the line is meant, delete the row if not)"
             ).format(place=cell_ref(where)),
             where,
-            "workbook-format.md",
+            reference("EXAMPLE-ROW-READ"),
         )
 
 
 def check_eska(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
-    """ESKA-CODE-MISSING: an Indonesian EU GSP statement without its e-SKA authentic code."""
+    """ESKA-CODE-MISSING: a statement without the authentic code of the exporter's country's
+    own system (the scheme's ``authentic_code_countries``: Indonesia's e-SKA under the EU GSP)."""
     if (
-        scheme.id == "eu-gsp"
-        and facts.exporter_country == "ID"
+        facts.exporter_country in scheme.authentic_code_countries
         and not facts.shipment.eska_code
         and facts.originating_lines
     ):
@@ -326,5 +332,5 @@ def check_eska(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
                 "e-SKA, which gives the authentic code to print with the statement; enter it when you have it"
             ).format(place=cell_ref(where)),
             where,
-            "Permendag 111/2018 [V2]",
+            reference("ESKA-CODE-MISSING", scheme, own=scheme.authentic_code_source),
         )
