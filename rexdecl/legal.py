@@ -225,7 +225,9 @@ class ExcludedMaterial:
     @property
     def printed(self) -> str:
         """``ex 2101 12`` as the annex writes it."""
-        spaced = self.hs[:4] + (" " + " ".join(self.hs[i : i + 2] for i in range(4, len(self.hs), 2)) if len(self.hs) > 4 else "")
+        spaced = self.hs[:4] + (
+            " " + " ".join(self.hs[i : i + 2] for i in range(4, len(self.hs), 2)) if len(self.hs) > 4 else ""
+        )
         return ("ex " if self.ex else "") + spaced
 
 

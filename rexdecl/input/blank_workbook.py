@@ -34,6 +34,7 @@ def criteria() -> list[str]:
             values.append(f"{key}-cumulation")
     return values
 
+
 COMMON_CURRENCIES = ["EUR", "USD", "IDR", "GBP", "CHF", "NOK", "JPY", "SGD", "AUD", "CNY"]
 
 

@@ -244,7 +244,9 @@ def meaning_of(spec: FieldSpec) -> str:
     no-gsp or ch-gsp; default from the destination")."""
     if "{" not in spec.meaning:
         return spec.meaning
-    return spec.meaning.format(schemes=_or(allowed_values("scheme")), languages=_or(allowed_values("statement_language")))
+    return spec.meaning.format(
+        schemes=_or(allowed_values("scheme")), languages=_or(allowed_values("statement_language"))
+    )
 
 
 def example_value(spec: FieldSpec, language: str = "en") -> object:

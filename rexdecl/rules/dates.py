@@ -262,7 +262,15 @@ def _not_beneficiary(
                 "last day was {until}, and goods released for free circulation after it get no preference "
                 "under this scheme. If the goods were released on or before {until}, enter that date as "
                 "expected_import_date: a statement made out after exportation is then accepted.{alternatives}"
-            ).format(place=place, name=name, origin=origin, scheme=scheme.name, date=date.isoformat(), until=until, alternatives=hint)
+            ).format(
+                place=place,
+                name=name,
+                origin=origin,
+                scheme=scheme.name,
+                date=date.isoformat(),
+                until=until,
+                alternatives=hint,
+            )
         else:
             message = _(
                 "{place}: {name} ({origin}) is not a beneficiary of the {scheme} on {imported}, the expected "
@@ -281,9 +289,7 @@ def _not_beneficiary(
         message = _(
             "{place}: {name} ({origin}) is not a beneficiary of the {scheme} on {date} ({period}): no "
             "statement under this scheme"
-        ).format(
-            place=place, name=name, origin=origin, scheme=scheme.name, date=day.isoformat(), period=_period(entry)
-        )
+        ).format(place=place, name=name, origin=origin, scheme=scheme.name, date=day.isoformat(), period=_period(entry))
     else:
         listed = str(scheme.beneficiaries_file or scheme.origin_file)
         message = _(
@@ -472,7 +478,7 @@ def check_statement_dates(facts: ShipmentFacts, scheme: Scheme | None) -> Iterat
                 months=months,
                 against=against,
                 scheme=scheme.name,
-                source=scheme.validity_source or _("rexdecl's data"),
+                source=scheme.validity_source or scheme.origin_file,
                 note=f"; {note}" if note else "",
             ),
             where,

@@ -17,6 +17,7 @@ from rexdecl.rules.notation import cell_ref, digits_only
 from rexdecl.rules.references import reference
 from rexdecl.schemes import Scheme, with_mark
 
+
 def check_hs_codes(facts: ShipmentFacts) -> Iterator[Finding]:
     """HS-FORMAT of the Items and Materials sheets' HS codes."""
     for line in facts.lines:
@@ -287,7 +288,11 @@ def check_graduation(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
             )
             text = message.format(place=cell_ref(where), origin=origin)
             yield Finding(
-                "DATA-MISSING", Severity.WARNING, text, where, reference("DATA-MISSING", None, str(scheme.graduation_file))
+                "DATA-MISSING",
+                Severity.WARNING,
+                text,
+                where,
+                reference("DATA-MISSING", None, str(scheme.graduation_file)),
             )
         return
     for line in facts.originating_lines:

@@ -93,7 +93,9 @@ def _alternatives(rule: str) -> list[str]:
 class _Line:
     """The numbers of one line that a rule is judged on."""
 
-    def __init__(self, facts: ShipmentFacts, line: Line, materials: list[Material], scheme: Scheme | None = None) -> None:
+    def __init__(
+        self, facts: ShipmentFacts, line: Line, materials: list[Material], scheme: Scheme | None = None
+    ) -> None:
         self.line = line
         self.heading = digits_only(line.item.hs_code)[:4]
         self.chapter = int(self.heading[:2])

@@ -92,7 +92,9 @@ def _is_mark(value: Any) -> bool:
 def _is_date(value: Any) -> bool:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return True
-    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None and _parse(value) is not None
+    return (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None and _parse(value) is not None
+    )
 
 
 def _parse(value: str) -> dt.date | None:
@@ -145,12 +147,18 @@ SCHEME_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "territory_source": _TEXT,
     "beneficiaries": _FILE,
     "beneficiaries_complete": _BOOL,
-    "beneficiary": (lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v), "[[scheme.beneficiary]] tables"),
+    "beneficiary": (
+        lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v),
+        "[[scheme.beneficiary]] tables",
+    ),
     "threshold": (
         lambda v: (isinstance(v, int) and not isinstance(v, bool) and v > 0) or (isinstance(v, str) and _decimal(v)),
         'a positive amount, e.g. "6000"',
     ),
-    "threshold_currency": (lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) is not None, "an ISO 4217 code"),
+    "threshold_currency": (
+        lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) is not None,
+        "an ISO 4217 code",
+    ),
     "threshold_code": (lambda v: isinstance(v, str) and v.startswith("THRESHOLD-"), "a THRESHOLD-… rule code"),
     "rate_field": (lambda v: v in ("eur_rate", "chf_rate"), '"eur_rate" or "chf_rate" (the workbook fields)'),
     "threshold_source": _TEXT,
@@ -185,12 +193,27 @@ SCHEME_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "origin_symbols_source": _TEXT,
     "rule_catalogue": _BOOL,
-    "regulation": (lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v), "[[scheme.regulation]] tables"),
-    "text": (lambda v: isinstance(v, dict) and all(isinstance(t, dict) for t in v.values()), "[scheme.text.<language>] tables"),
+    "regulation": (
+        lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v),
+        "[[scheme.regulation]] tables",
+    ),
+    "text": (
+        lambda v: isinstance(v, dict) and all(isinstance(t, dict) for t in v.values()),
+        "[scheme.text.<language>] tables",
+    ),
 }
 BENEFICIARY_KEYS = {"iso2", "from", "until", "mark", "source", "risk", "risk_id", "risk_mark", "risk_source"}
 REGULATION_KEYS = {"text", "from", "until", "mark", "source"}
-TEXT_KEYS = {"statement", "rex_bracket", "item", "items", "not_originating", "place_and_date", "name_and_signature", "cumulation"}
+TEXT_KEYS = {
+    "statement",
+    "rex_bracket",
+    "item",
+    "items",
+    "not_originating",
+    "place_and_date",
+    "name_and_signature",
+    "cumulation",
+}
 TOP_KEYS = {"scheme", "default_scheme", "default_scheme_source"}
 
 
@@ -241,7 +264,9 @@ def _read_user_file(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SchemeDataError(
-            _("{path}: the scheme file is not UTF-8 text; expected a TOML file of [[scheme]] entries").format(path=shown)
+            _("{path}: the scheme file is not UTF-8 text; expected a TOML file of [[scheme]] entries").format(
+                path=shown
+            )
         ) from None
 
 
@@ -330,7 +355,9 @@ def _scheme(entry: _Entry, folder: str) -> Scheme:
     threshold_keys = ("threshold", "threshold_currency", "threshold_code", "rate_field")
     if any(key in raw for key in threshold_keys) and not all(key in raw for key in threshold_keys):
         missing = next(key for key in threshold_keys if key not in raw)
-        raise entry.fail(missing, _("missing; a threshold needs threshold, threshold_currency, threshold_code and rate_field"))
+        raise entry.fail(
+            missing, _("missing; a threshold needs threshold, threshold_currency, threshold_code and rate_field")
+        )
     if values.get("signature"):
         for language, text in texts.items():
             if not text.place_and_date or not text.name_and_signature:
@@ -424,7 +451,9 @@ def _texts(
             raise entry.fail(key, _("a text in a language that 'languages' does not list"))
         for name in table:
             if name not in TEXT_KEYS:
-                raise entry.fail(f"{key}.{name}", _("unknown key; expected statement, rex_bracket, item, items, not_originating"))
+                raise entry.fail(
+                    f"{key}.{name}", _("unknown key; expected statement, rex_bracket, item, items, not_originating")
+                )
         for name in ("statement", "item", "items", "not_originating"):
             if not isinstance(table.get(name), str) or not table[name].strip():
                 raise entry.fail(f"{key}.{name}", _("missing; every text needs it"))
@@ -435,22 +464,28 @@ def _texts(
             blanks = _blanks(table["statement"])
             bracket_blanks = _blanks(table.get("rex_bracket", ""))
         except ValueError as error:
-            raise entry.fail(f"{key}.statement", _("a brace that opens no blank ({reason})").format(reason=error)) from None
+            raise entry.fail(
+                f"{key}.statement", _("a brace that opens no blank ({reason})").format(reason=error)
+            ) from None
         if not blanks <= STATEMENT_BLANKS or not NEEDED_BLANKS <= blanks:
             raise entry.fail(
                 f"{key}.statement",
-                _("the blanks are {found}; expected {{country}} and {{criterion}}, and optionally {{exporter}} and {{rex_bracket}}").format(
-                    found=", ".join("{" + b + "}" for b in sorted(blanks)) or "-"
-                ),
+                _(
+                    "the blanks are {found}; expected {{country}} and {{criterion}}, and optionally {{exporter}} and {{rex_bracket}}"
+                ).format(found=", ".join("{" + b + "}" for b in sorted(blanks)) or "-"),
             )
         if not bracket_blanks <= {"rex"}:
             raise entry.fail(f"{key}.rex_bracket", _("the only blank of the bracket is {{rex}}").format())
         mentions = table.get("cumulation", {})
         if not isinstance(mentions, dict) or not all(isinstance(v, str) for v in mentions.values()):
-            raise entry.fail(f"{key}.cumulation", _("expected a table of mentions, e.g. regional = \"regional cumulation\""))
+            raise entry.fail(
+                f"{key}.cumulation", _('expected a table of mentions, e.g. regional = "regional cumulation"')
+            )
         for name, mention in mentions.items():
             if name not in cumulation:
-                raise entry.fail(f"{key}.cumulation.{name}", _("a mention for a cumulation that 'cumulation' does not list"))
+                raise entry.fail(
+                    f"{key}.cumulation.{name}", _("a mention for a cumulation that 'cumulation' does not list")
+                )
             if not _blanks(mention) <= {"country"}:
                 raise entry.fail(f"{key}.cumulation.{name}", _("the only blank of a mention is {{country}}").format())
         texts[language] = SchemeText(
@@ -473,7 +508,9 @@ def _dated(entry: _Entry, key: str, table: Mapping[str, Any], name: str) -> dt.d
     if name not in table:
         return None
     if not _is_date(table[name]):
-        raise entry.fail(f"{key}.{name}", _("found {value}; expected a date YYYY-MM-DD").format(value=_shown(table[name])))
+        raise entry.fail(
+            f"{key}.{name}", _("found {value}; expected a date YYYY-MM-DD").format(value=_shown(table[name]))
+        )
     return _date(table[name])
 
 
@@ -493,7 +530,9 @@ def _beneficiaries(entry: _Entry, tables: Sequence[Mapping[str, Any]]) -> list[B
             raise entry.fail(f"{key}.{unknown[0]}", _("unknown key; expected iso2, from, until, mark, source, risk"))
         iso2 = _needed_text(entry, key, table, "iso2")
         if not COUNTRY.match(iso2):
-            raise entry.fail(f"{key}.iso2", _("found {value}; expected a two-letter country code").format(value=_shown(iso2)))
+            raise entry.fail(
+                f"{key}.iso2", _("found {value}; expected a two-letter country code").format(value=_shown(iso2))
+            )
         mark = _needed_text(entry, key, table, "mark")
         if mark not in MARKS:
             raise entry.fail(f"{key}.mark", _("found {value}; expected V, V2, R or I").format(value=_shown(mark)))

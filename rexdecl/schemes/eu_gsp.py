@@ -48,7 +48,10 @@ def material_counts(facts: ShipmentFacts, scheme: Scheme, line: Line, material: 
     if criterion.cumulation == "regional":
         partners = {m.iso2 for m in _group(scheme, line.origin)} - {line.origin}
         day = export_day(facts)
-        return material.origin in partners and legal.beneficiary_status(scheme, material.origin, day).state == "beneficiary"
+        return (
+            material.origin in partners
+            and legal.beneficiary_status(scheme, material.origin, day).state == "beneficiary"
+        )
     return None
 
 
