@@ -301,8 +301,14 @@ def _not_beneficiary(
         Severity.ERROR,
         message,
         where,
-        reference("COUNTRY-NOT-BENEFICIARY", scheme, entry_reference(scheme, entry)),
+        reference("COUNTRY-NOT-BENEFICIARY", scheme, _regulation(scheme, day), entry_reference(scheme, entry)),
     )
+
+
+def _regulation(scheme: Scheme, day: dt.date) -> str:
+    """The scheme's own act on ``day``, as cited (the legal basis by date of the data)."""
+    period = scheme.regulation_on(day)
+    return period.cited if period is not None else ""
 
 
 def _period(entry: Beneficiary) -> str:
@@ -323,7 +329,8 @@ def _ending(
     until = entry.until
     assert until is not None
     import_date = shipment.expected_import_date
-    ref = reference("GSP-ENDS-BEFORE-IMPORT", scheme, entry_reference(scheme, entry))
+    after_end = import_date if import_date is not None and import_date > until else until + dt.timedelta(days=1)
+    ref = reference("GSP-ENDS-BEFORE-IMPORT", scheme, _regulation(scheme, after_end), entry_reference(scheme, entry))
     name = _name(scheme, origin, entry)
     if import_date is not None and import_date > until:
         yield Finding(

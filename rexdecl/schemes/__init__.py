@@ -21,7 +21,6 @@ may define any of these functions (the rules call them when present):
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import importlib.util
 import os
@@ -47,19 +46,27 @@ __all__ = [
     "default_scheme",
     "enabled_ids",
     "get",
+    "hook",
     "read_data_text",
     "statement_languages",
+    "user_fingerprint",
     "with_mark",
 ]
 
 
 @cache
-def _loaded(user_value: str) -> tuple[dict[str, Scheme], str]:
+def _loaded(user_value: str) -> tuple[dict[str, Scheme], str, str]:
     return load(user_value)
 
 
-def _current() -> tuple[dict[str, Scheme], str]:
+def _current() -> tuple[dict[str, Scheme], str, str]:
     return _loaded(os.environ.get(ENV_VAR, ""))
+
+
+def user_fingerprint() -> str:
+    """A hash of the user's scheme files ("" without any): what batch adds to a shipment's
+    input hash, so a changed scheme file redoes the shipments it shapes."""
+    return _current()[2]
 
 
 def all_schemes() -> dict[str, Scheme]:
@@ -80,7 +87,7 @@ def enabled_ids() -> tuple[str, ...]:
 
 def default_scheme() -> Scheme:
     """The scheme of a destination no scheme's territory covers (schemes.toml ``default_scheme``)."""
-    schemes, default = _current()
+    schemes, default, _fingerprint = _current()
     return schemes[default]
 
 
@@ -123,8 +130,3 @@ def hook(scheme: Scheme, name: str) -> object | None:
     """The function ``name`` of the scheme's module, or None."""
     module = behaviour(scheme)
     return getattr(module, name, None) if module is not None else None
-
-
-def regulation_on(scheme: Scheme, day: dt.date) -> Period | None:
-    """The scheme's own act on ``day`` (eu-gsp: Reg. 978/2012 until 2026-12-31, then its successor)."""
-    return scheme.regulation_on(day)

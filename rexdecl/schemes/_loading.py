@@ -5,6 +5,7 @@ named by ``REXDECL_SCHEMES``. Every entry is checked key by key, so a broken fil
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -287,14 +288,19 @@ def user_files(value: str) -> list[Path]:
 # --- entries ----------------------------------------------------------------------------------
 
 
-def load(user_value: str) -> tuple[dict[str, Scheme], str]:
+def load(user_value: str) -> tuple[dict[str, Scheme], str, str]:
     """Every scheme (the package's, then the user's files in order; a user's entry with a
-    packaged id replaces it), and the id of the default scheme."""
+    packaged id replaces it), the id of the default scheme, and a fingerprint of the user's
+    files ("" without any: the hash of their texts, which shape the documents)."""
     packaged = resources.files("rexdecl.data").joinpath(PACKAGED).read_text(encoding="utf-8")
     documents: list[tuple[str, str, dict[str, Any]]] = [(PACKAGED, "", _parse_toml(packaged, PACKAGED))]
+    digest = hashlib.sha256()
     for path in user_files(user_value):
         shown = display_path(path)
-        documents.append((shown, str(path.resolve().parent), _parse_toml(_read_user_file(path), shown)))
+        text = _read_user_file(path)
+        digest.update(text.encode("utf-8") + b"\0")
+        documents.append((shown, str(path.resolve().parent), _parse_toml(text, shown)))
+    fingerprint = digest.hexdigest() if len(documents) > 1 else ""
     schemes: dict[str, Scheme] = {}
     default = ""
     for shown, folder, data in documents:
@@ -327,7 +333,7 @@ def load(user_value: str) -> tuple[dict[str, Scheme], str]:
                         file=shown, id=default, ids=", ".join(s.id for s in schemes.values() if s.enabled)
                     )
                 )
-    return schemes, default
+    return schemes, default, fingerprint
 
 
 def _scheme(entry: _Entry, folder: str) -> Scheme:

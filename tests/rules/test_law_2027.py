@@ -416,6 +416,35 @@ def test_the_legal_basis_of_the_eu_gsp_by_date() -> None:
     assert after is not None and after.text.startswith("Reg. (EU) 2026/1395") and after.mark == "V2"
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "cited"),
+    [
+        (dated(D(2026, 12, 31), items=None), "Reg. (EU) No 978/2012 until 2026-12-31 [V]"),
+        (
+            dated(D(2027, 1, 1)),
+            "Reg. (EU) 2026/1395 (reported successor of 978/2012; its text has not been seen) from 2027-01-01 [V2]",
+        ),
+    ],
+    ids=["2026-12-31", "2027-01-01"],
+)
+def test_findings_cite_the_act_in_force_on_the_day(
+    check: Callable[..., Checked], kwargs: dict[str, Any], cited: str
+) -> None:
+    from conftest import build_case
+
+    kwargs = dict(kwargs)
+    kwargs.pop("items", None)
+    if kwargs["shipment"]["invoice_date"] == D(2026, 12, 31):
+        # Invoiced on the last day, released after it: GSP-ENDS-BEFORE-IMPORT cites the successor.
+        finding = check(**build_case(kwargs)).one("GSP-ENDS-BEFORE-IMPORT")
+        assert "Reg. (EU) 2026/1395" in finding.reference
+        kwargs["items"] = [item_with(origin_country="CN")]
+        finding = check(**build_case(kwargs)).one("COUNTRY-NOT-BENEFICIARY")
+    else:
+        finding = check(**build_case(kwargs)).one("COUNTRY-NOT-BENEFICIARY")
+    assert cited in finding.reference
+
+
 def test_no_text_promises_the_cepa_from_2027() -> None:
     """The CEPA is concluded, not in force, its date of application unknown: nothing in the data
     or the messages says it applies from 2027-01-01."""
@@ -633,3 +662,19 @@ def test_languages_and_allowed_values_come_from_the_data() -> None:
     spec = SHIPMENT.lookup()["scheme"]
     assert meaning_of(spec) == "eu-gsp, uk-dcts, no-gsp or ch-gsp; default from the destination"
     assert meaning_of(SHIPMENT.lookup()["statementlanguage"]) == "en, fr or es"
+
+
+def test_texts_of_the_data_speak_indonesian(check: Callable[..., Checked]) -> None:
+    """The risk and the CEPA's status are data with their Indonesian text beside the English."""
+    from conftest import build_case
+
+    from rexdecl.i18n import set_language
+
+    set_language("id")
+    try:
+        risk = check(**build_case(dated(D(2026, 11, 20), **UK))).one("SCHEME-ELIGIBILITY-RISK")
+        ended = check(**build_case(dated(D(2027, 1, 1)))).one("COUNTRY-NOT-BENEFICIARY")
+    finally:
+        set_language("en")
+    assert "Indonesia berpenghasilan menengah atas pada 2023-2025" in risk.message
+    assert "disepakati 2025-09-23, belum berlaku, tanggal mulai berlakunya belum diketahui" in ended.message

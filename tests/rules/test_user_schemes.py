@@ -264,3 +264,28 @@ def test_an_entry_with_a_packaged_id_replaces_it(monkeypatch: pytest.MonkeyPatch
     assert schemes.statement_languages() == ("en", "fr", "es", "de")
     monkeypatch.delenv(schemes.ENV_VAR)
     assert not schemes.all_schemes()["eu-id-cepa"].enabled
+
+
+def test_a_changed_scheme_file_changes_the_batch_input_hash(monkeypatch: pytest.MonkeyPatch, atlantis: Path) -> None:
+    """batch skips a shipment whose input hash is unchanged: the user's scheme files are part of it."""
+    from rexdecl.register.hashes import input_hash
+
+    def current() -> str:
+        return input_hash(
+            workbook_sha256="0" * 64,
+            entry=None,
+            as_of=dt.date(2026, 11, 22),
+            statement_language=None,
+            no_statement=False,
+        )
+
+    monkeypatch.delenv(schemes.ENV_VAR, raising=False)
+    without = current()
+    monkeypatch.setenv(schemes.ENV_VAR, str(atlantis))
+    with_file = current()
+    atlantis.write_text(ATLANTIS.replace("validity_months = 6", "validity_months = 7"), encoding="utf-8")
+    monkeypatch.setenv(schemes.ENV_VAR, str(atlantis) + os.pathsep)  # the same file, a new value read afresh
+    changed = current()
+    assert len({without, with_file, changed}) == 3
+    monkeypatch.delenv(schemes.ENV_VAR)
+    assert current() == without
