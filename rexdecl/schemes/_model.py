@@ -5,10 +5,9 @@ nothing changes them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import MappingProxyType
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -21,9 +20,40 @@ def with_mark(text: str, mark: str | None) -> str:
     return f"{text} [{mark}]"
 
 
+class FrozenMap(Mapping[str, T]):
+    """A read-only mapping that can be pickled (batch sends results between processes): a
+    frozen value's tables cannot be changed either."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, T] | None = None) -> None:
+        self._data: dict[str, T] = dict(data or {})
+
+    def __getitem__(self, key: str) -> T:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self._data) == other if isinstance(other, Mapping) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._data.items()))
+
+    def __reduce__(self) -> tuple[type[FrozenMap[T]], tuple[dict[str, T]]]:
+        return (FrozenMap, (self._data,))
+
+
 def _frozen(mapping: Mapping[str, T] | None = None) -> Mapping[str, T]:
     """A read-only mapping: a frozen value's tables cannot be changed either."""
-    return MappingProxyType(dict(mapping or {}))
+    return FrozenMap(mapping)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable
 from importlib import resources
@@ -42,7 +43,7 @@ from rexdecl.pipeline import check_workbook
 from rexdecl.rules import CheckOptions
 
 D = dt.date
-PACKAGE = Path(resources.files("rexdecl"))  # type: ignore[arg-type]
+PACKAGE = Path(str(resources.files("rexdecl")))
 EARLY = [dict(BASE_REGISTRATION, registered_on=D(2017, 1, 1))]
 UK = {
     "scheme": "uk-dcts",
@@ -377,7 +378,9 @@ def test_scheme_eligibility_risk(check: Callable[..., Checked], kwargs: dict[str
 
 
 def test_the_risk_is_data_on_the_beneficiary_entry() -> None:
-    entry = next(b for b in schemes.get("uk-dcts").beneficiaries if b.iso2 == "ID")  # type: ignore[union-attr]
+    uk = schemes.get("uk-dcts")
+    assert uk is not None
+    entry = next(b for b in uk.beneficiaries if b.iso2 == "ID")
     assert entry.risk and entry.risk_id and entry.risk_mark == "V2"
 
 
@@ -678,3 +681,15 @@ def test_texts_of_the_data_speak_indonesian(check: Callable[..., Checked]) -> No
         set_language("en")
     assert "Indonesia berpenghasilan menengah atas pada 2023-2025" in risk.message
     assert "disepakati 2025-09-23, belum berlaku, tanggal mulai berlakunya belum diketahui" in ended.message
+
+
+def test_schemes_are_frozen_values_that_cross_processes() -> None:
+    """batch sends checked shipments between processes: a scheme pickles, and its tables are read-only."""
+    import pickle
+
+    for scheme in schemes.all_schemes().values():
+        assert pickle.loads(pickle.dumps(scheme)) == scheme
+    eu = schemes.get("eu-gsp")
+    assert eu is not None
+    with pytest.raises(TypeError):
+        operator.setitem(eu.texts["en"].cumulation, "regional", "Regional cumulation")
