@@ -1,25 +1,22 @@
 """Origin criteria as the exporter types them, and as the statement prints them.
 
 Input forms (workbook-format.md, statement-on-origin.md): ``P``; ``W`` (heading taken from
-the HS code); ``W 6214``, ``W6214``, ``W 96.18``, ``"W" 9618``; ``eu-cumulation``,
-``norway-cumulation``, ``switzerland-cumulation``, ``turkey-cumulation``,
-``regional-cumulation``, ``extended-cumulation:XX``; ``no`` = not originating.
+the HS code); ``W 6214``, ``W6214``, ``W 96.18``, ``"W" 9618``; ``<key>-cumulation`` for each
+cumulation a scheme's data provides (``eu-cumulation``, ``regional-cumulation``,
+``uk-bilateral-cumulation``…); ``extended-cumulation:XX``; ``no`` = not originating.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["P", "W", "cumulation", "no"]
 
-CUMULATIONS = ("eu", "norway", "switzerland", "turkey", "regional", "extended")
-# Where each cumulation's materials may originate (besides the country of origin itself).
-CUMULATION_PARTNERS = {"norway": ("NO",), "switzerland": ("CH",), "turkey": ("TR",)}
-
 _W = re.compile(r"^[\"'“”]?W[\"'“”]?\s*([\d.\s]*)$", re.IGNORECASE)
-_CUMULATION = re.compile(r"^(eu|norway|switzerland|turkey|regional)[\s_-]*cumulation$", re.IGNORECASE)
+_CUMULATION = re.compile(r"^([a-z]+(?:[\s_-][a-z]+)*?)[\s_-]*cumulation$", re.IGNORECASE)
 _EXTENDED = re.compile(r"^extended[\s_-]*cumulation\s*[:\s]\s*([A-Za-z]{2})$", re.IGNORECASE)
 
 
@@ -28,7 +25,7 @@ class Criterion:
     kind: Kind
     heading: str | None = None  # W: the 4-digit heading as typed (or from the HS code)
     heading_given: bool = False  # W: whether the exporter typed the heading
-    cumulation: str | None = None  # one of CUMULATIONS
+    cumulation: str | None = None  # a cumulation key of the scheme data ("regional")
     partner: str | None = None  # extended cumulation: the country XX
 
     @property
@@ -50,8 +47,16 @@ def is_ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def parse_criterion(text: str | None, hs_code: str | None) -> Criterion | None:
-    """The criterion in ``text``, or ``None`` when it is not a recognised form."""
+def cumulation_key(text: str) -> str:
+    """``Regional``, ``uk bilateral``, ``UK_bilateral`` → ``regional``, ``uk-bilateral``."""
+    return re.sub(r"[\s_-]+", "-", text.strip().lower())
+
+
+def parse_criterion(
+    text: str | None, hs_code: str | None, cumulations: Collection[str] | None = None
+) -> Criterion | None:
+    """The criterion in ``text``, or ``None`` when it is not a recognised form. ``cumulations``:
+    the cumulation keys accepted (default: every key of the scheme data)."""
     if text is None:
         return None
     value = " ".join(text.split())
@@ -68,7 +73,14 @@ def parse_criterion(text: str | None, hs_code: str | None) -> Criterion | None:
             return Criterion("W", digits, heading_given=True)
         return None
     if match := _CUMULATION.match(value):
-        return Criterion("cumulation", cumulation=match[1].lower())
+        key = cumulation_key(match[1])
+        if cumulations is None:
+            from rexdecl.schemes import cumulation_keys
+
+            cumulations = cumulation_keys()
+        if key != "extended" and key in cumulations:
+            return Criterion("cumulation", cumulation=key)
+        return None
     if match := _EXTENDED.match(value):
         return Criterion("cumulation", cumulation="extended", partner=match[1].upper())
     return None

@@ -2,7 +2,8 @@
 
 Nothing here decides anything: it answers questions about the data ("is DE in the EU
 customs territory on this date?") and says ``None`` where the data is silent, so a rule
-can report DATA-MISSING instead of guessing.
+can report DATA-MISSING instead of guessing. The files a scheme names are read through
+:class:`rexdecl.schemes.DataFile` (the package's data, or beside a user's scheme file).
 """
 
 from __future__ import annotations
@@ -13,31 +14,64 @@ import io
 import re
 import tomllib
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Literal
+
+from rexdecl import schemes as _schemes
+from rexdecl.schemes import Beneficiary, DataFile, Scheme, SchemeText, read_data_text, with_mark
+
+__all__ = [
+    "Beneficiary",
+    "CountryRex",
+    "CumulationMember",
+    "DataFile",
+    "ExcludedMaterial",
+    "GraduatedSection",
+    "PsrRow",
+    "RuleInfo",
+    "Scheme",
+    "SchemeText",
+    "TerritoryEntry",
+    "beneficiary_entries",
+    "beneficiary_file",
+    "beneficiary_status",
+    "cumulation_exclusions",
+    "cumulation_groups",
+    "eu_customs_territory",
+    "graduated_sections",
+    "in_territory",
+    "last_day",
+    "psr_rows",
+    "rex_countries",
+    "rule_catalogue",
+    "scheme",
+    "scheme_for_destination",
+    "schemes",
+    "territory",
+    "territory_file",
+    "with_mark",
+]
+
+REX_COUNTRIES = DataFile("rex-countries.csv")
+EU_CUSTOMS_TERRITORY = DataFile("eu-customs-territory.csv")
+CUMULATION_GROUPS = DataFile("cumulation-groups.csv")
+GRADUATED_SECTIONS = DataFile("graduated-sections.csv")
+PSR_GSP = DataFile("psr-gsp.csv")
 
 
 def _read_text(name: str) -> str:
     return resources.files("rexdecl.data").joinpath(name).read_text(encoding="utf-8")
 
 
-def _csv(name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(_read_text(name))))
+def _csv(file: DataFile) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(read_data_text(file))))
 
 
 def _date(value: str | None) -> dt.date | None:
     if not value or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         return None
     return dt.date.fromisoformat(value.strip())
-
-
-def with_mark(text: str, mark: str | None) -> str:
-    """``text [V2]``: a reference with its evidence mark, unless the text already has it."""
-    if not mark or f"[{mark}" in text:
-        return text
-    return f"{text} [{mark}]"
 
 
 # --- countries and REX dates -------------------------------------------------------------
@@ -57,19 +91,40 @@ class CountryRex:
 
 @cache
 def rex_countries() -> dict[str, CountryRex]:
-    table: dict[str, CountryRex] = {}
-    for row in _csv("rex-countries.csv"):
-        table[row["iso2"]] = CountryRex(
-            name=row["country"],
+    """The EU GSP's beneficiary file (``rex-countries.csv``) as it is written."""
+    return {
+        row.iso2: CountryRex(
+            row.name, row.iso2, row.rex_from, row.form_a_until, row.arrangement, row.until, row.mark, row.source
+        )
+        for row in beneficiary_file(REX_COUNTRIES).values()
+    }
+
+
+@cache
+def beneficiary_file(file: DataFile) -> dict[str, Beneficiary]:
+    """A beneficiary file in the layout of ``rex-countries.csv``: ``country, iso2, rex_from,
+    form_a_until, gsp_arrangement, gsp_until, mark, source`` (only iso2, mark and source needed)."""
+    table: dict[str, Beneficiary] = {}
+    for row in _csv(file):
+        table[row["iso2"]] = Beneficiary(
             iso2=row["iso2"],
-            rex_from=_date(row["rex_from"]),
-            form_a_until=_date(row["form_a_until"]),
-            arrangement=row["gsp_arrangement"],
-            gsp_until=_date(row["gsp_until"]),
+            start=_date(row.get("gsp_from")),
+            until=_date(row.get("gsp_until")),
             mark=row["mark"],
             source=row["source"],
+            name=row.get("country") or row["iso2"],
+            arrangement=row.get("gsp_arrangement", ""),
+            rex_from=_date(row.get("rex_from")),
+            form_a_until=_date(row.get("form_a_until")),
+            rex_from_raw=row.get("rex_from", ""),
         )
     return table
+
+
+def country_name(iso2: str) -> str:
+    """The English name of a country as the EU GSP's data writes it, else the code."""
+    row = beneficiary_file(REX_COUNTRIES).get(iso2)
+    return row.name if row is not None else iso2
 
 
 # --- territory ---------------------------------------------------------------------------
@@ -89,11 +144,16 @@ class TerritoryEntry:
 
 
 @cache
-def eu_customs_territory() -> tuple[TerritoryEntry, ...]:
+def territory_file(file: DataFile) -> tuple[TerritoryEntry, ...]:
+    """A territory file in the layout of ``eu-customs-territory.csv``."""
     return tuple(
         TerritoryEntry(r["code"], r["name"], _date(r["from"]), _date(r["until"]), r["mark"], r["source"])
-        for r in _csv("eu-customs-territory.csv")
+        for r in _csv(file)
     )
+
+
+def eu_customs_territory() -> tuple[TerritoryEntry, ...]:
+    return territory_file(EU_CUSTOMS_TERRITORY)
 
 
 # --- graduation and cumulation -----------------------------------------------------------
@@ -112,9 +172,9 @@ class GraduatedSection:
 
 
 @cache
-def graduated_sections() -> tuple[GraduatedSection, ...]:
+def graduated_sections(file: DataFile = GRADUATED_SECTIONS) -> tuple[GraduatedSection, ...]:
     rows = []
-    for r in _csv("graduated-sections.csv"):
+    for r in _csv(file):
         start, until = _date(r["from"]), _date(r["until"])
         assert start and until, "graduated-sections.csv rows need both dates"
         rows.append(
@@ -141,13 +201,50 @@ class CumulationMember:
 
 
 @cache
-def cumulation_groups() -> dict[str, tuple[CumulationMember, ...]]:
+def cumulation_groups(file: DataFile = CUMULATION_GROUPS) -> dict[str, tuple[CumulationMember, ...]]:
     """Regional cumulation group of each country: ``iso2 -> members of its group``."""
-    members = [CumulationMember(r["group"], r["iso2"], r["mark"], r["source"]) for r in _csv("cumulation-groups.csv")]
+    members = [CumulationMember(r["group"], r["iso2"], r["mark"], r["source"]) for r in _csv(file)]
     by_group: dict[str, list[CumulationMember]] = {}
     for member in members:
         by_group.setdefault(member.group, []).append(member)
     return {m.iso2: tuple(by_group[m.group]) for m in members}
+
+
+@dataclass(frozen=True)
+class ExcludedMaterial:
+    """A material of a regional cumulation group excluded where tariff preferences differ
+    (Art. 55(3) DA, Annex 22-04): ``hs`` is the heading or subheading's digits."""
+
+    group: str
+    hs: str
+    ex: bool  # an "ex" entry: only part of the heading or subheading is listed
+    description: str
+    mark: str
+    source: str
+
+    @property
+    def printed(self) -> str:
+        """``ex 2101 12`` as the annex writes it."""
+        spaced = self.hs[:4] + (
+            " " + " ".join(self.hs[i : i + 2] for i in range(4, len(self.hs), 2)) if len(self.hs) > 4 else ""
+        )
+        return ("ex " if self.ex else "") + spaced
+
+
+@cache
+def cumulation_exclusions(file: DataFile) -> tuple[ExcludedMaterial, ...]:
+    """The Annex 22-04 materials of a scheme's data (a partial list: only what the sources quote)."""
+    return tuple(
+        ExcludedMaterial(
+            r["group"],
+            re.sub(r"\D", "", r["hs"]),
+            r["hs"].strip().lower().startswith("ex"),
+            r["description"],
+            r["mark"],
+            r["source"],
+        )
+        for r in _csv(file)
+    )
 
 
 # --- product-specific rules --------------------------------------------------------------
@@ -166,13 +263,15 @@ class PsrRow:
     is_ex: bool
     chapter: int | None  # a chapter row ("Chapter 94", "ex Chapter 71")
     headings: tuple[tuple[int, int], ...]  # heading ranges for heading rows
+    footnotes: str = ""  # the introductory notes the row's footnotes refer to (textiles)
 
     def covers_heading(self, heading: int) -> bool:
         return any(low <= heading <= high for low, high in self.headings)
 
-    def rule_for(self, arrangement: str) -> str:
-        """The column of Annex 22-03 that applies: LDC for EBA countries, else the other."""
-        return self.rule_ldc if arrangement == "eba" else self.rule_other
+    def rule_for(self, arrangement: str, ldc_arrangements: tuple[str, ...] = ("eba",)) -> str:
+        """The column of Annex 22-03 that applies: the LDC column for the arrangements the
+        scheme names (EBA countries), else the other."""
+        return self.rule_ldc if arrangement in ldc_arrangements else self.rule_other
 
 
 def _parse_scope(scope: str) -> tuple[bool, int | None, tuple[tuple[int, int], ...]]:
@@ -194,9 +293,9 @@ def _parse_scope(scope: str) -> tuple[bool, int | None, tuple[tuple[int, int], .
 
 
 @cache
-def psr_rows() -> tuple[PsrRow, ...]:
+def psr_rows(file: DataFile = PSR_GSP) -> tuple[PsrRow, ...]:
     rows = []
-    for r in _csv("psr-gsp.csv"):
+    for r in _csv(file):
         is_ex, chapter, headings = _parse_scope(r["hs_scope"])
         rows.append(
             PsrRow(
@@ -211,135 +310,99 @@ def psr_rows() -> tuple[PsrRow, ...]:
                 is_ex=is_ex,
                 chapter=chapter,
                 headings=headings,
+                footnotes=r.get("footnotes", ""),
             )
         )
     return tuple(rows)
 
 
 # --- schemes -----------------------------------------------------------------------------
+# The scheme data lives in rexdecl.schemes; these names stay here for the code that reads
+# every legal fact through this module.
 
 
-@dataclass(frozen=True)
-class Beneficiary:
-    iso2: str
-    start: dt.date | None
-    until: dt.date | None
-    mark: str
-    source: str
-
-
-@dataclass(frozen=True)
-class SchemeText:
-    statement: str
-    rex_bracket: str
-    item: str
-    items: str
-    not_originating: str
-    cumulation: dict[str, str]
-    place_and_date: str = ""
-    name_and_signature: str = ""
-
-
-@dataclass(frozen=True)
-class Scheme:
-    id: str
-    name: str
-    enabled: bool
-    disabled_reason: str
-    legal_basis: str
-    mark: str
-    source: str
-    languages: tuple[str, ...]
-    identifier: str  # "rex" or "customs_id": what stands in the statement's bracket
-    territory_file: str | None
-    territory_codes: tuple[str, ...]
-    beneficiaries_file: str | None
-    beneficiaries: tuple[Beneficiary, ...]
-    threshold: Decimal | None
-    threshold_currency: str | None
-    threshold_code: str | None
-    rate_field: str | None
-    threshold_reference: str
-    cumulation: tuple[str, ...]
-    cumulation_note: str
-    rex_dates: bool
-    signature: bool
-    texts: dict[str, SchemeText]
-    heading: str = ""  # printed above the statement on the documents ("Statement on origin")
-
-
-def _scheme(raw: dict[str, Any]) -> Scheme:
-    texts = {
-        lang: SchemeText(
-            statement=t["statement"],
-            rex_bracket=t["rex_bracket"],
-            item=t["item"],
-            items=t["items"],
-            not_originating=t["not_originating"],
-            cumulation=dict(t.get("cumulation", {})),
-            place_and_date=t.get("place_and_date", ""),
-            name_and_signature=t.get("name_and_signature", ""),
-        )
-        for lang, t in raw.get("text", {}).items()
-    }
-    return Scheme(
-        id=raw["id"],
-        name=raw["name"],
-        enabled=raw.get("enabled", True),
-        disabled_reason=raw.get("disabled_reason", ""),
-        legal_basis=raw.get("legal_basis", ""),
-        mark=raw.get("mark", ""),
-        source=raw.get("source", ""),
-        languages=tuple(raw.get("languages", ())),
-        identifier=raw.get("identifier", "rex"),
-        territory_file=raw.get("territory"),
-        territory_codes=tuple(raw.get("territory_codes", ())),
-        beneficiaries_file=raw.get("beneficiaries"),
-        beneficiaries=tuple(
-            Beneficiary(b["iso2"], _date(b.get("from")), _date(b.get("until")), b["mark"], b["source"])
-            for b in raw.get("beneficiary", ())
-        ),
-        threshold=Decimal(raw["threshold"]) if raw.get("threshold") else None,
-        threshold_currency=raw.get("threshold_currency"),
-        threshold_code=raw.get("threshold_code"),
-        rate_field=raw.get("rate_field"),
-        threshold_reference=raw.get("threshold_reference", ""),
-        cumulation=tuple(raw.get("cumulation", ())),
-        cumulation_note=raw.get("cumulation_note", ""),
-        rex_dates=raw.get("rex_dates", False),
-        signature=raw.get("signature", False),
-        texts=texts,
-        heading=raw.get("heading", ""),
-    )
-
-
-@cache
 def schemes() -> dict[str, Scheme]:
-    data = tomllib.loads(_read_text("schemes.toml"))
-    return {raw["id"]: _scheme(raw) for raw in data["scheme"]}
+    """Every scheme by id (the package's data and the user's files of REXDECL_SCHEMES)."""
+    return _schemes.all_schemes()
 
 
 def scheme(scheme_id: str) -> Scheme | None:
+    """The scheme ``scheme_id``, or None when no data has it."""
     return schemes().get(scheme_id)
+
+
+def territory(scheme_: Scheme) -> tuple[TerritoryEntry, ...]:
+    """The importing territory of a scheme: its file (with dates), or its codes."""
+    if scheme_.territory_file is not None:
+        return territory_file(scheme_.territory_file)
+    return tuple(
+        TerritoryEntry(code, code, None, None, "", scheme_.territory_source) for code in scheme_.territory_codes
+    )
 
 
 def in_territory(scheme_: Scheme, country: str, day: dt.date) -> bool:
     """Whether ``country`` is in the importing territory of ``scheme_`` on ``day``."""
-    if scheme_.territory_file == "eu-customs-territory.csv":
-        return any(e.code == country and e.covers(day) for e in eu_customs_territory())
-    return country in scheme_.territory_codes
+    return any(entry.code == country and entry.covers(day) for entry in territory(scheme_))
 
 
 def scheme_for_destination(country: str | None, day: dt.date) -> str:
-    """The default scheme of a destination on ``day`` (workbook-format.md, field ``scheme``)."""
+    """The default scheme of a destination on ``day`` (workbook-format.md, field ``scheme``):
+    the first enabled scheme whose territory covers it, else the data's default scheme."""
     if country:
-        eu = schemes()["eu-gsp"]
-        if in_territory(eu, country, day):
-            return "eu-gsp"
         for scheme_ in schemes().values():
-            if scheme_.enabled and country in scheme_.territory_codes:
+            if scheme_.enabled and in_territory(scheme_, country, day):
                 return scheme_.id
-    return "eu-gsp"
+    return _schemes.default_scheme().id
+
+
+def beneficiary_entries(scheme_: Scheme, iso2: str) -> tuple[Beneficiary, ...]:
+    """The entries of ``iso2`` as a beneficiary of the scheme: the scheme's own entries, else
+    its beneficiary file's row."""
+    own = tuple(b for b in scheme_.beneficiaries if b.iso2 == iso2)
+    if own or scheme_.beneficiaries_file is None:
+        return own
+    row = beneficiary_file(scheme_.beneficiaries_file).get(iso2)
+    return (row,) if row is not None else ()
+
+
+BeneficiaryState = Literal["beneficiary", "unconfirmed", "ended", "not-yet", "absent", "unknown"]
+
+
+@dataclass(frozen=True)
+class BeneficiaryStatus:
+    """Whether a country is a beneficiary of a scheme on a day, and the entry that says so.
+
+    ``beneficiary``: an entry covers the day; ``unconfirmed``: the data only says the
+    arrangement is none/unclear, without a date; ``ended``: its last day was before;
+    ``not-yet``: covered only later; ``absent``: not in a complete list; ``unknown``: the
+    data has nothing on the country."""
+
+    state: BeneficiaryState
+    entry: Beneficiary | None
+
+    @property
+    def covered(self) -> bool:
+        return self.state in ("beneficiary", "unconfirmed")
+
+
+def beneficiary_status(scheme_: Scheme, iso2: str, day: dt.date) -> BeneficiaryStatus:
+    """The status of ``iso2`` in the scheme on ``day``."""
+    entries = beneficiary_entries(scheme_, iso2)
+    if not entries:
+        return BeneficiaryStatus("absent" if scheme_.beneficiaries_complete else "unknown", None)
+    for entry in entries:
+        if entry.covers(day):
+            return BeneficiaryStatus("beneficiary" if entry.confirmed else "unconfirmed", entry)
+    ended = [e for e in entries if e.until is not None and e.until < day]
+    if ended:
+        return BeneficiaryStatus("ended", max(ended, key=lambda e: e.until or day))
+    return BeneficiaryStatus("not-yet", entries[0])
+
+
+def last_day(scheme_: Scheme, iso2: str) -> Beneficiary | None:
+    """The entry of the country's last period in the scheme, when it has an end date."""
+    ended = [e for e in beneficiary_entries(scheme_, iso2) if e.until is not None]
+    return max(ended, key=lambda e: e.until or dt.date.min) if ended else None
 
 
 # --- the rule catalogue -----------------------------------------------------------------

@@ -11,6 +11,7 @@ MAX_TEXT_LENGTH = 2_000  # characters in one cell
 MAX_NUMBER = 10**15  # magnitude of a number in a cell (amounts are spelled up to this)
 MAX_COLUMNS = 200  # columns of a sheet (the widest table of the format has 17)
 MAX_REGISTRATION_BYTES = 5 * 1024 * 1024  # a registration TOML file
+MAX_SCHEME_FILE_BYTES = 5 * 1024 * 1024  # a user's scheme file (REXDECL_SCHEMES)
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 # What a logo may cost to draw, checked before rendering (rexdecl.documents.logo). Printed at most 60 x
 # 20 mm, a logo needs about 1,500 x 500 pixels at 600 dpi. 8 million pixels (4,096 x 2,048)

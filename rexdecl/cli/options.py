@@ -22,8 +22,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def statement_languages() -> list[str]:
-    """The languages a statement on origin can be asked in (``--statement-language``)."""
-    return ["en", "fr", "es"]
+    """The languages a statement on origin can be asked in (``--statement-language``): those
+    of the schemes' data (rexdecl's and the user's ``REXDECL_SCHEMES`` files)."""
+    from rexdecl.schemes import SchemeDataError
+    from rexdecl.schemes import statement_languages as languages
+
+    try:
+        return list(languages())
+    except SchemeDataError:
+        # A user's scheme file that cannot be used is reported, with its entry and key, by the
+        # command when it reads the scheme data (exit 2); the tree is still built.
+        return list(languages(user_files=False))
 
 
 def parse_as_of(value: str | None) -> dt.date:

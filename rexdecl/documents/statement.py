@@ -74,10 +74,12 @@ def fill_statement(ctx: ShipmentFacts) -> FilledStatement:
     identifier = ctx.rex_number if scheme.identifier == "rex" else ctx.shipment.customs_id
     bracket = text.rex_bracket.format(rex=identifier) if identifier else ""
     origin = ctx.origin_country or ""
+    # Annex 22-07 fn. 5: Union origin and Ceuta and Melilla are printed as their symbols.
+    country = scheme.origin_symbols.get(origin) or country_name(origin, language)
     sentence = text.statement.format(
         exporter=ctx.exporter_name or "",
         rex_bracket=bracket,
-        country=country_name(origin, language),
+        country=country,
         criterion=criterion_blank(ctx.lines, text, language),
     )
     return FilledStatement(sentence, language, scheme)

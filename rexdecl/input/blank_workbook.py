@@ -6,19 +6,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from rexdecl.i18n import _
-from rexdecl.input.fields import EXAMPLE_LABELS, EXPORTER, ITEMS, MATERIALS, SHIPMENT, SheetSpec, example_value
+from rexdecl.input.fields import (
+    EXAMPLE_LABELS,
+    EXPORTER,
+    ITEMS,
+    MATERIALS,
+    SHIPMENT,
+    SheetSpec,
+    allowed_values,
+    example_value,
+    meaning_of,
+)
 from rexdecl.output import atomic_write_bytes
 
-CRITERIA = [
-    "P",
-    "W",
-    "no",
-    "eu-cumulation",
-    "norway-cumulation",
-    "switzerland-cumulation",
-    "turkey-cumulation",
-    "regional-cumulation",
-]
+# An Excel list's values may total 255 characters at most.
+MAX_LIST_CHARACTERS = 255
+
+
+def criteria() -> list[str]:
+    """The drop-down of origin criteria: P, W, no, and the cumulation mentions of the default
+    scheme (other forms, and other schemes' mentions, can be typed)."""
+    from rexdecl.schemes import default_scheme
+
+    values = ["P", "W", "no"]
+    for key in default_scheme().cumulation:
+        if key != "extended" and len(",".join([*values, f"{key}-cumulation"])) <= MAX_LIST_CHARACTERS:
+            values.append(f"{key}-cumulation")
+    return values
+
+
 COMMON_CURRENCIES = ["EUR", "USD", "IDR", "GBP", "CHF", "NOK", "JPY", "SGD", "AUD", "CNY"]
 
 
@@ -52,10 +68,10 @@ def build_template(language: str = "en"):  # type: ignore[no-untyped-def]
     shipment = workbook.active
     shipment.title = SHIPMENT.name
     _field_value_sheet(shipment, SHIPMENT, bold, grey, fill, Comment, language)
-    criteria = _list_validation(CRITERIA)
+    criteria_list = _list_validation(criteria())
     currency = _list_validation(COMMON_CURRENCIES)
-    statement_language = _list_validation(["en", "fr", "es"], allow_other=False)
-    scheme = _list_validation(["eu-gsp", "uk-dcts", "no-gsp", "ch-gsp"], allow_other=False)
+    statement_language = _list_validation(list(allowed_values("statement_language")), allow_other=False)
+    scheme = _list_validation(list(allowed_values("scheme")), allow_other=False)
     number_format = _list_validation(["en", "id"], allow_other=False)
     for validation in (currency, statement_language, scheme, number_format):
         shipment.add_data_validation(validation)
@@ -70,12 +86,12 @@ def build_template(language: str = "en"):  # type: ignore[no-untyped-def]
             target.add(f"B{row}")
     items = workbook.create_sheet(ITEMS.name)
     _table_sheet(items, ITEMS, bold, grey, fill, Comment, language)
-    items.add_data_validation(criteria)
+    items.add_data_validation(criteria_list)
     column = [f.name for f in ITEMS.fields].index("origin_criterion") + 1
     from openpyxl.utils import get_column_letter
 
     letter = get_column_letter(column)
-    criteria.add(f"{letter}3:{letter}1000")
+    criteria_list.add(f"{letter}3:{letter}1000")
     materials = workbook.create_sheet(MATERIALS.name)
     _table_sheet(materials, MATERIALS, bold, grey, fill, Comment, language)
     exporter = workbook.create_sheet(EXPORTER.name)
@@ -94,7 +110,7 @@ def _field_value_sheet(ws, spec: SheetSpec, bold, grey, fill, comment_class, lan
         name_cell = ws.cell(row=ws.max_row, column=1)
         if field.required == "yes":
             name_cell.font = bold
-        text = field.meaning + (" (" + "/".join(field.aliases) + ")" if field.aliases else "")
+        text = meaning_of(field) + (" (" + "/".join(field.aliases) + ")" if field.aliases else "")
         if field.required:
             text = REQUIRED_NOTES[field.required] + text
         if text.strip():
@@ -112,7 +128,7 @@ def _table_sheet(ws, spec: SheetSpec, bold, grey, fill, comment_class, language:
     for index, (cell, field) in enumerate(zip(ws[1], spec.fields, strict=True), start=1):
         cell.font = bold
         cell.fill = fill
-        text = field.meaning + (" (" + "/".join(field.aliases) + ")" if field.aliases else "")
+        text = meaning_of(field) + (" (" + "/".join(field.aliases) + ")" if field.aliases else "")
         if field.required == "yes":
             text = "required. " + text
         if text.strip():

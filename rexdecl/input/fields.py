@@ -107,7 +107,7 @@ SHIPMENT = SheetSpec(
             "code",
             "",
             "eu-gsp",
-            "eu-gsp, uk-dcts, no-gsp or ch-gsp; default from the destination",
+            "{schemes}; default from the destination",
         ),
         FieldSpec("customs_id", ("no_identitas_pabean",), "text", "", "", "uk-dcts: customs identification number"),
         FieldSpec("currency", ("mata_uang",), "code", "yes", "EUR", "ISO 4217"),
@@ -115,7 +115,7 @@ SHIPMENT = SheetSpec(
         FieldSpec("chf_rate", ("kurs_chf",), "number", "", "", "units of the invoice currency per 1 CHF"),
         FieldSpec("number_format", ("format_angka",), "code", "", "en", "id (1.234,56) or en (1,234.56)"),
         FieldSpec("consignment_ref", ("no_bl",), "text", "", "", "bill of lading / air waybill number"),
-        FieldSpec("statement_language", ("bahasa_pernyataan",), "code", "", "en", "en, fr or es"),
+        FieldSpec("statement_language", ("bahasa_pernyataan",), "code", "", "en", "{languages}"),
         FieldSpec("incoterm", (), "text", "", "FOB", "printed on the invoice"),
         FieldSpec("delivery_place", (), "text", "", "Semarang", "printed"),
         FieldSpec("payment_terms", (), "text", "", "T/T 30 days", "printed", "T/T 30 hari"),
@@ -279,6 +279,32 @@ SHEETS = (SHIPMENT, ITEMS, MATERIALS, EXPORTER)
 # while it holds exactly one language's example values, and reads it as a line otherwise.
 TEMPLATE_LANGUAGES = ("en", "id")
 EXAMPLE_LABELS = {"en": "example (contoh) – ignored", "id": "contoh (example) – diabaikan"}
+
+
+def allowed_values(name: str) -> tuple[str, ...]:
+    """The values a field may take that come from the scheme data (``scheme``: the enabled
+    schemes; ``statement_language``: their languages); empty for other fields."""
+    from rexdecl import schemes
+
+    if name == "scheme":
+        return schemes.enabled_ids()
+    if name == "statement_language":
+        return schemes.statement_languages()
+    return ()
+
+
+def _or(values: tuple[str, ...]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def meaning_of(spec: FieldSpec) -> str:
+    """What a field means, with the values of the scheme data filled in ("eu-gsp, uk-dcts,
+    no-gsp or ch-gsp; default from the destination")."""
+    if "{" not in spec.meaning:
+        return spec.meaning
+    return spec.meaning.format(
+        schemes=_or(allowed_values("scheme")), languages=_or(allowed_values("statement_language"))
+    )
 
 
 def example_value(spec: FieldSpec, language: str = "en") -> object:

@@ -66,7 +66,7 @@ def check_exporter_and_rex(
     match = _REX_STRICT.search(blanks["exporter"])
     if match is None or exporter_span is None:
         return None
-    if template.scheme.id != "no-gsp":
+    if not template.scheme.rex_without_bracket:
         checker.add(
             "LINT-WORDING",
             exporter_span[0],

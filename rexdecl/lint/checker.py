@@ -74,9 +74,16 @@ class Checker:
         after = words[-1] + 1 if words else position
         low = tokens[position - 1].end if position > 0 else self.candidate.start
         high = tokens[after].start if after < len(tokens) else self.candidate.end
-        if slot == "criterion":
+        if slot == "criterion" and self._last_words(slot):
+            # The criterion ends the sentence (every text but one whose words follow it, as in
+            # German "… Ursprungskriterium {criterion} ist."): it runs to the statement's end.
             high = self.candidate.end
         return low, max(low, high)
+
+    def _last_words(self, slot: str) -> bool:
+        """Whether no statutory word follows the blank ``slot`` in the template."""
+        index = self.template.slot_index(slot)
+        return index is None or not any(t.text[:1].isalnum() for t in self.template.tokens[index + 1 :])
 
     def blank(self, slot: str) -> str:
         """What a blank holds, without placeholder dots and footnote markers."""
@@ -94,11 +101,12 @@ class Checker:
 
 def reference(code: str, scheme: legal.Scheme) -> str:
     """The legal reference of a lint finding ``code`` about a statement of ``scheme``."""
-    base = legal.with_mark(scheme.legal_basis, scheme.mark)
+    base = scheme.legal_reference
     catalogue = legal.rule_catalogue()
     if code == "LINT-REX-FORMAT" and "REX-FORMAT" in catalogue:
         return f"{base}; {catalogue['REX-FORMAT'].reference}"
-    if code == "LINT-CRITERION" and scheme.id == "eu-gsp" and "CRITERION-INVALID" in catalogue:
+    if code == "LINT-CRITERION" and scheme.rule_catalogue and "CRITERION-INVALID" in catalogue:
+        # The scheme whose rules the catalogue describes: its criteria's own reference.
         return catalogue["CRITERION-INVALID"].reference
     if code == "LINT-OBSOLETE-WORDING":
         return _("{base}; the invoice declaration ended with the country's REX transition [V2]").format(base=base)

@@ -1,5 +1,6 @@
-"""Whether a blank names a country: country names (CLDR, through Babel, in English, French
-and Spanish) and the adjectives of common GSP beneficiaries, case and accents ignored."""
+"""Whether a blank names a country: country names (CLDR, through Babel, in the statement
+languages of the scheme data), the symbols the schemes print ("EU", "CM") and the adjectives
+of common GSP beneficiaries, case and accents ignored."""
 
 from __future__ import annotations
 
@@ -61,7 +62,9 @@ def _country_keys() -> frozenset[str]:
     from babel import Locale
 
     keys: set[str] = set()
-    for language in ("en", "fr", "es"):
+    from rexdecl.schemes import statement_languages
+
+    for language in statement_languages():
         for code, name in Locale.parse(language).territories.items():
             if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
                 continue
@@ -71,7 +74,8 @@ def _country_keys() -> frozenset[str]:
     keys.update(_country_key(c.name) for c in legal.rex_countries().values())
     for words in _ADJECTIVES.values():
         keys.update(_country_key(w.replace("_", " ")) for w in words.split())
-    keys.update({"xc", "xl", "xc/xl"})  # Ceuta and Melilla [R]
+    # Symbols a scheme prints instead of a name (Annex 22-07 fn. 5 [V]: "EU", "CM").
+    keys.update(_country_key(symbol) for s in legal.schemes().values() for symbol in s.origin_symbols.values())
     return frozenset(keys)
 
 

@@ -155,26 +155,10 @@ def other_templates() -> tuple[Template, ...]:
         scheme = legal.Scheme(
             id=OTHER_SCHEME,
             name="; ".join(e.agreement for e in entries),
-            enabled=True,
-            disabled_reason="",
             legal_basis="; ".join(legal.with_mark(e.legal_basis, e.mark) for e in entries),
-            mark="",
             source="; ".join(e.source for e in entries),
             languages=(language,),
             identifier="rex",
-            territory_file=None,
-            territory_codes=(),
-            beneficiaries_file=None,
-            beneficiaries=(),
-            threshold=None,
-            threshold_currency=None,
-            threshold_code=None,
-            rate_field=None,
-            threshold_reference="",
-            cumulation=(),
-            cumulation_note="",
-            rex_dates=False,
-            signature=False,
             texts={language: texts},
         )
         out.append(replace(_template(scheme, language, texts), others=tuple(entries)))
@@ -208,9 +192,12 @@ def bracket_words() -> frozenset[str]:
 
 
 def eu_scheme() -> legal.Scheme:
-    """The EU GSP: its texts stand in for the obsolete declaration and for a document without
-    a statement."""
-    return legal.schemes()["eu-gsp"]
+    """The default scheme of the data (the EU GSP): its texts stand in for the obsolete
+    declaration and for a document without a statement."""
+    from rexdecl.schemes import default_scheme
+
+    default = default_scheme()
+    return legal.schemes().get(default.id, default)
 
 
 def needed_words(template: Template) -> int:

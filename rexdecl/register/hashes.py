@@ -70,5 +70,9 @@ def input_hash(
         "consignment_others": [[number, format(value, "f")] for number, value in consignment_others],
         "rexdecl_version": __version__,
     }
+    from rexdecl.schemes import user_fingerprint
+
+    if user_fingerprint():  # the user's scheme files (REXDECL_SCHEMES) shape the documents too
+        payload["schemes"] = user_fingerprint()
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

@@ -38,7 +38,7 @@ def check_shipment(facts: ShipmentFacts) -> tuple[Finding, ...]:
     scheme = facts.usable_scheme
     findings += products.check_criteria(facts, scheme)
     findings += products.check_lines(facts)
-    findings += dates.check_statement_dates(facts)
+    findings += dates.check_statement_dates(facts, scheme)
     if scheme is not None:
         findings += document.check_language(facts, scheme)
         findings += dates.check_destination(facts, scheme)

@@ -1,6 +1,13 @@
 """Country, scheme and dates: SCHEME-UNSUPPORTED, DESTINATION-NOT-IN-SCHEME,
-COUNTRY-NOT-BENEFICIARY, GSP-ENDS-BEFORE-IMPORT, REX-NOT-APPLICABLE-YET, FORM-A-PERIOD,
-RETROSPECTIVE, STATEMENT-AGE, FUTURE-DATE."""
+COUNTRY-NOT-BENEFICIARY, GSP-ENDS-BEFORE-IMPORT, SCHEME-ELIGIBILITY-RISK,
+REX-REVOKED-AFTER-EXIT, REX-NOT-APPLICABLE-YET, FORM-A-PERIOD, RETROSPECTIVE, STATEMENT-AGE,
+FUTURE-DATE.
+
+Every fact comes from the scheme's data (its beneficiaries, their dates, its validity): no
+scheme is named here. The date that decides whether a country is a beneficiary is the
+release for free circulation when ``expected_import_date`` is given, else the invoice date
+(UCC Art. 85(1): the rules in force when the customs debt is incurred).
+"""
 
 from __future__ import annotations
 
@@ -11,17 +18,25 @@ from dateutil.relativedelta import relativedelta
 
 from rexdecl import legal
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _
-from rexdecl.legal import Scheme, with_mark
+from rexdecl.i18n import _, current_language
+from rexdecl.legal import BeneficiaryStatus
 from rexdecl.model import Location
 from rexdecl.rules.facts import ShipmentFacts
 from rexdecl.rules.notation import cell_ref
+from rexdecl.rules.references import reference
+from rexdecl.schemes import Beneficiary, Scheme, with_mark
 
 # GSP-ENDS-BEFORE-IMPORT warns when no import date is given and the document is dated
 # within this many days before the country's last day as a beneficiary (rules.md).
 ENDING_WINDOW_DAYS = 120
-STATEMENT_VALIDITY = relativedelta(months=12)
-RETROSPECTIVE_REF = "Art. 92(2) UCC IA [V2]"
+# A retrospective statement must reach the importing customs within 2 years of importation
+# (Art. 92(2) UCC IA).
+RETROSPECTIVE_YEARS = 2
+
+
+def localised(english: str, indonesian: str) -> str:
+    """A text of the data in the interface language (the data's ``_id`` field for Bahasa Indonesia)."""
+    return indonesian if current_language() == "id" and indonesian else english
 
 
 def check_scheme(facts: ShipmentFacts) -> Iterator[Finding]:
@@ -33,7 +48,14 @@ def check_scheme(facts: ShipmentFacts) -> Iterator[Finding]:
     if scheme is None:
         usable = ", ".join(s.id for s in legal.schemes().values() if s.enabled)
         known = facts.scheme
-        reason = known.disabled_reason if known is not None else _("rexdecl has no data for it")
+        if known is None:
+            reason = _("rexdecl has no data for it")
+        else:
+            reason = localised(known.disabled_reason, known.disabled_reason_id)
+            if known.status:
+                reason += _(" ({name}: {status})").format(
+                    name=known.name, status=localised(known.status, known.status_id)
+                )
         yield Finding(
             "SCHEME-UNSUPPORTED",
             Severity.ERROR,
@@ -41,7 +63,7 @@ def check_scheme(facts: ShipmentFacts) -> Iterator[Finding]:
                 place=cell_ref(where), scheme=facts.scheme_id, reason=reason, usable=usable
             ),
             where,
-            "—",
+            reference("SCHEME-UNSUPPORTED", None, with_mark(known.status_source, known.status_mark) if known else ""),
         )
         return
     if scheme.mark == "R" and facts.originating_lines and not facts.options.no_statement:
@@ -55,8 +77,17 @@ def check_scheme(facts: ShipmentFacts) -> Iterator[Finding]:
                 "importing country's customs before relying on it"
             ).format(place=cell_ref(where), scheme=scheme.id),
             where,
-            with_mark(scheme.source, scheme.mark),
+            reference("DATA-MISSING", None, with_mark(scheme.source, scheme.mark)),
         )
+
+
+def territory_text(scheme: Scheme, day: dt.date) -> str:
+    """The scheme's importing territory in words: its name in the data, or its codes."""
+    if scheme.territory_name:
+        return _("{territory} on {date}").format(
+            territory=localised(scheme.territory_name, scheme.territory_name_id), date=day.isoformat()
+        )
+    return ", ".join(entry.code for entry in legal.territory(scheme) if entry.covers(day))
 
 
 def check_destination(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
@@ -69,12 +100,6 @@ def check_destination(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]
     where = shipment.where(field)
     if legal.in_territory(scheme, destination, facts.document_date):
         return
-    if scheme.territory_file:
-        territory = _("the EU customs territory (EU member states, Monaco, Northern Ireland XI) on {date}").format(
-            date=facts.document_date.isoformat()
-        )
-    else:
-        territory = ", ".join(scheme.territory_codes)
     hint = (
         _("an ISO 3166 alpha-2 code such as DE")
         if len(destination) != 2
@@ -85,211 +110,79 @@ def check_destination(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]
         Severity.ERROR,
         _(
             "{place}: destination '{dest}' is not in the importing territory of {scheme} ({territory}); expected {hint}"
-        ).format(place=cell_ref(where), dest=destination, scheme=scheme.id, territory=territory, hint=hint),
+        ).format(
+            place=cell_ref(where),
+            dest=destination,
+            scheme=scheme.id,
+            territory=territory_text(scheme, facts.document_date),
+            hint=hint,
+        ),
         where,
-        scheme.territory_file or ", ".join(scheme.territory_codes),
+        reference("DESTINATION-NOT-IN-SCHEME", scheme, own=scheme.territory_source),
+    )
+
+
+def entry_reference(scheme: Scheme, entry: Beneficiary | None) -> str:
+    """The source of a beneficiary entry: the row of the scheme's file, or the entry's own."""
+    if entry is None:
+        return ""
+    if scheme.beneficiaries_file is not None and entry not in scheme.beneficiaries:
+        return with_mark(f"{scheme.beneficiaries_file} ({entry.name or entry.iso2})", entry.mark)
+    return entry.cited
+
+
+def _name(scheme: Scheme, origin: str, entry: Beneficiary | None) -> str:
+    return (entry.name if entry is not None and entry.name else None) or legal.country_name(origin)
+
+
+def alternatives(scheme: Scheme, origin: str, day: dt.date) -> str:
+    """The other schemes of rexdecl's data for ``origin`` on ``day``, as a sentence: those that
+    cover it, and agreements not yet applied that would (the CEPA, with its status)."""
+    parts = []
+    for other in legal.schemes().values():
+        if other.id == scheme.id:
+            continue
+        if other.enabled and legal.beneficiary_status(other, origin, day).state == "beneficiary":
+            parts.append(
+                _("{id} ({name}, for goods into {territory})").format(
+                    id=other.id, name=other.name, territory=territory_text(other, day)
+                )
+            )
+        elif not other.enabled and origin in other.parties:
+            parts.append(
+                _("{id} ({name}: {status}; {reason})").format(
+                    id=other.id,
+                    name=other.name,
+                    status=localised(other.status, other.status_id),
+                    reason=localised(other.disabled_reason, other.disabled_reason_id),
+                )
+            )
+    if not parts:
+        return ""
+    return " " + _("Other schemes in rexdecl's data for {origin}: {schemes}.").format(
+        origin=origin, schemes="; ".join(parts)
     )
 
 
 def check_country_and_dates(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
-    """COUNTRY-NOT-BENEFICIARY, GSP-ENDS-BEFORE-IMPORT, REX-NOT-APPLICABLE-YET, FORM-A-PERIOD and
-    DATA-MISSING for the country of origin on the invoice date."""
+    """COUNTRY-NOT-BENEFICIARY, GSP-ENDS-BEFORE-IMPORT, SCHEME-ELIGIBILITY-RISK,
+    REX-REVOKED-AFTER-EXIT, REX-NOT-APPLICABLE-YET, FORM-A-PERIOD and DATA-MISSING for the
+    country of origin."""
     origin = facts.origin_country
     date = facts.invoice_date
     shipment = facts.shipment
     if origin is None or not facts.originating_lines or date is None:
         return
-    origin_where = shipment.where("exporter_country")
+    where = shipment.where("exporter_country")
     for line in facts.originating_lines:
         if line.item.origin_country:
-            origin_where = line.item.where("origin_country")
+            where = line.item.where("origin_country")
             break
-    place = cell_ref(origin_where)
-    if scheme.beneficiaries_file == "rex-countries.csv":
-        yield from _eu_country_rules(facts, scheme, origin, date, place, origin_where)
-    else:
-        yield from _listed_beneficiary(facts, scheme, origin, date, place, origin_where)
-
-
-def _eu_country_rules(
-    facts: ShipmentFacts, scheme: Scheme, origin: str, date: dt.date, place: str, where: Location
-) -> Iterator[Finding]:
-    shipment = facts.shipment
-    country = legal.rex_countries().get(origin)
-    ref = "Reg. 978/2012 Annex II"
-    if country is None:
-        yield Finding(
-            "COUNTRY-NOT-BENEFICIARY",
-            Severity.ERROR,
-            _(
-                "{place}: country of origin {origin} is not a beneficiary of the {scheme} in rexdecl's "
-                "data (rex-countries.csv): no statement on origin under this scheme. Check the origin "
-                "country"
-            ).format(place=place, origin=origin, scheme=scheme.name),
-            where,
-            ref,
-        )
-        return
-    source_ref = with_mark(f"{ref}; rex-countries.csv ({country.name})", country.mark)
-    if country.gsp_until is not None and date > country.gsp_until:
-        # rules.md: an error whenever the data gives an end date, whatever the import date.
-        message = _(
-            "{place}: {name} is not a beneficiary of the {scheme} on the invoice date {date} "
-            "(its last day was {until}): no GSP statement on origin can be made.{successor}"
-        )
-        yield Finding(
-            "COUNTRY-NOT-BENEFICIARY",
-            Severity.ERROR,
-            message.format(
-                place=place,
-                name=country.name,
-                scheme=scheme.name,
-                date=date.isoformat(),
-                until=country.gsp_until.isoformat(),
-                successor=_successor_hint(origin),
-            ),
-            where,
-            source_ref,
-        )
-        return
-    if country.arrangement in ("none", "unclear") and country.gsp_until is None:
-        yield Finding(
-            "COUNTRY-NOT-BENEFICIARY",
-            Severity.WARNING,
-            _(
-                "{place}: {name} is not in the 2023 list of {scheme} beneficiaries (arrangement "
-                "'{arrangement}' in rexdecl's data, with no end date): confirm its status before relying "
-                "on the statement"
-            ).format(place=place, name=country.name, scheme=scheme.name, arrangement=country.arrangement),
-            where,
-            source_ref,
-        )
-    if country.gsp_until is not None and date <= country.gsp_until:
-        yield from _ending(facts, country.name, origin, country.gsp_until, date, place, where, source_ref)
-    if scheme.rex_dates:
-        if country.rex_from is None:
-            yield Finding(
-                "DATA-MISSING",
-                Severity.WARNING,
-                _(
-                    "{place}: rexdecl's data has no REX application date for {name} (rex-countries.csv "
-                    "reads '{raw}'): the REX-NOT-APPLICABLE-YET check was skipped; confirm that {name} "
-                    "applies the REX system"
-                ).format(place=place, name=country.name, raw=_raw_rex_from(origin)),
-                where,
-                source_ref,
-            )
-        elif date < country.rex_from:
-            yield Finding(
-                "REX-NOT-APPLICABLE-YET",
-                Severity.ERROR,
-                _(
-                    "{place}: the invoice date {date} is before {name} applied the REX system ({start}): "
-                    "a statement on origin was not yet possible; a Form A certificate was needed"
-                ).format(
-                    place=cell_ref(shipment.where("invoice_date")),
-                    date=date.isoformat(),
-                    name=country.name,
-                    start=country.rex_from.isoformat(),
-                ),
-                shipment.where("invoice_date"),
-                with_mark("EC list of REX application dates", country.mark),
-            )
-        elif country.form_a_until is not None and date <= country.form_a_until:
-            yield Finding(
-                "FORM-A-PERIOD",
-                Severity.INFO,
-                _(
-                    "{place}: on {date} {name} was in its transition to REX: Form A certificates were "
-                    "still accepted until {until}, as well as statements on origin"
-                ).format(
-                    place=cell_ref(shipment.where("invoice_date")),
-                    date=date.isoformat(),
-                    name=country.name,
-                    until=country.form_a_until.isoformat(),
-                ),
-                shipment.where("invoice_date"),
-                with_mark("EC list of REX application dates", country.mark),
-            )
-
-
-def _raw_rex_from(origin: str) -> str:
-    import csv
-    import io
-    from importlib import resources
-
-    text = resources.files("rexdecl.data").joinpath("rex-countries.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(io.StringIO(text)):
-        if row["iso2"] == origin:
-            return row["rex_from"] or _("empty")
-    return ""
-
-
-def _successor_hint(origin: str) -> str:
-    if origin == "ID":
-        return _(
-            " For Indonesian goods: the EU-Indonesia CEPA is expected to apply from "
-            "2027-01-01 with its own proof of origin (its text is not yet in rexdecl's data); "
-            "for the UK, use the UK DCTS (scheme uk-dcts)."
-        )
-    return ""
-
-
-def _ending(
-    facts: ShipmentFacts, name: str, origin: str, until: dt.date, date: dt.date, place: str, where: Location, ref: str
-) -> Iterator[Finding]:
-    shipment = facts.shipment
-    import_date = shipment.expected_import_date
-    reference = (
-        ref
-        + "; "
-        + _(
-            "the preference depends on the date of release for free circulation (draft Delegated Act "
-            "of 29 Sept 2025, reported [V2]; final act not seen)"
-        )
-    )
-    if import_date is not None and import_date > until:
-        yield Finding(
-            "GSP-ENDS-BEFORE-IMPORT",
-            Severity.ERROR,
-            _(
-                "{place}: the goods are expected to be released on {imported}, after {until}, the last "
-                "day {name} is a GSP beneficiary: the statement would give the buyer no preference.{successor}"
-            ).format(
-                place=cell_ref(shipment.where("expected_import_date")),
-                imported=import_date.isoformat(),
-                until=until.isoformat(),
-                name=name,
-                successor=_successor_hint(origin),
-            ),
-            shipment.where("expected_import_date"),
-            reference,
-        )
-    elif import_date is None and (until - date).days <= ENDING_WINDOW_DAYS:
-        yield Finding(
-            "GSP-ENDS-BEFORE-IMPORT",
-            Severity.WARNING,
-            _(
-                "{place}: {name} stops being a GSP beneficiary after {until}, {days} days after this "
-                "invoice; goods released in the EU after that date get no GSP preference. Enter "
-                "expected_import_date so rexdecl can check.{successor}"
-            ).format(
-                place=cell_ref(shipment.where("invoice_date")),
-                name=name,
-                until=until.isoformat(),
-                days=(until - date).days,
-                successor=_successor_hint(origin),
-            ),
-            shipment.where("invoice_date"),
-            reference,
-        )
-
-
-def _listed_beneficiary(
-    facts: ShipmentFacts, scheme: Scheme, origin: str, date: dt.date, place: str, where: Location
-) -> Iterator[Finding]:
-    entries = [b for b in scheme.beneficiaries if b.iso2 == origin]
-    if not entries:
+    place = cell_ref(where)
+    imported = shipment.expected_import_date
+    at_invoice = legal.beneficiary_status(scheme, origin, date)
+    deciding = legal.beneficiary_status(scheme, origin, imported) if imported is not None else at_invoice
+    if deciding.state == "unknown":
         yield Finding(
             "DATA-MISSING",
             Severity.WARNING,
@@ -299,85 +192,304 @@ def _listed_beneficiary(
                 "country's customs"
             ).format(place=place, origin=origin, scheme=scheme.name),
             where,
-            with_mark(scheme.source, scheme.mark),
+            reference("DATA-MISSING", None, with_mark(scheme.source, scheme.mark)),
         )
         return
-    for entry in entries:
-        if (entry.start is None or entry.start <= date) and (entry.until is None or date <= entry.until):
-            return
-    entry = entries[0]
-    known = legal.rex_countries().get(origin)
-    name = known.name if known else origin
-    if entry.until is not None and date > entry.until:
-        # Say that the scheme dropped the country (Norway no longer covers Indonesia).
-        message = _(
-            "{place}: the {scheme} no longer covers {name} ({origin}): it was a beneficiary until "
-            "{until}, not on {date}; no statement under this scheme"
-        ).format(
-            place=place,
-            scheme=scheme.name,
-            name=name,
-            origin=origin,
-            until=entry.until.isoformat(),
-            date=date.isoformat(),
+    if not deciding.covered and not (at_invoice.covered and imported is not None):
+        # Not a beneficiary on the date that decides. (Invoiced in time but released after the
+        # end is GSP-ENDS-BEFORE-IMPORT's case.)
+        yield _not_beneficiary(facts, scheme, origin, deciding, place, where)
+        yield from _revoked_after_exit(facts, scheme, origin, place, where)
+        return
+    entry = at_invoice.entry if at_invoice.covered else deciding.entry
+    if deciding.state == "unconfirmed" and deciding.entry is not None:
+        yield Finding(
+            "COUNTRY-NOT-BENEFICIARY",
+            Severity.WARNING,
+            _(
+                "{place}: {name} is not in the 2023 list of {scheme} beneficiaries (arrangement "
+                "'{arrangement}' in rexdecl's data, with no end date): confirm its status before relying "
+                "on the statement"
+            ).format(
+                place=place,
+                name=_name(scheme, origin, deciding.entry),
+                scheme=scheme.name,
+                arrangement=deciding.entry.arrangement,
+            ),
+            where,
+            reference("COUNTRY-NOT-BENEFICIARY", scheme, entry_reference(scheme, deciding.entry)),
         )
-    else:
+    if entry is not None and entry.risk:
+        yield Finding(
+            "SCHEME-ELIGIBILITY-RISK",
+            Severity.WARNING,
+            _(
+                "{place}: {name} may lose the {scheme} without a date known: {risk}. The statement can be "
+                "made; confirm with the importer or the importing country's customs that the preference is "
+                "still granted before relying on it"
+            ).format(
+                place=place,
+                name=_name(scheme, origin, entry),
+                scheme=scheme.name,
+                risk=localised(entry.risk, entry.risk_id),
+            ),
+            where,
+            reference("SCHEME-ELIGIBILITY-RISK", scheme, with_mark(entry.risk_source, entry.risk_mark)),
+        )
+    if at_invoice.covered and at_invoice.entry is not None and at_invoice.entry.until is not None:
+        yield from _ending(facts, scheme, origin, at_invoice.entry, date, where)
+    yield from _revoked_after_exit(facts, scheme, origin, place, where)
+    if scheme.rex_dates and entry is not None:
+        yield from _rex_dates(facts, scheme, origin, entry, date, place, where)
+
+
+def _not_beneficiary(
+    facts: ShipmentFacts, scheme: Scheme, origin: str, status: BeneficiaryStatus, place: str, where: Location
+) -> Finding:
+    shipment = facts.shipment
+    date = facts.invoice_date
+    assert date is not None
+    imported = shipment.expected_import_date
+    entry = status.entry
+    name = _name(scheme, origin, entry)
+    day = imported or date
+    hint = alternatives(scheme, origin, day)
+    if status.state == "ended" and entry is not None and entry.until is not None:
+        until = entry.until.isoformat()
+        if imported is None:
+            message = _(
+                "{place}: {name} ({origin}) is not a beneficiary of the {scheme} on the invoice date {date}: its "
+                "last day was {until}, and goods released for free circulation after it get no preference "
+                "under this scheme. If the goods were released on or before {until}, enter that date as "
+                "expected_import_date: a statement made out after exportation is then accepted.{alternatives}"
+            ).format(
+                place=place,
+                name=name,
+                origin=origin,
+                scheme=scheme.name,
+                date=date.isoformat(),
+                until=until,
+                alternatives=hint,
+            )
+        else:
+            message = _(
+                "{place}: {name} ({origin}) is not a beneficiary of the {scheme} on {imported}, the expected "
+                "release of the goods: its last day was {until}. No statement on origin under this "
+                "scheme.{alternatives}"
+            ).format(
+                place=place,
+                name=name,
+                origin=origin,
+                scheme=scheme.name,
+                imported=imported.isoformat(),
+                until=until,
+                alternatives=hint,
+            )
+    elif status.state == "not-yet" and entry is not None:
         message = _(
-            "{place}: {origin} is not a beneficiary of the {scheme} on {date} ({period}): no "
+            "{place}: {name} ({origin}) is not a beneficiary of the {scheme} on {date} ({period}): no "
             "statement under this scheme"
-        ).format(
-            place=place,
-            origin=f"{name} ({origin})" if known else origin,
-            scheme=scheme.name,
-            date=date.isoformat(),
-            period=_period(entry.start, entry.until),
-        )
-    yield Finding("COUNTRY-NOT-BENEFICIARY", Severity.ERROR, message, where, with_mark(entry.source, entry.mark))
+        ).format(place=place, name=name, origin=origin, scheme=scheme.name, date=day.isoformat(), period=_period(entry))
+    else:
+        listed = str(scheme.beneficiaries_file or scheme.origin_file)
+        message = _(
+            "{place}: country of origin {origin} is not a beneficiary of the {scheme} in rexdecl's "
+            "data ({file}): no statement on origin under this scheme. Check the origin country"
+        ).format(place=place, origin=origin, scheme=scheme.name, file=listed)
+    return Finding(
+        "COUNTRY-NOT-BENEFICIARY",
+        Severity.ERROR,
+        message,
+        where,
+        reference("COUNTRY-NOT-BENEFICIARY", scheme, _regulation(scheme, day), entry_reference(scheme, entry)),
+    )
 
 
-def _period(start: dt.date | None, until: dt.date | None) -> str:
-    if start and until:
-        return _("covered from {start} to {until}").format(start=start.isoformat(), until=until.isoformat())
-    if until:
-        return _("covered until {until}").format(until=until.isoformat())
-    if start:
-        return _("covered from {start}").format(start=start.isoformat())
+def _regulation(scheme: Scheme, day: dt.date) -> str:
+    """The scheme's own act on ``day``, as cited (the legal basis by date of the data)."""
+    period = scheme.regulation_on(day)
+    return period.cited if period is not None else ""
+
+
+def _period(entry: Beneficiary) -> str:
+    if entry.start and entry.until:
+        return _("covered from {start} to {until}").format(start=entry.start.isoformat(), until=entry.until.isoformat())
+    if entry.until:
+        return _("covered until {until}").format(until=entry.until.isoformat())
+    if entry.start:
+        return _("covered from {start}").format(start=entry.start.isoformat())
     return ""
 
 
-def check_statement_dates(facts: ShipmentFacts) -> Iterator[Finding]:
-    """RETROSPECTIVE, STATEMENT-AGE and FUTURE-DATE of the invoice date."""
+def _ending(
+    facts: ShipmentFacts, scheme: Scheme, origin: str, entry: Beneficiary, date: dt.date, where: Location
+) -> Iterator[Finding]:
+    """GSP-ENDS-BEFORE-IMPORT: invoiced on or before the country's last day, released after it."""
+    shipment = facts.shipment
+    until = entry.until
+    assert until is not None
+    import_date = shipment.expected_import_date
+    after_end = import_date if import_date is not None and import_date > until else until + dt.timedelta(days=1)
+    ref = reference("GSP-ENDS-BEFORE-IMPORT", scheme, _regulation(scheme, after_end), entry_reference(scheme, entry))
+    name = _name(scheme, origin, entry)
+    if import_date is not None and import_date > until:
+        yield Finding(
+            "GSP-ENDS-BEFORE-IMPORT",
+            Severity.ERROR,
+            _(
+                "{place}: the goods are expected to be released on {imported}, after {until}, the last "
+                "day {name} is a beneficiary of the {scheme}: the statement would give the buyer no "
+                "preference.{alternatives}"
+            ).format(
+                place=cell_ref(shipment.where("expected_import_date")),
+                imported=import_date.isoformat(),
+                until=until.isoformat(),
+                name=name,
+                scheme=scheme.name,
+                alternatives=alternatives(scheme, origin, import_date),
+            ),
+            shipment.where("expected_import_date"),
+            ref,
+        )
+    elif import_date is None and (until - date).days <= ENDING_WINDOW_DAYS:
+        yield Finding(
+            "GSP-ENDS-BEFORE-IMPORT",
+            Severity.WARNING,
+            _(
+                "{place}: {name} stops being a beneficiary of the {scheme} after {until}, {days} days after this "
+                "invoice; goods released after that date get no preference under it. Enter "
+                "expected_import_date so rexdecl can check.{alternatives}"
+            ).format(
+                place=cell_ref(shipment.where("invoice_date")),
+                name=name,
+                scheme=scheme.name,
+                until=until.isoformat(),
+                days=(until - date).days,
+                alternatives=alternatives(scheme, origin, until + dt.timedelta(days=1)),
+            ),
+            shipment.where("invoice_date"),
+            ref,
+        )
+
+
+def _revoked_after_exit(
+    facts: ShipmentFacts, scheme: Scheme, origin: str, place: str, where: Location
+) -> Iterator[Finding]:
+    """REX-REVOKED-AFTER-EXIT, once per shipment: the run date is after the country's last day."""
+    if not scheme.revokes_registrations_after_exit:
+        return
+    last = legal.last_day(scheme, origin)
+    today = facts.options.as_of
+    if last is None or last.until is None or today <= last.until:
+        return
+    if legal.beneficiary_status(scheme, origin, today).covered:
+        return  # covered again by a later entry
+    yield Finding(
+        "REX-REVOKED-AFTER-EXIT",
+        Severity.INFO,
+        _(
+            "{place}: {name} left the {scheme} after {until}: the REX registrations of its exporters for "
+            "this scheme are revoked. Keep the statements already made out, and the records of materials "
+            "and production, for at least 3 years from the end of the calendar year in which each was made "
+            "out (longer where national law requires): they can still be verified. rexdecl register export "
+            "lists the statements rexdecl made"
+        ).format(place=place, name=_name(scheme, origin, last), scheme=scheme.name, until=last.until.isoformat()),
+        where,
+        reference("REX-REVOKED-AFTER-EXIT", scheme, own=scheme.revocation_source),
+    )
+
+
+def _rex_dates(
+    facts: ShipmentFacts, scheme: Scheme, origin: str, entry: Beneficiary, date: dt.date, place: str, where: Location
+) -> Iterator[Finding]:
+    """REX-NOT-APPLICABLE-YET, FORM-A-PERIOD, and DATA-MISSING without a REX date."""
+    shipment = facts.shipment
+    name = _name(scheme, origin, entry)
+    rex_ref = with_mark("EC list of REX application dates", entry.mark)
+    if entry.rex_from is None:
+        yield Finding(
+            "DATA-MISSING",
+            Severity.WARNING,
+            _(
+                "{place}: rexdecl's data has no REX application date for {name} ({file} "
+                "reads '{raw}'): the REX-NOT-APPLICABLE-YET check was skipped; confirm that {name} "
+                "applies the REX system"
+            ).format(
+                place=place,
+                name=name,
+                file=scheme.beneficiaries_file or scheme.origin_file,
+                raw=entry.rex_from_raw or _("empty"),
+            ),
+            where,
+            reference("DATA-MISSING", None, entry_reference(scheme, entry)),
+        )
+    elif date < entry.rex_from:
+        yield Finding(
+            "REX-NOT-APPLICABLE-YET",
+            Severity.ERROR,
+            _(
+                "{place}: the invoice date {date} is before {name} applied the REX system ({start}): "
+                "a statement on origin was not yet possible; a Form A certificate was needed"
+            ).format(
+                place=cell_ref(shipment.where("invoice_date")),
+                date=date.isoformat(),
+                name=name,
+                start=entry.rex_from.isoformat(),
+            ),
+            shipment.where("invoice_date"),
+            reference("REX-NOT-APPLICABLE-YET", scheme, rex_ref),
+        )
+    elif entry.form_a_until is not None and date <= entry.form_a_until:
+        yield Finding(
+            "FORM-A-PERIOD",
+            Severity.INFO,
+            _(
+                "{place}: on {date} {name} was in its transition to REX: Form A certificates were "
+                "still accepted until {until}, as well as statements on origin"
+            ).format(
+                place=cell_ref(shipment.where("invoice_date")),
+                date=date.isoformat(),
+                name=name,
+                until=entry.form_a_until.isoformat(),
+            ),
+            shipment.where("invoice_date"),
+            reference("FORM-A-PERIOD", scheme, rex_ref),
+        )
+
+
+def check_statement_dates(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Finding]:
+    """RETROSPECTIVE, STATEMENT-AGE (with a usable scheme: its validity) and FUTURE-DATE of the invoice date."""
     shipment = facts.shipment
     date = facts.invoice_date
     if date is None:
         return
     where = shipment.where("invoice_date")
     place = cell_ref(where)
-    if shipment.export_date is not None and date > shipment.export_date:
-        yield Finding(
-            "RETROSPECTIVE",
-            Severity.INFO,
-            _(
-                "{place}: the statement (invoice date {date}) is made out after exportation ({exported}): "
-                "it must reach the customs of the importing country within 2 years of importation"
-            ).format(place=place, date=date.isoformat(), exported=shipment.export_date.isoformat()),
-            where,
-            RETROSPECTIVE_REF,
-        )
+    yield from _retrospective(facts, scheme, date, place, where)
+    months = scheme.validity_months if scheme is not None else None
     reference_day = shipment.expected_import_date or facts.options.as_of
-    if date + STATEMENT_VALIDITY < reference_day:
+    if scheme is not None and months is not None and date + relativedelta(months=months) < reference_day:
         against = (
             _("the expected import date {day}") if shipment.expected_import_date else _("today's run date {day}")
         ).format(day=reference_day.isoformat())
+        note = localised(scheme.validity_note, scheme.validity_note_id)
         yield Finding(
             "STATEMENT-AGE",
             Severity.WARNING,
             _(
-                "{place}: the invoice date {date} is more than 12 months before {against}: a statement "
-                "on origin is valid for 12 months; make out a new one"
-            ).format(place=place, date=date.isoformat(), against=against),
+                "{place}: the invoice date {date} is more than {months} months before {against}: a statement "
+                "on origin under the {scheme} is valid for {months} months ({source}){note}; make out a new one"
+            ).format(
+                place=place,
+                date=date.isoformat(),
+                months=months,
+                against=against,
+                scheme=scheme.name,
+                source=scheme.validity_source or scheme.origin_file,
+                note=f"; {note}" if note else "",
+            ),
             where,
-            "Indonesian DAB valid 12 months (Permendag 111/2018, reported [V2]); EU 12-month validity [R]",
+            reference("STATEMENT-AGE", scheme, own=scheme.validity_source),
         )
     if date > facts.options.as_of:
         yield Finding(
@@ -388,5 +500,41 @@ def check_statement_dates(facts: ShipmentFacts) -> Iterator[Finding]:
                 "or day/month swapped?)"
             ).format(place=place, date=date.isoformat(), today=facts.options.as_of.isoformat()),
             where,
-            "—",
+            reference("FUTURE-DATE"),
         )
+
+
+def _retrospective(
+    facts: ShipmentFacts, scheme: Scheme | None, date: dt.date, place: str, where: Location
+) -> Iterator[Finding]:
+    """RETROSPECTIVE: made out after exportation, or after the goods' release."""
+    shipment = facts.shipment
+    exported, imported = shipment.export_date, shipment.expected_import_date
+    if exported is not None and date > exported:
+        message = _(
+            "{place}: the statement (invoice date {date}) is made out after exportation ({exported}): "
+            "it must reach the customs of the importing country within 2 years of importation"
+        ).format(place=place, date=date.isoformat(), exported=exported.isoformat())
+    elif imported is not None and date > imported:
+        deadline = imported + relativedelta(years=RETROSPECTIVE_YEARS)
+        message = _(
+            "{place}: the statement (invoice date {date}) is made out after the goods' release on {imported}: "
+            "it must reach the customs of the importing country within 2 years of importation, by {deadline}"
+        ).format(place=place, date=date.isoformat(), imported=imported.isoformat(), deadline=deadline.isoformat())
+    else:
+        return
+    origin = facts.origin_country
+    if scheme is not None and origin and imported is not None:
+        status = legal.beneficiary_status(scheme, origin, date)
+        if status.state == "ended" and status.entry is not None and status.entry.until is not None:
+            if imported <= status.entry.until:
+                message += _(
+                    ". {name}'s last day as a beneficiary of the {scheme} was {until}: the statement serves the "
+                    "goods released on {imported}, not goods released after that day"
+                ).format(
+                    name=_name(scheme, origin, status.entry),
+                    scheme=scheme.name,
+                    until=status.entry.until.isoformat(),
+                    imported=imported.isoformat(),
+                )
+    yield Finding("RETROSPECTIVE", Severity.INFO, message, where, reference("RETROSPECTIVE", scheme))

@@ -14,16 +14,12 @@ from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
 from rexdecl.input.fields import ITEMS, MATERIALS, SHIPMENT
 from rexdecl.input.parsing import round_half_up
-from rexdecl.legal import Scheme
 from rexdecl.model import Location
 from rexdecl.rules.facts import ShipmentFacts
 from rexdecl.rules.notation import cell_ref
+from rexdecl.rules.references import reference
+from rexdecl.schemes import Scheme
 
-HEADING_REF = "Annex 22-07 heading [V2]"
-# A scheme whose declaration is signed (schemes.toml ``signature``; the UK DCTS: "must bear
-# the signature of the exporter", with "(Place and date)" and "(Name and signature of the
-# exporter)" lines, statement-on-origin.md [V2]).
-SIGNATURE_REF = "{scheme}: the declaration bears the place and date and the exporter's signature [V2]"
 TOLERANCE = Decimal("0.01")
 
 
@@ -42,13 +38,19 @@ def is_country(code: str | None) -> bool:
     )
 
 
-def _missing(field: str, where: Location, what: str, reference: str = HEADING_REF) -> Finding:
+def _is_origin(code: str, facts: ShipmentFacts) -> bool:
+    """A country of origin: a country code, or a code the scheme prints as a symbol (Annex
+    22-07 fn. 5: EU for Union origin, XC/XL for Ceuta and Melilla, printed CM)."""
+    return is_country(code) or (facts.scheme is not None and code in facts.scheme.origin_symbols)
+
+
+def _missing(field: str, where: Location, what: str, scheme: Scheme | None = None, *facts: str) -> Finding:
     return Finding(
         "MISSING-FIELD",
         Severity.ERROR,
         _("{place}: {what}").format(place=cell_ref(where), what=what),
         where,
-        reference,
+        reference("MISSING-FIELD", scheme, *facts),
         field,
     )
 
@@ -75,7 +77,8 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
                 if given
                 else _("the field {field} is missing; add a row '{field}' with its value (required)")
             ).format(field=spec.name)
-            reference = HEADING_REF
+            signature_source = ""
+            signed_scheme = None
             if spec.required == "unless-registration":
                 what += _(" — or give the exporter's registration, which supplies it")
             elif signed is not None:
@@ -83,8 +86,8 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
                     " — the {scheme} declaration is signed: place_of_issue and signatory_name fill its place "
                     "and date, name and signature lines"
                 ).format(scheme=signed.id)
-                reference = SIGNATURE_REF.format(scheme=signed.name)
-            yield _missing(spec.name, shipment.where(spec.name), what, reference)
+                signature_source, signed_scheme = signed.signature_source, signed
+            yield _missing(spec.name, shipment.where(spec.name), what, signed_scheme, signature_source)
     for field in ("exporter_country", "consignee_country", "destination_country"):
         value = getattr(shipment, field)
         if value and not is_country(value):
@@ -118,7 +121,7 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
                         else "",
                     ),
                 )
-        if item.origin_country and not is_country(item.origin_country):
+        if item.origin_country and not _is_origin(item.origin_country, facts):
             yield _missing(
                 "origin_country",
                 item.where("origin_country"),
@@ -177,7 +180,7 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
                     expected=expected,
                 ),
                 where,
-                "—",
+                reference("AMOUNT-MISMATCH"),
             )
     if shipment.invoice_total is not None:
         expected = round_half_up(total, digits)
@@ -193,7 +196,7 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
                 message += _(
                     " (invoice_total is the goods' value alone: the invoice adds freight and insurance below it)"
                 )
-            yield Finding("AMOUNT-MISMATCH", Severity.ERROR, message, where, "—")
+            yield Finding("AMOUNT-MISMATCH", Severity.ERROR, message, where, reference("AMOUNT-MISMATCH"))
 
 
 def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
@@ -212,7 +215,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                         "(credit notes are separate documents)"
                     ).format(place=cell_ref(where), field=name, line=item.line, value=value),
                     where,
-                    "—",
+                    reference("WEIGHT-INCONSISTENT"),
                 )
         if item.net_kg is not None and item.gross_kg is not None and item.net_kg > item.gross_kg:
             where = item.where("net_kg")
@@ -224,7 +227,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                     "correct the weights (gross = net + packing)"
                 ).format(place=cell_ref(where), net=item.net_kg, line=item.line, gross=item.gross_kg),
                 where,
-                "—",
+                reference("WEIGHT-INCONSISTENT"),
             )
     for material in facts.input.materials or ():
         if material.value is not None and material.value < 0:
@@ -236,7 +239,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                     "{place}: the value of material '{description}' is negative ({value}); enter a positive number"
                 ).format(place=cell_ref(where), description=material.description or "", value=material.value),
                 where,
-                "—",
+                reference("WEIGHT-INCONSISTENT"),
             )
     for name in ("invoice_total", "freight", "insurance"):
         value = getattr(facts.shipment, name)
@@ -249,7 +252,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                     place=cell_ref(where), field=name, value=value
                 ),
                 where,
-                "—",
+                reference("WEIGHT-INCONSISTENT"),
             )
 
 
@@ -269,7 +272,7 @@ def check_currency(facts: ShipmentFacts) -> Iterator[Finding]:
                 "{place}: currency '{code}' is not an ISO 4217 code; write the three-letter code (EUR, USD, IDR…)"
             ).format(place=cell_ref(where), code=code),
             where,
-            "ISO 4217",
+            reference("CURRENCY-UNKNOWN"),
         )
 
 
@@ -287,7 +290,7 @@ def check_language(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
             place=via, language=facts.statement_language, scheme=scheme.id, languages=", ".join(scheme.languages)
         ),
         where,
-        scheme.languages and "Annex 22-07" or "—",
+        reference("LANGUAGE-UNSUPPORTED", scheme, own=scheme.languages_source),
     )
 
 
@@ -302,7 +305,7 @@ def check_unknown_fields(facts: ShipmentFacts) -> Iterator[Finding]:
                 "rexdecl template writes a workbook with every name)"
             ).format(place=cell_ref(header.location), name=header.name),
             header.location,
-            "workbook-format.md",
+            reference("UNKNOWN-FIELD"),
         )
 
 
@@ -318,15 +321,15 @@ def check_example_rows(facts: ShipmentFacts) -> Iterator[Finding]:
                 "as a line of the shipment (delete the mark if the line is meant, delete the row if not)"
             ).format(place=cell_ref(where)),
             where,
-            "workbook-format.md",
+            reference("EXAMPLE-ROW-READ"),
         )
 
 
 def check_eska(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
-    """ESKA-CODE-MISSING: an Indonesian EU GSP statement without its e-SKA authentic code."""
+    """ESKA-CODE-MISSING: a statement without the authentic code of the exporter's country's
+    own system (the scheme's ``authentic_code_countries``: Indonesia's e-SKA under the EU GSP)."""
     if (
-        scheme.id == "eu-gsp"
-        and facts.exporter_country == "ID"
+        facts.exporter_country in scheme.authentic_code_countries
         and not facts.shipment.eska_code
         and facts.originating_lines
     ):
@@ -339,5 +342,5 @@ def check_eska(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
                 "e-SKA, which gives the authentic code to print with the statement; enter it when you have it"
             ).format(place=cell_ref(where)),
             where,
-            "Permendag 111/2018 [V2]",
+            reference("ESKA-CODE-MISSING", scheme, own=scheme.authentic_code_source),
         )

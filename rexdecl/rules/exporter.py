@@ -12,6 +12,7 @@ from rexdecl.i18n import _
 from rexdecl.input.parsing import describe_char, hidden_characters
 from rexdecl.rules.facts import ShipmentFacts
 from rexdecl.rules.notation import cell_ref
+from rexdecl.rules.references import reference
 
 REX_PATTERN = re.compile(r"^[A-Z]{2}REX[A-Z0-9]{1,30}$")
 # Legal forms removed before comparing names (rules.md, EXPORTER-MISMATCH).
@@ -75,7 +76,7 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
                 "registered (e.g. IDREX…), without spaces"
             ).format(place=place, rex=rex, problem="; ".join(problems)),
             where,
-            "HMRC answer on the REX format [V2]",
+            reference("REX-FORMAT"),
         )
         return
     entry = facts.entry
@@ -95,7 +96,7 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
             Severity.ERROR,
             _("{place}: REX number {rex} is unknown: {how}").format(place=place, rex=rex, how=how),
             where,
-            "—",
+            reference("REX-UNKNOWN"),
         )
         return
     date = facts.invoice_date
@@ -114,7 +115,7 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
                 start=entry.registered_on.isoformat(),
             ),
             shipment.where("invoice_date"),
-            "registration effective date [R]",
+            reference("REX-NOT-YET-VALID"),
         )
     if date is not None and entry.revoked_on is not None and entry.revoked_on <= date:
         yield Finding(
@@ -130,7 +131,7 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
                 date=date.isoformat(),
             ),
             shipment.where("invoice_date"),
-            "revocation [R]",
+            reference("REX-REVOKED"),
         )
     if (
         shipment.exporter_name
@@ -148,5 +149,5 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
                 place=cell_ref(shipment.where("exporter_name")), name=shipment.exporter_name, rex=rex, holder=entry.name
             ),
             shipment.where("exporter_name"),
-            "only the registered exporter may make out the statement [V2]",
+            reference("EXPORTER-MISMATCH"),
         )

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rexdecl import legal
-from rexdecl.criteria import CUMULATION_PARTNERS, is_ascii_digits
+from rexdecl import legal, schemes
+from rexdecl.criteria import is_ascii_digits
 from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
 from rexdecl.input.parsing import describe_char, hidden_characters
-from rexdecl.legal import Scheme, with_mark
 from rexdecl.model import Location, Material
 from rexdecl.rules.facts import Line, ShipmentFacts
 from rexdecl.rules.notation import cell_ref, digits_only
-
-CRITERION_REF = "Annex 22-07 fn. 6 [V2]"
+from rexdecl.rules.references import reference
+from rexdecl.schemes import Scheme, with_mark
 
 
 def check_hs_codes(facts: ShipmentFacts) -> Iterator[Finding]:
@@ -52,13 +51,22 @@ def _hs(code: str | None, where: Location, minimum: int, sheet: str) -> Iterator
             "{sheet} sheet, e.g. 6214.90 or 940360 (retype the code)"
         ).format(place=cell_ref(where), code=code, problem=problem, minimum=minimum, sheet=sheet),
         where,
-        "—",
+        reference("HS-FORMAT"),
     )
 
 
 def hs_valid(code: str | None, minimum: int = 6) -> bool:
     digits = digits_only(code)
     return bool(code) and not hidden_characters(code or "") and is_ascii_digits(digits) and minimum <= len(digits) <= 10
+
+
+def _cumulation_forms(scheme: Scheme | None) -> str:
+    """The cumulation criteria a workbook may use with the scheme (every scheme's, without one)."""
+    keys = scheme.cumulation if scheme is not None else schemes.cumulation_keys()
+    forms = [f"{key}-cumulation" for key in keys if key != "extended"]
+    if "extended" in keys:
+        forms.append("extended-cumulation:XX")
+    return ", ".join(forms) or _("no cumulation mention (the scheme provides none in rexdecl's data)")
 
 
 def check_criteria(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Finding]:
@@ -76,11 +84,10 @@ def check_criteria(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Find
                 Severity.ERROR,
                 _(
                     "{place}: origin criterion '{value}' is not recognised; expected P, W, W followed by "
-                    "the 4-digit heading (W 6214), eu-cumulation, norway-cumulation, switzerland-cumulation, "
-                    "turkey-cumulation, regional-cumulation, extended-cumulation:XX, or no (not originating)"
-                ).format(place=cell_ref(where), value=item.origin_criterion),
+                    "the 4-digit heading (W 6214), {cumulations}, or no (not originating)"
+                ).format(place=cell_ref(where), value=item.origin_criterion, cumulations=_cumulation_forms(scheme)),
                 where,
-                CRITERION_REF,
+                reference("CRITERION-INVALID"),
             )
             continue
         if criterion.kind == "W" and criterion.heading_given and hs_valid(item.hs_code):
@@ -94,7 +101,7 @@ def check_criteria(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Find
                         "{hs} is in heading {heading}; write W {heading} (or just W)"
                     ).format(place=cell_ref(where), given=criterion.heading, hs=item.hs_code, heading=heading),
                     where,
-                    "Annex 22-07 fn. 6 [V2]",
+                    reference("CRITERION-HEADING-MISMATCH"),
                 )
         if criterion.kind == "no":
             yield Finding(
@@ -105,7 +112,7 @@ def check_criteria(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Find
                     "excluded from the statement on origin"
                 ).format(place=cell_ref(where), line=item.line, description=item.description or ""),
                 where,
-                '"except where otherwise clearly indicated" (Annex 22-07)',
+                reference("LINE-NOT-ORIGINATING"),
             )
         if criterion.kind == "cumulation" and scheme is not None:
             yield from _cumulation(facts, scheme, line)
@@ -116,10 +123,13 @@ def _materials_of(facts: ShipmentFacts, line: Line) -> list[Material]:
 
 
 def _cumulation(facts: ShipmentFacts, scheme: Scheme, line: Line) -> Iterator[Finding]:
+    """CUMULATION-NOT-AVAILABLE for a mention the scheme does not provide, or extended
+    cumulation not granted; then the scheme's own checks (its module's ``check_cumulation``)."""
     criterion = line.criterion
     assert criterion is not None and criterion.cumulation is not None
     where = line.item.where("origin_criterion")
     place = cell_ref(where)
+    ref = reference("CUMULATION-NOT-AVAILABLE", scheme, own=scheme.cumulation_source)
     if criterion.cumulation not in scheme.cumulation:
         yield Finding(
             "CUMULATION-NOT-AVAILABLE",
@@ -134,40 +144,11 @@ def _cumulation(facts: ShipmentFacts, scheme: Scheme, line: Line) -> Iterator[Fi
                 note=scheme.cumulation_note or _("not provided"),
             ),
             where,
-            "Arts. 53-56 DA",
+            ref,
         )
         return
     origin = line.origin
-    if criterion.cumulation == "regional":
-        group = legal.cumulation_groups().get(origin or "")
-        if not group:
-            yield Finding(
-                "CUMULATION-NOT-AVAILABLE",
-                Severity.ERROR,
-                _(
-                    "{place}: regional cumulation is claimed, but {origin} is in no regional cumulation "
-                    "group in rexdecl's data (cumulation-groups.csv [R]); use P or W"
-                ).format(place=place, origin=origin),
-                where,
-                "Arts. 53-56 DA; Art. 55 DA [R]",
-            )
-            return
-        partners = {m.iso2 for m in group if m.iso2 != origin}
-        materials = _materials_of(facts, line)
-        if not any(m.origin in partners for m in materials):
-            yield Finding(
-                "CUMULATION-NOT-AVAILABLE",
-                Severity.ERROR,
-                _(
-                    "{place}: regional cumulation is claimed for line {line}, but the Materials sheet names "
-                    "no material of this line originating in another country of the group ({partners}); "
-                    "list the cumulated material in Materials, or use W/P"
-                ).format(place=place, line=line.item.line, partners=", ".join(sorted(partners))),
-                where,
-                with_mark("Arts. 53-56 DA; regional group (cumulation-groups.csv)", group[0].mark),
-            )
-    elif criterion.cumulation == "extended":
-        # No extended cumulation is recorded in rexdecl's data (rules.md: none for Indonesia).
+    if criterion.cumulation == "extended" and criterion.partner not in scheme.extended_cumulation.get(origin or "", ()):
         yield Finding(
             "CUMULATION-NOT-AVAILABLE",
             Severity.ERROR,
@@ -176,26 +157,31 @@ def _cumulation(facts: ShipmentFacts, scheme: Scheme, line: Line) -> Iterator[Fi
                 "(none is recorded); use P or W if the line qualifies without it"
             ).format(place=place, partner=criterion.partner, origin=origin),
             where,
-            "Arts. 53-56 DA",
+            ref,
         )
+        return
+    check = schemes.hook(scheme, "check_cumulation")
+    if callable(check):
+        yield from check(facts, scheme, line)
 
 
-def originating_countries(facts: ShipmentFacts, line: Line) -> set[str]:
-    """Countries whose materials count as originating for ``line`` under its criterion."""
-    countries = {line.origin} if line.origin else set()
+def material_counts(facts: ShipmentFacts, scheme: Scheme | None, line: Line, material: Material) -> bool:
+    """Whether ``material`` counts as originating for ``line``: of the line's country of
+    origin, or of a country its cumulation mention covers (the scheme's data, and its module's
+    ``material_counts`` for the cumulations it defines)."""
+    if material.origin is not None and material.origin == line.origin:
+        return True
     criterion = line.criterion
-    if criterion is None or criterion.kind != "cumulation":
-        return countries
-    day = facts.document_date
-    if criterion.cumulation == "eu":
-        countries |= {e.code for e in legal.eu_customs_territory() if e.covers(day) and e.code not in ("MC", "XI")}
-    elif criterion.cumulation == "regional":
-        countries |= {m.iso2 for m in legal.cumulation_groups().get(line.origin or "", ())}
-    elif criterion.cumulation == "extended" and criterion.partner:
-        countries.add(criterion.partner)
-    else:
-        countries |= set(CUMULATION_PARTNERS.get(criterion.cumulation or "", ()))
-    return countries
+    if scheme is None or criterion is None or criterion.kind != "cumulation" or criterion.cumulation is None:
+        return False
+    decide = schemes.hook(scheme, "material_counts")
+    if callable(decide):
+        verdict = decide(facts, scheme, line, material)
+        if verdict is not None:
+            return bool(verdict)
+    if criterion.cumulation == "extended":
+        return material.origin == criterion.partner
+    return material.origin in scheme.cumulation_countries.get(criterion.cumulation, ())
 
 
 def check_lines(facts: ShipmentFacts) -> Iterator[Finding]:
@@ -221,7 +207,7 @@ def check_lines(facts: ShipmentFacts) -> Iterator[Finding]:
                 ),
             ),
             where,
-            "Annex 22-07",
+            reference("ORIGIN-COUNTRY-MIXED"),
         )
     if facts.lines and not originating:
         yield Finding(
@@ -232,7 +218,7 @@ def check_lines(facts: ShipmentFacts) -> Iterator[Finding]:
                 "Correct the criteria, or generate the documents with --no-statement"
             ),
             facts.lines[0].item.where("origin_criterion"),
-            "—",
+            reference("NO-ORIGINATING-LINES"),
         )
     lines = {line.item.line: line for line in facts.lines}
     for material in facts.input.materials or ():
@@ -251,7 +237,7 @@ def check_lines(facts: ShipmentFacts) -> Iterator[Finding]:
                     known=", ".join(str(n) for n in lines) or "-",
                 ),
                 where,
-                "—",
+                reference("MATERIAL-LINE-UNKNOWN"),
             )
     for line in facts.lines:
         if line.criterion is None or line.criterion.kind != "P":
@@ -272,24 +258,25 @@ def check_lines(facts: ShipmentFacts) -> Iterator[Finding]:
                     materials="; ".join(f"{m.description} ({m.origin}, {cell_ref(m.row)})" for m in foreign),
                 ),
                 where,
-                "wholly obtained, Art. 44 DA [R]",
+                reference("CRITERION-P-WITH-MATERIALS"),
             )
 
 
 def check_graduation(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
-    """GRADUATED-SECTION (EU GSP): a line in a section suspended for the country of origin;
-    DATA-MISSING when the data has no sections for a country of the general arrangement."""
-    if scheme.id != "eu-gsp":
+    """GRADUATED-SECTION (a scheme whose data names its graduation file): a line in a section
+    suspended for the country of origin; DATA-MISSING when the data has no sections for a
+    country of the general arrangement."""
+    if scheme.graduation_file is None:
         return
     origin = facts.origin_country
     day = facts.invoice_date
     if origin is None or day is None:
         return
-    sections = legal.graduated_sections()
+    sections = legal.graduated_sections(scheme.graduation_file)
     if not any(s.country == origin for s in sections):
-        country = legal.rex_countries().get(origin)
+        entries = legal.beneficiary_entries(scheme, origin)
         # Graduation concerns the general arrangement only; GSP+ and EBA countries have none [R].
-        if country is not None and country.arrangement == "standard" and facts.originating_lines:
+        if any(e.arrangement == "standard" for e in entries) and facts.originating_lines:
             where = next(
                 (line.item.where("origin_country") for line in facts.originating_lines if line.item.origin_country),
                 facts.shipment.where("exporter_country"),
@@ -300,7 +287,13 @@ def check_graduation(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
                 "suspended for {origin}"
             )
             text = message.format(place=cell_ref(where), origin=origin)
-            yield Finding("DATA-MISSING", Severity.WARNING, text, where, "Reg. 978/2012 Art. 8")
+            yield Finding(
+                "DATA-MISSING",
+                Severity.WARNING,
+                text,
+                where,
+                reference("DATA-MISSING", None, str(scheme.graduation_file)),
+            )
         return
     for line in facts.originating_lines:
         if not hs_valid(line.item.hs_code):
@@ -327,6 +320,6 @@ def check_graduation(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
                         regulation=section.regulation,
                     ),
                     where,
-                    with_mark(section.regulation, section.mark),
+                    reference("GRADUATED-SECTION", scheme, own=with_mark(section.regulation, section.mark)),
                 )
                 break

@@ -21,18 +21,19 @@ from typing import Literal
 from rexdecl import legal
 from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
-from rexdecl.legal import PsrRow, Scheme
+from rexdecl.legal import DataFile, PsrRow
 from rexdecl.model import Material
 from rexdecl.rules.facts import Line, ShipmentFacts
 from rexdecl.rules.notation import cell_ref, digits_only
-from rexdecl.rules.products import hs_valid, originating_countries
+from rexdecl.rules.products import hs_valid, material_counts
+from rexdecl.rules.references import reference
+from rexdecl.schemes import Scheme, with_mark
 
 Outcome = Literal["met", "not-met", "undecided"]
 
 GENERAL_TOLERANCE = Decimal("0.15")  # Art. 48 DA [V2]: of the ex-works price
 NO_TOLERANCE_CHAPTERS = range(50, 64)  # textiles: their own notes instead [V2]
 WEIGHT_TOLERANCE_CHAPTERS = {2, *range(4, 25)}  # tolerance by net weight: not decidable here
-PSR_REF = "Art. 45, 48 DA, Annex 22-03"
 VALUE_SHARE_ASSUMPTION = (
     "[I — to confirm]: 'value of all the materials used' counts non-originating materials and those of unknown origin"
 )
@@ -63,19 +64,19 @@ class Evaluation:
     used_ex_works: bool = False
 
 
-def candidates(hs_code: str) -> list[PsrRow]:
+def candidates(hs_code: str, file: DataFile = legal.PSR_GSP) -> list[PsrRow]:
     """The rows of the list that could govern ``hs_code``: heading rows first, else the chapter's.
 
     An ``ex`` heading row covers only part of the heading, so the chapter's row stays a
     candidate beside it.
     """
-    return list(_candidates_of_heading(digits_only(hs_code)[:4]))
+    return list(_candidates_of_heading(digits_only(hs_code)[:4], file))
 
 
 @cache
-def _candidates_of_heading(digits: str) -> tuple[PsrRow, ...]:
+def _candidates_of_heading(digits: str, file: DataFile) -> tuple[PsrRow, ...]:
     heading, chapter = int(digits[:4]), int(digits[:2])
-    rows = legal.psr_rows()
+    rows = legal.psr_rows(file)
     heading_rows = [r for r in rows if r.headings and r.covers_heading(heading)]
     chapter_rows = [r for r in rows if r.chapter == chapter]
     if heading_rows:
@@ -92,12 +93,13 @@ def _alternatives(rule: str) -> list[str]:
 class _Line:
     """The numbers of one line that a rule is judged on."""
 
-    def __init__(self, facts: ShipmentFacts, line: Line, materials: list[Material]) -> None:
+    def __init__(
+        self, facts: ShipmentFacts, line: Line, materials: list[Material], scheme: Scheme | None = None
+    ) -> None:
         self.line = line
         self.heading = digits_only(line.item.hs_code)[:4]
         self.chapter = int(self.heading[:2])
-        origin_set = originating_countries(facts, line)
-        self.non_originating = [m for m in materials if m.origin not in origin_set]
+        self.non_originating = [m for m in materials if not material_counts(facts, scheme, line, m)]
         self.ex_works = line.item.ex_works_value if line.item.ex_works_value is not None else line.amount
         self.ex_works_assumed = line.item.ex_works_value is None
         self.complete = all(m.value is not None and hs_valid(m.hs_code, 4) for m in self.non_originating)
@@ -238,9 +240,10 @@ def evaluate_rule(rule: str, data: _Line) -> Evaluation:
     return Evaluation("undecided", reasons, used)
 
 
-def _describe(rows: list[PsrRow], arrangement: str) -> str:
+def _describe(rows: list[PsrRow], arrangement: str, scheme: Scheme) -> str:
     return " | ".join(
-        f"{row.scope} ({row.description.strip(' :')}): {row.rule_for(arrangement)} [{row.mark}; psr-gsp.csv]"
+        f"{row.scope} ({row.description.strip(' :')}): {row.rule_for(arrangement, scheme.product_rules_ldc)} "
+        f"[{'; '.join(part for part in (row.mark, str(scheme.product_rules_file), row.footnotes) if part)}]"
         for row in rows
     )
 
@@ -259,19 +262,23 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
     ]
     if not psr_lines:
         return
-    if scheme.id != "eu-gsp":
+    rules_file = scheme.product_rules_file
+    if rules_file is None:
         where = facts.shipment.where("scheme")
         message = _(
-            "{place}: the product-specific rules of {scheme} are not in rexdecl's data (it holds "
-            "the EU GSP list only): the lines' rules were not checked; confirm them with the "
-            "scheme's own list"
+            "{place}: the product-specific rules of {scheme} are not in rexdecl's data: the lines' "
+            "rules were not checked; confirm them with the scheme's own list"
         )
         yield Finding(
-            "DATA-MISSING", Severity.WARNING, message.format(place=cell_ref(where), scheme=scheme.name), where, "—"
+            "DATA-MISSING",
+            Severity.WARNING,
+            message.format(place=cell_ref(where), scheme=scheme.name),
+            where,
+            reference("DATA-MISSING", None, with_mark(scheme.source, scheme.mark)),
         )
         return
-    country = legal.rex_countries().get(facts.origin_country or "")
-    arrangement = country.arrangement if country else "standard"
+    entries = legal.beneficiary_entries(scheme, facts.origin_country or "")
+    arrangement = next((e.arrangement for e in entries if e.arrangement), "standard")
     all_materials = facts.input.materials
     incoterm = " ".join((facts.shipment.incoterm or "").split()).upper()
     ex_works_terms = _EX_WORKS_TERM.match(incoterm) is not None
@@ -279,7 +286,7 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
         item = line.item
         where = item.where("hs_code")
         place = cell_ref(where)
-        rows = candidates(item.hs_code or "")
+        rows = candidates(item.hs_code or "", rules_file)
         heading = digits_only(item.hs_code)[:4]
         if not rows:
             yield Finding(
@@ -290,13 +297,12 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                     "the rule was not checked; confirm it in Annex 22-03 (the exporter remains responsible)"
                 ).format(place=place, heading=heading, line=item.line),
                 where,
-                PSR_REF,
+                reference("DATA-MISSING", None, str(rules_file)),
             )
             continue
-        reference = (
-            f"{PSR_REF} [{rows[0].mark} per row of psr-gsp.csv: " + ", ".join(f"'{row.scope}'" for row in rows) + "]"
-        )
-        described = _describe(rows, arrangement)
+        rows_ref = with_mark(f"{rules_file}: " + ", ".join(f"'{row.scope}'" for row in rows), rows[0].mark)
+        unchecked_ref = reference("PSR-UNCHECKED", scheme, rows_ref)
+        described = _describe(rows, arrangement, scheme)
         materials = [m for m in all_materials or () if m.line == item.line]
         if not materials:
             reason = _("no Materials sheet") if all_materials is None else _("no Materials rows for this line")
@@ -310,10 +316,10 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                     place=place, line=item.line, heading=heading, reason=reason, rules=described, note=_note(line)
                 ),
                 where,
-                reference,
+                unchecked_ref,
             )
             continue
-        data = _Line(facts, line, materials)
+        data = _Line(facts, line, materials, scheme)
         if len(rows) > 1:
             yield Finding(
                 "PSR-UNCHECKED",
@@ -323,10 +329,10 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                     "the product meets. Candidate rule(s): {rules}.{note}"
                 ).format(place=place, line=item.line, heading=heading, rules=described, note=_note(line)),
                 where,
-                reference,
+                unchecked_ref,
             )
             continue
-        result = evaluate_rule(rows[0].rule_for(arrangement), data)
+        result = evaluate_rule(rows[0].rule_for(arrangement, scheme.product_rules_ldc), data)
         if result.used_ex_works and data.ex_works_assumed and not ex_works_terms:
             yield Finding(
                 "EX-WORKS-ASSUMED",
@@ -342,7 +348,7 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                     amount=line.amount,
                 ),
                 item.where("ex_works_value"),
-                "Annex 22-03 notes: ex-works price",
+                reference("EX-WORKS-ASSUMED", scheme),
             )
         # The blanks both outcomes' messages fill.
         details = {
@@ -363,7 +369,7 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                     "'no' (not originating)"
                 ).format(**details),
                 where,
-                reference + "; " + VALUE_SHARE_ASSUMPTION,
+                reference("PSR-NOT-MET", scheme, rows_ref, VALUE_SHARE_ASSUMPTION),
             )
         elif result.outcome == "undecided":
             yield Finding(
@@ -374,5 +380,5 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                     "sheet ({reasons}); confirm it. Candidate rule(s): {rules}.{note}"
                 ).format(**details),
                 where,
-                reference,
+                unchecked_ref,
             )

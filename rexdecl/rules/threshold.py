@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
-from rexdecl.legal import Scheme
 from rexdecl.rules.facts import ShipmentFacts
 from rexdecl.rules.notation import cell_ref
+from rexdecl.rules.references import reference
 from rexdecl.rules.valuation import money
+from rexdecl.schemes import Scheme
 
 NEAR_SHARE = Decimal("0.95")
 
@@ -48,7 +49,7 @@ def check_threshold(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
                 tcur=currency,
             ),
             rate_where,
-            "—",
+            reference("RATE-MISSING", scheme, own=scheme.threshold_source),
         )
         return
     if value.rate <= 0:
@@ -63,7 +64,7 @@ def check_threshold(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
                 tcur=currency,
             ),
             rate_where,
-            "—",
+            reference("RATE-MISSING", scheme, own=scheme.threshold_source),
         )
         return
     others = sum((v for _n, v in facts.options.consignment_others), Decimal(0))
@@ -98,11 +99,19 @@ def check_threshold(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
             "declare. Enter the exporter's REX number (exporter_rex), or split the consignment"
         )
         code = scheme.threshold_code or "THRESHOLD-EUR-6000"
-        yield Finding(code, Severity.ERROR, message.format(**blanks), where, scheme.threshold_reference)
+        yield Finding(
+            code, Severity.ERROR, message.format(**blanks), where, reference(code, scheme, own=scheme.threshold_source)
+        )
     elif value.at_least(limit * NEAR_SHARE, others):
         message = _(
             "{place}: no REX number, and the originating products total {tcur} {total}{rate_note}"
             "{consignment_note}, within 5 % of the {tcur} {limit} limit: a change of rate or an "
             "added invoice of the same consignment would exceed it"
         )
-        yield Finding("THRESHOLD-NEAR", Severity.WARNING, message.format(**blanks), where, scheme.threshold_reference)
+        yield Finding(
+            "THRESHOLD-NEAR",
+            Severity.WARNING,
+            message.format(**blanks),
+            where,
+            reference("THRESHOLD-NEAR", scheme, own=scheme.threshold_source),
+        )

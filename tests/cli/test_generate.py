@@ -55,7 +55,7 @@ EXPECTED = {
 BEGINNING = {
     "en": "The exporter {exporter}{bracket} of the products covered by this document declares that, except where "
     "otherwise clearly indicated, these products are of Indonesia preferential origin according to rules of origin "
-    "of the Generalized System of Preferences of the European Union and that the origin criterion met is {criterion}",
+    "of the Generalised System of Preferences of the European Union and that the origin criterion met is {criterion}",
     "fr": "L'exportateur {exporter}{bracket} des produits couverts par le présent document déclare que, sauf indication "
     "claire du contraire, ces produits ont l'origine préférentielle Indonésie au sens des règles d'origine du Système "
     "des préférences tarifaires généralisées de l'Union européenne et que le critère d'origine satisfait est {criterion}",

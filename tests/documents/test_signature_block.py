@@ -44,10 +44,8 @@ UK = {
     "eska_code": DROP,
 }
 SIGNATORY = {"signatory_name": "Budi Contoh", "signatory_title": "Export Manager", "place_of_issue": "Jepara"}
-SIGNATURE_REFERENCE = (
-    "Developing Countries Trading Scheme of the United Kingdom: the declaration bears the place and date and "
-    "the exporter's signature [V2]"
-)
+# The scheme's own source (schemes.toml signature_source): a UK finding cites no EU article.
+SIGNATURE_REFERENCE = "UK DCTS rules of origin data: the proof 'must bear the signature of the exporter' [V2]"
 
 
 def views(tmp_path: Path, shipment: dict[str, Any], no_statement: bool = False) -> DocumentViews:

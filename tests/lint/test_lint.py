@@ -587,7 +587,10 @@ def test_cli_deviation_exits_1(group: click.Group, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "1. page 1: eu-gsp, en — 1 deviation" in result.stdout
     assert 'LINT-WORDING  page 1: missing: "Union"' in result.stdout
-    assert "reference: Art. 92 and Annex 22-07 UCC IA (Reg. (EU) 2015/2447) [V2]" in result.stdout
+    assert (
+        "reference: Art. 92 and Annex 22-07 UCC IA (Reg. (EU) 2015/2447) [V]; Reg. (EU) No 978/2012 until "
+        "2026-12-31 [V]; Reg. (EU) 2026/1395"
+    ) in result.stdout
 
 
 def test_cli_json(group: click.Group, tmp_path: Path) -> None:

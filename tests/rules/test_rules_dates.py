@@ -85,11 +85,22 @@ COUNTRY_NOT_BENEFICIARY = [
     case("indonesia-last-day", [], **dated(D(2026, 12, 31))),
     case("indonesia-first-day-out", [(ERROR, S("exporter_country"))], **dated(D(2027, 1, 1))),
     case("indonesia-years-later", [(ERROR, S("exporter_country"))], **dated(D(2028, 3, 1))),
-    # An end date in the data means an error, whatever the import date.
+    # The release date decides (UCC Art. 85(1)): a statement made out in 2027 for goods released
+    # in 2026 is a retrospective statement (Art. 92(2) IA), not refused.
     case(
-        "indonesia-out-with-earlier-import-date",
-        [(ERROR, S("exporter_country"))],
+        "indonesia-statement-2027-goods-released-2026",
+        [],
         **dated(D(2027, 1, 5), expected_import_date=D(2026, 12, 30)),
+    ),
+    case(
+        "indonesia-statement-2027-goods-released-on-last-day",
+        [],
+        **dated(D(2027, 1, 5), expected_import_date=D(2026, 12, 31)),
+    ),
+    case(
+        "indonesia-statement-2027-goods-released-2027",
+        [(ERROR, S("exporter_country"))],
+        **dated(D(2027, 1, 5), expected_import_date=D(2027, 1, 1)),
     ),
     # Origin from the line's origin_country when given: the finding points there.
     case(

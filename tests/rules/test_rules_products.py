@@ -257,18 +257,25 @@ def cumulation(value: str, materials: list[dict[str, Any]] | None, expect: list[
 
 
 CUMULATION_NOT_AVAILABLE = [
-    # Regional (Indonesia: ASEAN group I): a material of another member must be named.
+    # Regional (Indonesia: group I of Art. 55(1)(a) DA): a material of another member must be
+    # named, and that member must be a GSP beneficiary on the export date (Art. 55(2)(a) DA).
+    cumulation(
+        "regional-cumulation",
+        [material(hs="7115", origin="KH", value=100)],
+        [],
+        "regional-with-cambodia",
+    ),
     cumulation(
         "regional-cumulation",
         [material(hs="7115", origin="VN", value=100)],
-        [],
-        "regional-with-vietnam",
+        [(ERROR, I("origin_criterion"))],
+        "regional-with-vietnam-no-beneficiary",
     ),
     cumulation(
         "regional-cumulation",
         [material(hs="7115", origin="TH", value=100)],
-        [],
-        "regional-with-thailand",
+        [(ERROR, I("origin_criterion"))],
+        "regional-with-thailand-no-beneficiary",
     ),
     cumulation(
         "regional-cumulation",

@@ -145,10 +145,19 @@ PSR_NOT_MET = [
     psr("ch52-own-heading-tiny", "5201.00", [mat("5201", "CN", 10)], NOT_MET),
     # Cumulation: materials of the partners count as originating.
     psr(
-        "regional-cumulation-asean-material",
+        "regional-cumulation-group-material",
+        "7115.90",
+        [mat("7115", "KH", 500)],
+        [],
+        criterion="regional-cumulation",
+    ),
+    # A group country that is not a GSP beneficiary on the export date (Art. 55(2)(a) DA):
+    # Vietnam's materials do not count as originating.
+    psr(
+        "regional-cumulation-material-of-a-non-beneficiary",
         "7115.90",
         [mat("7115", "VN", 500)],
-        [],
+        NOT_MET,
         criterion="regional-cumulation",
     ),
     psr(
@@ -271,12 +280,13 @@ DATA_MISSING = [
         [(WARNING, S("scheme"))],
         shipment={"scheme": "uk-dcts", "consignee_country": "GB", "customs_id": "GB000000000000"},
     ),
-    # ch-gsp: neither Indonesia's status, nor the rules, nor a confirmed wording are in the data.
+    # ch-gsp: neither the rules nor a confirmed wording are in the data (Indonesia's status is:
+    # not a beneficiary after 2021-10-31, COUNTRY-NOT-BENEFICIARY).
     psr(
         "ch-gsp",
         "9403.60",
         None,
-        [(WARNING, S("exporter_country")), (WARNING, S("scheme")), (WARNING, S("scheme"))],
+        [(WARNING, S("scheme")), (WARNING, S("scheme"))],
         shipment={"scheme": "ch-gsp", "consignee_country": "CH", "currency": "CHF"},
     ),
 ]

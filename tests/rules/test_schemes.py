@@ -62,7 +62,11 @@ UK = {
     "place_of_issue": "Jepara",
 }
 UNREGISTERED = {"exporter_rex": DROP}
-CEPA_HINT = "the EU-Indonesia CEPA is expected to apply from 2027-01-01 with its own proof of origin"
+CEPA_HINT = (
+    "eu-id-cepa (EU-Indonesia Comprehensive Economic Partnership Agreement: concluded 2025-09-23, not in "
+    "force, date of application unknown; the text of the CEPA statement on origin is not yet in rexdecl's "
+    "data (not confirmed))"
+)
 
 
 def line(amount: str, number: int = 1, criterion: str = "W 9403") -> dict[str, Any]:
@@ -231,9 +235,10 @@ def test_norway_no_longer_covers_indonesia(check: Callable[..., Checked], invoic
         return
     finding = the(result, "COUNTRY-NOT-BENEFICIARY")
     assert finding.severity == ERROR
+    released = invoice_date + dt.timedelta(days=30)
     assert (
-        "the Generalised System of Preferences of Norway no longer covers Indonesia (ID): it was a "
-        f"beneficiary until 2022-01-31, not on {invoice_date.isoformat()}" in finding.message
+        "Indonesia (ID) is not a beneficiary of the Generalised System of Preferences of Norway on "
+        f"{released.isoformat()}, the expected release of the goods: its last day was 2022-01-31" in finding.message
     )
     assert finding.reference.endswith("[V, Norwegian Customs]")
 
@@ -330,11 +335,12 @@ def test_indonesia_not_a_beneficiary_from_2027_points_to_the_cepa(
     finding = the(result, "COUNTRY-NOT-BENEFICIARY")
     assert finding.severity == ERROR
     assert (
-        "Indonesia is not a beneficiary of the Generalised System of Preferences of the European "
-        "Union on the invoice date 2027-01-04 (its last day was 2026-12-31)" in finding.message
+        "Indonesia (ID) is not a beneficiary of the Generalised System of Preferences of the European "
+        "Union on 2027-02-01, the expected release of the goods: its last day was 2026-12-31" in finding.message
     )
     assert CEPA_HINT in finding.message
-    assert "its text is not yet in rexdecl's data" in finding.message
+    assert "uk-dcts (Developing Countries Trading Scheme of the United Kingdom, for goods into GB)" in finding.message
+    assert "2027-01-01" not in finding.message  # the CEPA's date of application is unknown
     assert "[V2]" in finding.reference
 
 
@@ -386,7 +392,9 @@ def test_cepa_scheme_is_not_usable_yet(
     assert finding.severity == ERROR
     assert (
         "scheme 'eu-id-cepa' cannot be used: the text of the CEPA statement on origin is not yet "
-        "in rexdecl's data (not confirmed). Use one of eu-gsp, uk-dcts, no-gsp, ch-gsp"
+        "in rexdecl's data (not confirmed) (EU-Indonesia Comprehensive Economic Partnership Agreement: "
+        "concluded 2025-09-23, not in force, date of application unknown). Use one of eu-gsp, uk-dcts, "
+        "no-gsp, ch-gsp"
     ) in finding.message
     workbook = make_workbook(tmp_path, shipment_with(scheme="eu-id-cepa"))
     write_registration(tmp_path / "registration.toml")
@@ -409,7 +417,7 @@ def test_cepa_scheme_is_not_usable_yet(
             id="indonesia-leaves-gsp",
         ),
         pytest.param(
-            dict(invoice_date=dt.date(2027, 1, 4), as_of=dt.date(2027, 1, 4)),
+            dict(invoice_date=dt.date(2027, 1, 4), as_of=dt.date(2027, 1, 4), expected_import_date=DROP),
             "COUNTRY-NOT-BENEFICIARY",
             "",
             ["[V2]"],
@@ -418,7 +426,7 @@ def test_cepa_scheme_is_not_usable_yet(
         pytest.param(
             dict(SWITZERLAND),
             "DATA-MISSING",
-            "beneficiary",
+            "wording",
             ["[R]"],
             id="switzerland-wording-recalled",
         ),
@@ -426,14 +434,14 @@ def test_cepa_scheme_is_not_usable_yet(
             dict(invoice_date=dt.date(2025, 10, 1), expected_import_date=DROP),
             "STATEMENT-AGE",
             "",
-            ["[V2]", "[R]"],
+            ["[V]", "[V2]"],
             id="statement-validity",
         ),
         pytest.param(
             dict(registration_on=dt.date(2026, 12, 1)),
             "REX-NOT-YET-VALID",
             "",
-            ["[R]"],
+            ["[V]"],
             id="registration-effective-date",
         ),
     ],

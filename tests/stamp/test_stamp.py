@@ -49,7 +49,7 @@ EXPORTER = "PT Jati Contoh"
 TEXT_EN = (
     f"The exporter {EXPORTER} (Number of Registered Exporter {REX}) of the products covered by "
     "this document declares that, except where otherwise clearly indicated, these products are of "
-    "Indonesia preferential origin according to rules of origin of the Generalized System of "
+    "Indonesia preferential origin according to rules of origin of the Generalised System of "
     "Preferences of the European Union and that the origin criterion met is W 9403."
 )
 PRODUCTS = [
