@@ -82,7 +82,6 @@ class Engine:
                 hint=_("The versions rexdecl is tested with are pinned in constraints.txt (see the README)."),
             )
         try:
-            from weasyprint.text.fonts import FontConfiguration
             from weasyprint.urls import FatalURLFetchingError
 
             fetcher_class, refused = confined_fetcher_classes()
@@ -99,7 +98,7 @@ class Engine:
         self.fatal: type[BaseException] = FatalURLFetchingError
         self.fetcher_class = fetcher_class
         self.base_url = root.as_uri() + "/"
-        self.font_config = bundled_fonts_only(FontConfiguration)()
+        self.font_config = bundled_fonts_only()()
         self.color_profiles: dict[str, Any] = {}
         with self.guard("the stylesheet"):
             self.stylesheet = weasyprint.CSS(
@@ -248,7 +247,7 @@ def _freeze_profile(profile: Any) -> None:
     WeasyPrint writes ``profile.content``, which LittleCMS re-serialises on each call,
     and not identically: the second document of a process would differ from the first.
     """
-    content = profile.content
+    content: bytes = profile.content
 
     class FrozenProfile(type(profile)):  # type: ignore[misc]
         @property

@@ -16,11 +16,14 @@ import struct
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rexdecl.documents.assets import FONTS_CONF
 from rexdecl.documents.views import UNPRINTED_FIELDS, DocumentView
 from rexdecl.errors import RenderError
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 __all__ = ["bundled_fonts_only", "check_coverage", "confine_fontconfig", "font_coverage"]
 
@@ -41,7 +44,7 @@ def confine_fontconfig(fonts: Path) -> None:
     os.environ["FONTCONFIG_FILE"] = str(conf)
 
 
-def bundled_fonts_only(font_configuration: Any) -> Any:
+def bundled_fonts_only() -> type[FontConfiguration]:
     """WeasyPrint's font configuration, with every ``@font-face`` rule ignored.
 
     Fontconfig already knows the bundled fonts by their names (see ``fonts.conf``), so the
@@ -50,7 +53,9 @@ def bundled_fonts_only(font_configuration: Any) -> Any:
     logo is ignored too: its text is printed with the bundled fonts.
     """
 
-    class BundledFontsOnly(font_configuration):
+    from weasyprint.text.fonts import FontConfiguration  # loaded with WeasyPrint, by the engine
+
+    class BundledFontsOnly(FontConfiguration):
         def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> None:
             logger.debug("@font-face %r ignored: only the bundled fonts are used", rule_descriptors.get("font_family"))
 

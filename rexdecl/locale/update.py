@@ -39,10 +39,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import TextIO
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
@@ -87,7 +88,7 @@ class StableCatalog(Catalog):
         headers[-1] = (name, value.rstrip("\n") + "\n")  # the header entry ends with a newline
         return headers
 
-    mime_headers = property(_get_mime_headers, Catalog._set_mime_headers)  # type: ignore[assignment]
+    mime_headers = property(_get_mime_headers, Catalog._set_mime_headers)
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,10 @@ def _mapping(mapping_file: Path) -> tuple[list[tuple[str, str]], dict[str, dict[
         from babel.messages.frontend import parse_mapping_cfg as parse
     except ImportError:  # Babel < 2.14
         from babel.messages.frontend import parse_mapping as parse
+    # Babel's parser is untyped: typed here by what it returns.
+    parse_typed: Callable[[TextIO], tuple[list[tuple[str, str]], dict[str, dict[str, str]]]] = parse
     with open(mapping_file, encoding="utf-8") as handle:
-        return parse(handle)
+        return parse_typed(handle)
 
 
 def _header(catalog: Catalog) -> None:

@@ -224,7 +224,7 @@ def add_statement(opened: OpenedPdf, checked: Checked, pdfa: Any) -> Stamped:
         added = usual_size(reader)
         view = build_stamp_view(checked, pages_before, continuation=True)
         margins = (ADDED_PAGE_MARGIN,) * 4
-        rendered = render_block(render_block_html(view), added, margins, True, pdf_version)  # type: ignore[arg-type]
+        rendered = render_block(render_block_html(view), added, margins, True, pdf_version)
         for overlay in _overlay_reader(rendered.pdf).pages:
             page = writer.add_blank_page(*added)
             form, content = _form(writer, overlay, (0.0, 0.0, *added))
