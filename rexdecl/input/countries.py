@@ -198,14 +198,16 @@ def display_name(code: str) -> str:
 
 def problem(text: str, unknown_allowed: bool = False) -> tuple[str, str]:
     """What was found and what is expected, for a country value that is no country: a
-    made-up code, a name rexdecl does not know (with the closest names) or a name of
-    several countries (with each of them)."""
+    made-up code, a name rexdecl does not know (with the closest names), a name of several
+    countries (with each of them), or a symbol of an origin (EU) where it is no country."""
     value = " ".join(text.split())
     expected = (
         _("an ISO 3166 alpha-2 code (e.g. ID, DE, NL), a country's name in English or Indonesian, or 'unknown'")
         if unknown_allowed
         else _("an ISO 3166 alpha-2 code (e.g. ID, DE, NL) or a country's name in English or Indonesian")
     )
+    if country_code(value) is not None:  # a scheme's origin symbol (EU, XC) where a country is needed
+        return _("'{value}', which is not a country this field takes").format(value=value), expected
     several = candidates(value)
     if several:
         listed = ", ".join(f"{code} ({display_name(code)})" for code in several)

@@ -251,8 +251,20 @@ def test_the_issues_case_registration_country_indonesia(tmp_path: Path) -> None:
             f"Shipment!B10: consignee_country: found 'XX', which is no country code or name rexdecl knows; "
             f"expected {EXPECTED}",
         ),
+        (
+            {"shipment": shipment_with(consignee_country="European Union")},
+            f"Shipment!B10: consignee_country: found 'EU', which is not a country this field takes; expected {EXPECTED}",
+        ),
     ],
-    ids=["misspelt", "unknown", "ambiguous-origin", "ambiguous-material", "misspelt-material", "made-up-code"],
+    ids=[
+        "misspelt",
+        "unknown",
+        "ambiguous-origin",
+        "ambiguous-material",
+        "misspelt-material",
+        "made-up-code",
+        "origin-symbol-as-destination",
+    ],
 )
 def test_a_value_naming_no_country_is_missing_field_with_what_to_write(
     check: Callable[..., Checked], changes: dict[str, Any], message: str
