@@ -123,12 +123,19 @@ def register(cli: click.Group) -> None:
         for path in generated.written:
             click.echo(_("wrote {path}").format(path=display_path(path)))
 
-    @cli.command("template", help=_("Write a blank shipment workbook (headers, an example row, drop-down lists)."))
+    @cli.command(
+        "template",
+        help=_(
+            "Write a blank shipment workbook (headers, an example row, drop-down lists), in the language of "
+            "the messages (--lang id: sheets, columns and help in Bahasa Indonesia)."
+        ),
+    )
     @click.argument("path", type=click.Path(path_type=Path))
     @force_option(_("Replace an existing file."))
     @report_errors
     def template_command(path: Path, force: bool) -> None:
+        from rexdecl.i18n import current_language
         from rexdecl.input.blank_workbook import write_template
 
-        write_template(path, force)
+        write_template(path, force, current_language())
         click.echo(_("wrote {path}").format(path=path))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from rexdecl.i18n import _
+from rexdecl.input.countries import country_code
 from rexdecl.input.fields import FieldSpec
 from rexdecl.input.parsing import (
     CellValueError,
@@ -46,8 +47,10 @@ def field_value(spec: FieldSpec, raw: Cell, number_format: str | None, problems:
         if spec.kind == "chapters":
             return _chapters(value)
         if spec.kind == "country":
+            # A code or a name ("Jerman") becomes the alpha-2 code; anything else stays as
+            # written, for the rules to report with the closest names (MISSING-FIELD).
             text = _checked_text(value)
-            return text.upper() if len(text) == 2 else text
+            return country_code(text) or (text.upper() if len(text) == 2 else text)
         return _checked_text(value)
     except CellValueError as error:
         problems.cell(raw.location, error, spec.name)

@@ -7,8 +7,11 @@ field is added in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+
+from rexdecl.i18n import N_
 
 Kind = Literal["text", "date", "number", "code", "country", "integer", "hs", "chapters"]
 
@@ -57,9 +60,14 @@ SHIPMENT = SheetSpec(
     "Shipment",
     ("Pengiriman",),
     (
-        FieldSpec("invoice_number", ("no_invoice",), "text", "yes", "INV/2026/001", "commercial invoice number"),
+        FieldSpec("invoice_number", ("no_invoice",), "text", "yes", "INV/2026/001", N_("commercial invoice number")),
         FieldSpec(
-            "invoice_date", ("tanggal_invoice",), "date", "yes", "2026-11-20", "date of issue = date of the statement"
+            "invoice_date",
+            ("tanggal_invoice",),
+            "date",
+            "yes",
+            "2026-11-20",
+            N_("date of issue = date of the statement"),
         ),
         FieldSpec(
             "exporter_rex",
@@ -67,10 +75,15 @@ SHIPMENT = SheetSpec(
             "code",
             "",
             "IDREX0000000000000000000",
-            "REX number (required above EUR 6,000 of originating products)",
+            N_("REX number (required above EUR 6,000 of originating products)"),
         ),
         FieldSpec(
-            "exporter_name", ("nama_eksportir",), "text", "unless-registration", "PT Contoh Ekspor", "exporter's name"
+            "exporter_name",
+            ("nama_eksportir",),
+            "text",
+            "unless-registration",
+            "PT Contoh Ekspor",
+            N_("exporter's name"),
         ),
         FieldSpec(
             "exporter_address",
@@ -78,7 +91,7 @@ SHIPMENT = SheetSpec(
             "text",
             "unless-registration",
             "Jl. Contoh No. 1, Pekalongan 51111",
-            "exporter's full address",
+            N_("exporter's full address"),
         ),
         FieldSpec(
             "exporter_country",
@@ -86,20 +99,40 @@ SHIPMENT = SheetSpec(
             "country",
             "unless-registration",
             "ID",
-            "ISO alpha-2; default origin of every line",
+            N_("ISO alpha-2 code or the country's name; default origin of every line"),
         ),
-        FieldSpec("consignee_name", ("nama_penerima",), "text", "yes", "Example Imports GmbH", "consignee's name"),
+        FieldSpec(
+            "consignee_name",
+            ("nama_penerima",),
+            "text",
+            "yes",
+            "Example Imports GmbH",
+            N_("consignee's name"),
+            "Contoh Impor GmbH",
+        ),
         FieldSpec(
             "consignee_address",
             ("alamat_penerima",),
             "text",
             "yes",
             "Musterstrasse 1, 10115 Berlin",
-            "consignee's full address",
+            N_("consignee's full address"),
         ),
-        FieldSpec("consignee_country", ("negara_penerima",), "country", "yes", "DE", "ISO alpha-2"),
         FieldSpec(
-            "destination_country", ("negara_tujuan",), "country", "", "DE", "ISO alpha-2; default consignee_country"
+            "consignee_country",
+            ("negara_penerima",),
+            "country",
+            "yes",
+            "DE",
+            N_("ISO alpha-2 code or the country's name"),
+        ),
+        FieldSpec(
+            "destination_country",
+            ("negara_tujuan",),
+            "country",
+            "",
+            "DE",
+            N_("ISO alpha-2 code or the country's name; default consignee_country"),
         ),
         FieldSpec(
             "scheme",
@@ -107,37 +140,39 @@ SHIPMENT = SheetSpec(
             "code",
             "",
             "eu-gsp",
-            "{schemes}; default from the destination",
+            N_("{schemes}; default from the destination"),
         ),
-        FieldSpec("customs_id", ("no_identitas_pabean",), "text", "", "", "uk-dcts: customs identification number"),
-        FieldSpec("currency", ("mata_uang",), "code", "yes", "EUR", "ISO 4217"),
-        FieldSpec("eur_rate", ("kurs_eur",), "number", "", "", "units of the invoice currency per 1 EUR"),
-        FieldSpec("chf_rate", ("kurs_chf",), "number", "", "", "units of the invoice currency per 1 CHF"),
-        FieldSpec("number_format", ("format_angka",), "code", "", "en", "id (1.234,56) or en (1,234.56)"),
-        FieldSpec("consignment_ref", ("no_bl",), "text", "", "", "bill of lading / air waybill number"),
-        FieldSpec("statement_language", ("bahasa_pernyataan",), "code", "", "en", "{languages}"),
-        FieldSpec("incoterm", (), "text", "", "FOB", "printed on the invoice"),
-        FieldSpec("delivery_place", (), "text", "", "Semarang", "printed"),
-        FieldSpec("payment_terms", (), "text", "", "T/T 30 days", "printed", "T/T 30 hari"),
-        FieldSpec("buyer_order", (), "text", "", "", "printed"),
-        FieldSpec("lc_number", (), "text", "", "", "printed"),
-        FieldSpec("port_of_loading", (), "text", "", "Tanjung Emas, Semarang", "printed"),
-        FieldSpec("port_of_discharge", (), "text", "", "Hamburg", "printed"),
-        FieldSpec("vessel", ("kapal",), "text", "", "", "printed"),
-        FieldSpec("export_date", ("tanggal_ekspor",), "date", "", "", "shipment / bill of lading date"),
-        FieldSpec("expected_import_date", ("perkiraan_tiba",), "date", "", "", "expected release in the destination"),
-        FieldSpec("peb_number", (), "text", "", "", "Indonesian export declaration (PEB)"),
-        FieldSpec("peb_date", (), "date", "", "", "PEB date"),
-        FieldSpec("eska_code", ("kode_autentik",), "text", "", "", "e-SKA authentic code of the DAB"),
-        FieldSpec("invoice_total", ("total_invoice",), "number", "", "", "must equal the sum of the line amounts"),
-        FieldSpec("notes", ("catatan",), "text", "", "", "printed on the invoice"),
+        FieldSpec("customs_id", ("no_identitas_pabean",), "text", "", "", N_("uk-dcts: customs identification number")),
+        FieldSpec("currency", ("mata_uang",), "code", "yes", "EUR", N_("ISO 4217")),
+        FieldSpec("eur_rate", ("kurs_eur",), "number", "", "", N_("units of the invoice currency per 1 EUR")),
+        FieldSpec("chf_rate", ("kurs_chf",), "number", "", "", N_("units of the invoice currency per 1 CHF")),
+        FieldSpec("number_format", ("format_angka",), "code", "", "en", N_("id (1.234,56) or en (1,234.56)"), "id"),
+        FieldSpec("consignment_ref", ("no_bl",), "text", "", "", N_("bill of lading / air waybill number")),
+        FieldSpec("statement_language", ("bahasa_pernyataan",), "code", "", "en", N_("{languages}")),
+        FieldSpec("incoterm", (), "text", "", "FOB", N_("printed on the invoice")),
+        FieldSpec("delivery_place", (), "text", "", "Semarang", N_("printed")),
+        FieldSpec("payment_terms", (), "text", "", "T/T 30 days", N_("printed"), "T/T 30 hari"),
+        FieldSpec("buyer_order", (), "text", "", "", N_("printed")),
+        FieldSpec("lc_number", (), "text", "", "", N_("printed")),
+        FieldSpec("port_of_loading", (), "text", "", "Tanjung Emas, Semarang", N_("printed")),
+        FieldSpec("port_of_discharge", (), "text", "", "Hamburg", N_("printed")),
+        FieldSpec("vessel", ("kapal",), "text", "", "", N_("printed")),
+        FieldSpec("export_date", ("tanggal_ekspor",), "date", "", "", N_("shipment / bill of lading date")),
+        FieldSpec(
+            "expected_import_date", ("perkiraan_tiba",), "date", "", "", N_("expected release in the destination")
+        ),
+        FieldSpec("peb_number", (), "text", "", "", N_("Indonesian export declaration (PEB)")),
+        FieldSpec("peb_date", (), "date", "", "", N_("PEB date")),
+        FieldSpec("eska_code", ("kode_autentik",), "text", "", "", N_("e-SKA authentic code of the DAB")),
+        FieldSpec("invoice_total", ("total_invoice",), "number", "", "", N_("must equal the sum of the line amounts")),
+        FieldSpec("notes", ("catatan",), "text", "", "", N_("printed on the invoice")),
         FieldSpec(
             "signatory_name",
             ("nama_penandatangan",),
             "text",
             "signature",
             "Budi Contoh",
-            "who signs for the exporter; printed in the signature block",
+            N_("who signs for the exporter; printed in the signature block"),
         ),
         FieldSpec(
             "signatory_title",
@@ -145,7 +180,7 @@ SHIPMENT = SheetSpec(
             "text",
             "",
             "Export Manager",
-            "the signatory's position",
+            N_("the signatory's position"),
             "Manajer Ekspor",
         ),
         FieldSpec(
@@ -154,7 +189,7 @@ SHIPMENT = SheetSpec(
             "text",
             "signature",
             "Pekalongan",
-            "town where the documents are issued and signed",
+            N_("town where the documents are issued and signed"),
         ),
         FieldSpec(
             "bank_details",
@@ -162,7 +197,7 @@ SHIPMENT = SheetSpec(
             "text",
             "",
             "",
-            "printed on the invoice (bank, account, SWIFT)",
+            N_("printed on the invoice (bank, account, SWIFT)"),
         ),
         FieldSpec(
             "consignee_tax_id",
@@ -170,7 +205,7 @@ SHIPMENT = SheetSpec(
             "text",
             "",
             "",
-            "the consignee's VAT or EORI number, printed under its address",
+            N_("the consignee's VAT or EORI number, printed under its address"),
         ),
         FieldSpec(
             "freight",
@@ -178,7 +213,7 @@ SHIPMENT = SheetSpec(
             "number",
             "",
             "",
-            "CIF/CFR/CIP/CPT: freight, printed as a breakdown under the total",
+            N_("CIF/CFR/CIP/CPT: freight, printed as a breakdown under the total"),
         ),
         FieldSpec(
             "insurance",
@@ -186,7 +221,7 @@ SHIPMENT = SheetSpec(
             "number",
             "",
             "",
-            "CIF/CIP: insurance, printed as a breakdown under the total",
+            N_("CIF/CIP: insurance, printed as a breakdown under the total"),
         ),
     ),
     "field-value",
@@ -197,7 +232,7 @@ ITEMS = SheetSpec(
     "Items",
     ("Barang",),
     (
-        FieldSpec("line", ("no",), "integer", "", 1, "line number; default row order"),
+        FieldSpec("line", ("no",), "integer", "", 1, N_("line number; default row order")),
         FieldSpec(
             "description",
             ("uraian_barang",),
@@ -207,23 +242,37 @@ ITEMS = SheetSpec(
             "",
             "Sarung batik tulis, katun",
         ),
-        FieldSpec("hs_code", ("kode_hs", "pos_tarif"), "hs", "yes", "6214.90", "6-10 digits"),
+        FieldSpec("hs_code", ("kode_hs", "pos_tarif"), "hs", "yes", "6214.90", N_("6-10 digits")),
         FieldSpec("quantity", ("jumlah",), "number", "yes", 100, ""),
         FieldSpec("unit", ("satuan",), "text", "yes", "PCS", ""),
         FieldSpec("unit_price", ("harga_satuan",), "number", "yes", "12.50", "", "12,50"),
-        FieldSpec("amount", ("nilai",), "number", "", 1250, "default quantity x unit_price"),
-        FieldSpec("origin_country", ("negara_asal",), "country", "", "ID", "default the exporter's country"),
+        FieldSpec("amount", ("nilai",), "number", "", 1250, N_("default quantity x unit_price")),
         FieldSpec(
-            "origin_criterion", ("kriteria_asal",), "text", "yes", "W 6214", "P, W, W 6214, a cumulation mention or no"
+            "origin_country",
+            ("negara_asal",),
+            "country",
+            "",
+            "ID",
+            N_("ISO alpha-2 code or the country's name; default the exporter's country"),
         ),
-        FieldSpec("origin_note", ("catatan_asal",), "text", "", "", "how the line meets its rule (kept, not printed)"),
-        FieldSpec("ex_works_value", ("nilai_exw",), "number", "", "", "ex-works price of the line"),
-        FieldSpec("packages", ("koli",), "number", "", 2, "packing list"),
-        FieldSpec("package_type", ("jenis_kemasan",), "text", "", "CARTON", "packing list"),
-        FieldSpec("marks", ("merek",), "text", "", "EXP-1", "packing list"),
-        FieldSpec("net_kg", ("berat_bersih",), "number", "", 30, "packing list"),
-        FieldSpec("gross_kg", ("berat_kotor",), "number", "", 32, "packing list"),
-        FieldSpec("cbm", ("volume",), "number", "", "0.12", "packing list", "0,12"),
+        FieldSpec(
+            "origin_criterion",
+            ("kriteria_asal",),
+            "text",
+            "yes",
+            "W 6214",
+            N_("P, W, W 6214, a cumulation mention or no"),
+        ),
+        FieldSpec(
+            "origin_note", ("catatan_asal",), "text", "", "", N_("how the line meets its rule (kept, not printed)")
+        ),
+        FieldSpec("ex_works_value", ("nilai_exw",), "number", "", "", N_("ex-works price of the line")),
+        FieldSpec("packages", ("koli",), "number", "", 2, N_("packing list")),
+        FieldSpec("package_type", ("jenis_kemasan",), "text", "", "CARTON", N_("packing list"), "KARTON"),
+        FieldSpec("marks", ("merek",), "text", "", "EXP-1", N_("packing list")),
+        FieldSpec("net_kg", ("berat_bersih",), "number", "", 30, N_("packing list")),
+        FieldSpec("gross_kg", ("berat_kotor",), "number", "", 32, N_("packing list")),
+        FieldSpec("cbm", ("volume",), "number", "", "0.12", N_("packing list"), "0,12"),
     ),
     "table",
     True,
@@ -233,11 +282,11 @@ MATERIALS = SheetSpec(
     "Materials",
     ("Bahan",),
     (
-        FieldSpec("line", ("no",), "integer", "yes", 1, "the Items line the material goes into"),
+        FieldSpec("line", ("no",), "integer", "yes", 1, N_("the Items line the material goes into")),
         FieldSpec("description", ("uraian",), "text", "yes", "Cotton grey cloth", "", "Kain katun grey"),
-        FieldSpec("hs_code", ("kode_hs",), "hs", "yes", "5208", "4-10 digits"),
-        FieldSpec("origin", ("asal",), "country", "yes", "CN", "ISO alpha-2 or unknown"),
-        FieldSpec("value", ("nilai",), "number", "yes", 400, "in the invoice currency"),
+        FieldSpec("hs_code", ("kode_hs",), "hs", "yes", "5208", N_("4-10 digits")),
+        FieldSpec("origin", ("asal",), "country", "yes", "CN", N_("ISO alpha-2 code, the country's name, or unknown")),
+        FieldSpec("value", ("nilai",), "number", "yes", 400, N_("in the invoice currency")),
     ),
     "table",
     False,
@@ -249,23 +298,23 @@ EXPORTER = SheetSpec(
     "Exporter",
     ("Eksportir",),
     (
-        FieldSpec("rex_number", ("no_rex",), "code", "yes", "IDREX0000000000000000000", "as registered, no spaces"),
+        FieldSpec("rex_number", ("no_rex",), "code", "yes", "IDREX0000000000000000000", N_("as registered, no spaces")),
         FieldSpec("name", ("nama",), "text", "yes", "PT Contoh Ekspor", ""),
         FieldSpec("address", ("alamat",), "text", "", "Jl. Contoh No. 1, Pekalongan 51111", ""),
-        FieldSpec("country", ("negara",), "country", "", "ID", ""),
+        FieldSpec("country", ("negara",), "country", "", "ID", N_("ISO alpha-2 code or the country's name")),
         FieldSpec(
             "registered_on",
             ("tanggal_registrasi",),
             "date",
             "",
             "2020-02-03",
-            "date from which the registration is valid",
+            N_("date from which the registration is valid"),
         ),
-        FieldSpec("revoked_on", ("tanggal_pencabutan",), "date", "", "", "optional"),
-        FieldSpec("npwp", (), "text", "", "", "optional, printed on the invoice"),
-        FieldSpec("activity", ("kegiatan",), "code", "", "producer", "producer or trader"),
-        FieldSpec("hs_chapters", ("bab_hs",), "chapters", "", "", "goods declared at registration"),
-        FieldSpec("contact", ("kontak",), "text", "", "", "optional"),
+        FieldSpec("revoked_on", ("tanggal_pencabutan",), "date", "", "", N_("optional")),
+        FieldSpec("npwp", (), "text", "", "", N_("optional, printed on the invoice")),
+        FieldSpec("activity", ("kegiatan",), "code", "", "producer", N_("producer or trader")),
+        FieldSpec("hs_chapters", ("bab_hs",), "chapters", "", "", N_("goods declared at registration")),
+        FieldSpec("contact", ("kontak",), "text", "", "", N_("optional")),
     ),
     "field-value",
     False,
@@ -293,18 +342,38 @@ def allowed_values(name: str) -> tuple[str, ...]:
     return ()
 
 
-def _or(values: tuple[str, ...]) -> str:
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+def _untranslated(message: str) -> str:
+    return message
 
 
-def meaning_of(spec: FieldSpec) -> str:
+def _or(values: tuple[str, ...], translate: Callable[[str], str]) -> str:
+    if len(values) == 1:
+        return values[0]
+    return translate(N_("{first} or {last}")).format(first=", ".join(values[:-1]), last=values[-1])
+
+
+def meaning_of(spec: FieldSpec, translate: Callable[[str], str] = _untranslated) -> str:
     """What a field means, with the values of the scheme data filled in ("eu-gsp, uk-dcts,
-    no-gsp or ch-gsp; default from the destination")."""
-    if "{" not in spec.meaning:
-        return spec.meaning
-    return spec.meaning.format(
-        schemes=_or(allowed_values("scheme")), languages=_or(allowed_values("statement_language"))
+    no-gsp or ch-gsp; default from the destination"); ``translate`` gives its words in the
+    language of a template (English by default)."""
+    text = translate(spec.meaning) if spec.meaning else ""
+    if "{" not in text:
+        return text
+    return text.format(
+        schemes=_or(allowed_values("scheme"), translate),
+        languages=_or(allowed_values("statement_language"), translate),
     )
+
+
+def sheet_title(spec: SheetSpec, language: str = "en") -> str:
+    """The name of a sheet in a template written in ``language`` (Indonesian: its alias)."""
+    return spec.aliases[0] if language == "id" and spec.aliases else spec.name
+
+
+def field_title(spec: FieldSpec, language: str = "en") -> str:
+    """The name of a field in a template written in ``language``: the Indonesian alias where
+    the format has one, else the field's own name (a name, not a word to translate)."""
+    return spec.aliases[0] if language == "id" and spec.aliases else spec.name
 
 
 def example_value(spec: FieldSpec, language: str = "en") -> object:
@@ -322,5 +391,9 @@ def example_marks() -> tuple[str, ...]:
 
 # First cell of a field/value sheet's row that is a template's example, not a field.
 EXAMPLE_MARKERS = ("example", "contoh", "e.g.")
+# The heading of a field/value sheet's two columns in a template, per language.
+FIELD_VALUE_HEADINGS = {"en": ("field", "value"), "id": ("isian", "nilai")}
 # Either language in either column: a sheet translated by half is still headed.
-FIELD_VALUE_HEADERS = {(field, value) for field in ("field", "isian") for value in ("value", "nilai")}
+FIELD_VALUE_HEADERS = {
+    (field, value) for field, _value in FIELD_VALUE_HEADINGS.values() for _field, value in FIELD_VALUE_HEADINGS.values()
+}

@@ -7,7 +7,10 @@ from typing import Any
 
 from rexdecl.i18n import _
 from rexdecl.input.conversion import cell_text, field_value
+from rexdecl.input.countries import is_country_code
+from rexdecl.input.countries import problem as country_problem
 from rexdecl.input.fields import EXAMPLE_MARKERS, EXPORTER, FIELD_VALUE_HEADERS, FieldSpec, SheetSpec, normalise_name
+from rexdecl.input.parsing import CellValueError
 from rexdecl.input.problems import Problems
 from rexdecl.input.rows import Cell, SheetReader
 from rexdecl.model import Location, Registration, UnknownHeader
@@ -68,6 +71,12 @@ def read_exporter_sheet(
             Location(reader.display, reader.title),
             _("rex_number is missing; expected the REX number of the registration"),
         )
+        return ()
+    country = values.get("country")
+    if isinstance(country, str) and not is_country_code(country):
+        # Refused here, as in a registration file: it would read as a wrong REX number.
+        _spec, _name_cell, value_cell = raw_fields["country"]
+        problems.cell(value_cell.location, CellValueError(*country_problem(country)), "country")
         return ()
     if isinstance(values.get("activity"), str):
         values["activity"] = values["activity"].lower()

@@ -17,6 +17,8 @@ from typing import Any
 from rexdecl import limits
 from rexdecl.errors import Problem, UnreadableInput
 from rexdecl.i18n import _
+from rexdecl.input.countries import country_code
+from rexdecl.input.countries import problem as country_problem
 from rexdecl.input.parsing import CellValueError, clean_text, date_in_range, parse_date, refuse_direction_controls
 from rexdecl.model import Location, Registration, ShipmentInput, UnknownHeader
 
@@ -264,13 +266,13 @@ def _entry(raw: dict[str, Any], display: str, index: int, problems: list[Problem
                 ),
             )
         )
-    country = text("country")
+    country = _country(text("country"), where("country"), problems)
     activity = text("activity")
     return Registration(
         rex_number=rex,
         name=text("name"),
         address=text("address"),
-        country=country.upper() if country else None,
+        country=country,
         registered_on=date("registered_on"),
         revoked_on=date("revoked_on"),
         npwp=text("npwp"),
@@ -279,6 +281,18 @@ def _entry(raw: dict[str, Any], display: str, index: int, problems: list[Problem
         contact=text("contact"),
         location=Location(display, part=f"[[exporter]] #{index}"),
     )
+
+
+def _country(value: str | None, where: Location, problems: list[Problem]) -> str | None:
+    """The registration's country as its alpha-2 code ("Indonesia" is ID); a value that is
+    no country is refused here, before it reads as a wrong REX number or origin."""
+    if value is None:
+        return None
+    code = country_code(value)
+    if code is None:
+        found, expected = country_problem(value)
+        problems.append(Problem(where, _("found {found}; expected {expected}").format(found=found, expected=expected)))
+    return code
 
 
 def resolve_registration(shipment_input: ShipmentInput, registration_file: str | Path | None) -> RegistrationData:

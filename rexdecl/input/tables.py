@@ -16,6 +16,9 @@ from rexdecl.input.rows import Cell, RawCell, Row, RowCells, SheetReader
 from rexdecl.input.xlsx import column_letters
 from rexdecl.model import Item, Location, Material, UnknownHeader
 
+# A material's origin not known (treated as not originating): "unknown", or in Indonesian.
+UNKNOWN_ORIGIN = ("unknown", "tidak diketahui")
+
 
 @dataclass
 class _Table:
@@ -181,7 +184,7 @@ def read_materials(
                 where[name] = raw.location
             values[name] = field_value(spec, raw, number_format, problems)
         origin = values.get("origin")
-        if isinstance(origin, str) and origin.lower() == "unknown":
+        if isinstance(origin, str) and " ".join(origin.lower().split()) in UNKNOWN_ORIGIN:
             values["origin"] = "unknown"
         materials.append(Material(**values, row=reader.location(row.number), cells=where))
     return tuple(materials)

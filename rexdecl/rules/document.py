@@ -12,6 +12,7 @@ from rexdecl import legal
 from rexdecl.amounts import minor_digits
 from rexdecl.findings import Finding, Severity
 from rexdecl.i18n import _
+from rexdecl.input import countries
 from rexdecl.input.fields import ITEMS, MATERIALS, SHIPMENT
 from rexdecl.input.parsing import round_half_up
 from rexdecl.model import Location
@@ -42,6 +43,13 @@ def _is_origin(code: str, facts: ShipmentFacts) -> bool:
     """A country of origin: a country code, or a code the scheme prints as a symbol (Annex
     22-07 fn. 5: EU for Union origin, XC/XL for Ceuta and Melilla, printed CM)."""
     return is_country(code) or (facts.scheme is not None and code in facts.scheme.origin_symbols)
+
+
+def _not_a_country(field: str, value: str, unknown_allowed: bool = False) -> str:
+    """A country field's value that is no country: what was found (with the closest names,
+    or the countries an ambiguous name stands for) and what is expected."""
+    found, expected = countries.problem(value, unknown_allowed)
+    return _("{field}: found {found}; expected {expected}").format(field=field, found=found, expected=expected)
 
 
 def _missing(field: str, where: Location, what: str, scheme: Scheme | None = None, *facts: str) -> Finding:
@@ -91,14 +99,7 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
     for field in ("exporter_country", "consignee_country", "destination_country"):
         value = getattr(shipment, field)
         if value and not is_country(value):
-            yield _missing(
-                field,
-                shipment.where(field),
-                _(
-                    "{field} '{value}' is not an ISO 3166 alpha-2 country code; write the two-letter code "
-                    "(e.g. ID, DE, NL)"
-                ).format(field=field, value=value),
-            )
+            yield _missing(field, shipment.where(field), _not_a_country(field, value))
     if not facts.lines:
         yield _missing(
             "Items",
@@ -125,10 +126,7 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
             yield _missing(
                 "origin_country",
                 item.where("origin_country"),
-                _(
-                    "origin_country '{value}' of line {line} is not an ISO 3166 alpha-2 country code; write the "
-                    "two-letter code (e.g. ID)"
-                ).format(value=item.origin_country, line=item.line),
+                _not_a_country(_("origin_country of line {line}").format(line=item.line), item.origin_country),
             )
     for material in facts.input.materials or ():
         for spec in MATERIALS.fields:
@@ -144,9 +142,7 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
             yield _missing(
                 "origin",
                 material.where("origin"),
-                _("origin '{value}' is not an ISO 3166 alpha-2 country code or 'unknown'").format(
-                    value=material.origin
-                ),
+                _not_a_country("origin", material.origin, unknown_allowed=True),
             )
 
 

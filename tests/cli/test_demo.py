@@ -62,8 +62,14 @@ def test_demo_is_deterministic_and_refuses_to_overwrite_without_force(tmp_path: 
 
 
 def test_demo_speaks_indonesian(tmp_path: Path) -> None:
+    from test_lang_id import untranslated  # the catalogue's detector of English messages
+
     result = run_cli(["--lang", "id", "demo", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert "Menyalin 4 contoh pengiriman (eksportir fiktif)" in result.output
     assert "Dokumen yang dibuat (8 file PDF):" in result.output
     assert "Copying" not in result.output
+    assert untranslated(result.output) == []
+    again = run_cli(["--lang", "id", "demo", str(tmp_path / "demo")])  # refused: the folder is not empty
+    assert again.exit_code == 2
+    assert untranslated(again.output) == []

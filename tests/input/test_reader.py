@@ -650,9 +650,19 @@ def test_unknown_registration_field_is_a_warning(check: Any) -> None:
 # -- the blank template -----------------------------------------------------------------
 
 
+def _field(sheet: Any, label: Any) -> str | None:
+    """The field a template's header or field cell names (a template in Indonesian names
+    fields by their aliases), found through the spec of the sheet's title."""
+    from rexdecl.input.fields import SHEETS, normalise_name
+
+    spec = next(s for s in SHEETS if s.matches(sheet.title))
+    field = spec.lookup().get(normalise_name(str(label))) if label is not None else None
+    return field.name if field is not None else None
+
+
 def _fill(sheet: Any, values: dict[str, Any]) -> None:
     for row in sheet.iter_rows(min_row=1):
-        name = row[0].value
+        name = _field(sheet, row[0].value)
         if name in values:
             row[1].value = values[name]
 
@@ -729,19 +739,19 @@ def _template(tmp_path: Path, language: str = "en") -> tuple[Path, Workbook]:
 
     path = tmp_path / f"template-{language}.xlsx"
     workbook = build_template(language)
-    _fill(workbook["Shipment"], BASE_SHIPMENT)
+    _fill(workbook.worksheets[0], BASE_SHIPMENT)
     workbook.save(path)
     write_registration(tmp_path / "registration.toml")
     return path, load_workbook(path)
 
 
 def _row(sheet: Any, number: int) -> dict[str, Any]:
-    header = [c.value for c in sheet[1]]
+    header = [_field(sheet, c.value) for c in sheet[1]]
     return {name: cell.value for name, cell in zip(header, sheet[number], strict=False)}
 
 
 def _write_row(sheet: Any, number: int, values: dict[str, Any]) -> None:
-    header = [c.value for c in sheet[1]]
+    header = [_field(sheet, c.value) for c in sheet[1]]
     for column, name in enumerate(header, start=1):
         if name in values:
             sheet.cell(row=number, column=column).value = values[name]
@@ -750,7 +760,7 @@ def _write_row(sheet: Any, number: int, values: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("language", "mark"), [("en", EXAMPLE_EN), ("id", EXAMPLE_ID)])
 def test_the_untouched_example_row_of_either_template_is_skipped(tmp_path: Path, language: str, mark: str) -> None:
     path, workbook = _template(tmp_path, language)
-    items = _row(workbook["Items"], 2)
+    items = _row(workbook.worksheets[1], 2)
     assert items["line"] == mark
     read = read_shipment(path)
     assert (read.items, read.materials, read.example_rows) == ((), (), ())
@@ -772,7 +782,7 @@ def test_a_marked_row_holding_the_other_languages_example_is_skipped(tmp_path: P
     from rexdecl.input.fields import ITEMS, example_value
 
     path, workbook = _template(tmp_path, language)
-    _write_row(workbook["Items"], 2, {f.name: example_value(f, other) for f in ITEMS.fields[1:]})
+    _write_row(workbook.worksheets[1], 2, {f.name: example_value(f, other) for f in ITEMS.fields[1:]})
     workbook.save(path)
     assert read_shipment(path).items == ()
 
@@ -799,7 +809,7 @@ def test_the_first_line_typed_over_the_example_is_read_and_warned(tmp_path: Path
 @pytest.mark.parametrize("language", ["en", "id"])
 def test_one_value_changed_makes_the_example_a_line(tmp_path: Path, language: str) -> None:
     path, workbook = _template(tmp_path, language)
-    _write_row(workbook["Items"], 2, {"quantity": 50})
+    _write_row(workbook.worksheets[1], 2, {"quantity": 50})
     workbook.save(path)
     read = read_shipment(path)
     assert [(i.line, i.quantity, i.unit) for i in read.items] == [(1, Decimal(50), "PCS")]
