@@ -314,7 +314,9 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                 ),
             )
             continue
-        rows_ref = with_mark(f"{rules_file}: " + ", ".join(f"'{row.scope}'" for row in rows), rows[0].mark)
+        # Each scope once: a heading's rows for embroidered and other goods share it ('6214').
+        scopes = dict.fromkeys(f"'{row.scope}'" for row in rows)
+        rows_ref = with_mark(f"{rules_file}: " + ", ".join(scopes), rows[0].mark)
         unchecked_ref = reference("PSR-UNCHECKED", scheme, rows_ref)
         described = _describe(rows, arrangement, scheme)
         materials = [m for m in all_materials or () if m.line == item.line]
