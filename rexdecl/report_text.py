@@ -104,11 +104,15 @@ def _cell_ranges(locations: Sequence[Location]) -> str:
     """``Items!C2:C6, H9; Materials!D3``: the cells by sheet and column, consecutive rows as a
     range (what Excel's Name Box selects); other places as the report writes them."""
     by_sheet: dict[str, dict[str, list[int]]] = {}
+    rows_of: dict[str, list[int]] = {}  # places that are a row without a column
     others: list[str] = []
     for location in sorted(set(locations), key=location_key):
         match = _CELL.match(location.cell or "") if location.sheet else None
+        row, _column = _row_and_column(location)
         if match and location.sheet:
             by_sheet.setdefault(location.sheet, {}).setdefault(match[1], []).append(int(match[2]))
+        elif location.sheet and location.part and row:
+            rows_of.setdefault(location.sheet, []).append(row)
         elif cell_ref(location) not in others:
             others.append(cell_ref(location))
     parts: list[str] = []
@@ -119,6 +123,9 @@ def _cell_ranges(locations: Sequence[Location]) -> str:
             for a, b in _ranges(numbers)
         )
         parts.append(f"{sheet}!" + ", ".join(area for _row, _column, area in areas))
+    for sheet, rows in rows_of.items():
+        named = ngettext("row {rows}", "rows {rows}", len(set(rows))).format(rows=_line_ranges(rows))
+        parts.append(f"{sheet}, {named}")
     return "; ".join(parts + others)
 
 
