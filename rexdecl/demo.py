@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rexdecl.errors import OutputError, UsageError
-from rexdecl.i18n import N_, _
+from rexdecl.i18n import N_, _, format_day
 from rexdecl.paths import display_path, stat_or_none
 from rexdecl.pipeline import Checked, GenerateOptions, check_workbook, render_documents, write_documents
 from rexdecl.rules import CheckOptions
@@ -132,7 +132,7 @@ def run_demo(folder: Path, as_of: dt.date, force: bool, renderer_factory: Callab
     yield DemoStep(
         "say",
         _("Copying {count} example shipments (fictitious exporters) to {folder}. Run date fixed at {date}.").format(
-            count=len(examples), folder=folder, date=as_of.isoformat()
+            count=len(examples), folder=folder, date=format_day(as_of)
         ),
     )
     for source in examples:

@@ -26,6 +26,14 @@ class Finding:
     reference: str
     # The workbook field or column concerned, when one is (e.g. "origin_criterion").
     field: str | None = None
+    # What the findings of this code share on every line they are reported for, without the
+    # place and the line's own details ("the product-specific rule was not checked (no
+    # Materials sheet) ..."): the text report shows findings of one code and brief as one
+    # entry naming all their lines. None: the message is shown whole.
+    brief: str | None = None
+    # The Items line the finding is about, when it is about one (set by the report from the
+    # finding's cell: rexdecl.report.build_report).
+    line: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {

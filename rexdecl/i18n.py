@@ -2,14 +2,19 @@
 
 Messages are marked with ``_()`` and translated through gettext catalogues in
 ``rexdecl/locale``. The language is chosen by ``--lang``, else ``REXDECL_LANG``, else the
-system locale, else English.
+system locale, else English. Numbers, dates and language names in messages follow it too
+(:func:`format_amount`, :func:`format_number`, :func:`format_day`, :func:`language_name`):
+``EUR 7,414.00`` and ``2026-11-22`` in English, ``EUR 7.414,00`` and ``22 November 2026`` in
+Bahasa Indonesia. The documents and the JSON outputs never go through them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import locale
 import os
+from decimal import ROUND_HALF_UP, Context, Decimal
 from importlib import resources
 
 SUPPORTED = ("en", "id")
@@ -78,3 +83,71 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it yet (translated at use)."""
     return message
+
+
+# --- numbers, dates and language names in messages -------------------------------------
+
+# Indonesian month names (as Indonesian documents write a date: 22 November 2026).
+_MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+# The decimal and grouping separators of the interface languages (1,234.56 / 1.234,56).
+_SEPARATORS = {"en": (".", ","), "id": (",", ".")}
+
+
+def _separated(text: str, grouping: bool) -> str:
+    """``text`` (a plain decimal: ``-1234.5``) with the interface language's separators."""
+    decimal_mark, group_mark = _SEPARATORS.get(_current_language, _SEPARATORS["en"])
+    sign = "-" if text.startswith("-") else ""
+    whole, _dot, fraction = text.lstrip("-").partition(".")
+    if grouping:
+        head = len(whole) % 3 or 3
+        whole = group_mark.join([whole[:head]] + [whole[i : i + 3] for i in range(head, len(whole), 3)])
+    return sign + whole + (decimal_mark + fraction if fraction else "")
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal written out without exponent (``Decimal('1E+3')`` is ``1000``)."""
+    return f"{value:f}"
+
+
+def format_amount(value: Decimal | int, places: int = 2, grouping: bool = True) -> str:
+    """An amount for a message, rounded half-up to ``places`` decimals: ``7,414.00`` in
+    English, ``7.414,00`` in Bahasa Indonesia (``grouping=False``: ``7414.00``/``7414,00``)."""
+    number = Decimal(value)
+    context = Context(prec=max(28, number.adjusted() + places + 2))
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=context)
+    return _separated(_plain(rounded), grouping)
+
+
+def format_number(value: Decimal | int) -> str:
+    """A number for a message with the digits it has (a quantity, a price, a rate): ``2.5``
+    in English, ``2,5`` in Bahasa Indonesia; no grouping, as the workbook holds it."""
+    return _separated(_plain(Decimal(value)), grouping=False)
+
+
+def format_day(day: dt.date) -> str:
+    """A date for a message: ``2026-11-22`` in English (ISO, as typed in the workbooks),
+    ``22 November 2026`` in Bahasa Indonesia."""
+    if _current_language == "id":
+        return f"{day.day} {_MONTHS_ID[day.month - 1]} {day.year}"
+    return day.isoformat()
+
+
+def language_name(code: str) -> str:
+    """The name of a statement language (``en`` → English, in Bahasa Indonesia ``Inggris``:
+    "pernyataan dalam bahasa Inggris"); a code rexdecl has no name for is shown as it is."""
+    names = {"en": N_("English"), "fr": N_("French"), "es": N_("Spanish")}
+    name = names.get(code.lower()) if code else None
+    return _(name) if name else code

@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from rexdecl.batch.results import SUMMARY_COLUMNS, BatchResult
+from rexdecl.batch.results import SUMMARY_COLUMNS, BatchResult, ShipmentResult
 from rexdecl.errors import UsageError
 from rexdecl.i18n import _
 from rexdecl.paths import display_path, stat_or_none
@@ -18,6 +18,7 @@ __all__ = [
     "SUMMARY_HEADER",
     "SUMMARY_JSON",
     "check_summaries",
+    "json_row",
     "summary_csv",
     "summary_json",
     "write_summary",
@@ -39,9 +40,19 @@ def summary_csv(result: BatchResult) -> str:
     return csv_text(SUMMARY_COLUMNS, rows, numeric=_NUMERIC_COLUMNS)
 
 
+def json_row(result: ShipmentResult) -> dict[str, object]:
+    """A row of ``summary.json``: the CSV's columns, with ``codes`` and ``files`` as arrays, and
+    ``reason``: why the workbook is unreadable, or what a batch code means for it (else null)."""
+    row: dict[str, object] = dict(result.row())
+    row["codes"] = list(result.codes)
+    row["files"] = list(result.files)
+    row["reason"] = result.message
+    return row
+
+
 def summary_json(result: BatchResult) -> str:
     """The summary as JSON: every row, and the totals of each status."""
-    data = {"shipments": [r.row() for r in result.results], "totals": result.totals}
+    data = {"shipments": [json_row(r) for r in result.results], "totals": result.totals}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -26,6 +26,7 @@ import click
 from rexdecl import __version__
 from rexdecl.cli import batch, catalogue, demo, lint, register_group, shipment, stamp
 from rexdecl.cli.errors import echo_error
+from rexdecl.cli.options import lang_everywhere, lang_option
 from rexdecl.errors import ExitStatus
 from rexdecl.i18n import _, detect_language, set_language
 
@@ -35,6 +36,7 @@ COMMAND_GROUPS = (shipment, catalogue, demo, batch, register_group, lint, stamp)
 
 
 def _language_from_args(args: Sequence[str]) -> str | None:
+    """The value of ``--lang`` wherever it stands: before the command or after it."""
     for index, arg in enumerate(args):
         if arg == "--lang" and index + 1 < len(args):
             return args[index + 1]
@@ -54,18 +56,14 @@ def make_cli() -> click.Group:
         ),
     )
     @click.version_option(__version__, "--version", message="rexdecl %(version)s")
-    @click.option(
-        "--lang",
-        "lang",
-        type=click.Choice(["en", "id"]),
-        help=_("Language of messages: en or id (Bahasa Indonesia). Default: REXDECL_LANG or the system locale."),
-    )
+    @lang_option()
     @click.option("--traceback", is_flag=True, hidden=True, help="Show Python tracebacks (developers).")
     def cli(lang: str | None, traceback: bool) -> None:  # noqa: ARG001 - read through the context
         set_language(detect_language(lang))
 
     for group in COMMAND_GROUPS:
         group.register(cli)
+    lang_everywhere(cli)
     return cli
 
 

@@ -1,9 +1,19 @@
 """What the user sees when a command fails: library errors, an interruption or a bug turned
 into a message on the standard error and an exit status (:func:`report_errors`), never a
-traceback unless ``--traceback`` asks for one."""
+traceback unless ``--traceback`` asks for one. A command run with ``--format json`` also
+prints the error as a JSON object on the standard output (:func:`json_error`), so that a
+script reading it always gets JSON:
+
+    {"error": {"exit_code": 2, "kind": "unreadable-input", "message": "...",
+               "problems": [{"file": ..., "sheet": ..., "cell": ..., "part": ..., "message": ...}],
+               "hint": null}}
+
+``kind`` is ``unreadable-input``, ``usage``, ``output``, ``render``, ``rendering-unavailable``,
+``internal`` (a bug, exit 3) or ``interrupted`` (exit 130)."""
 
 from __future__ import annotations
 
+import json
 import os
 import traceback
 from collections.abc import Callable
@@ -25,18 +35,45 @@ def echo_error(message: str) -> None:
     click.echo(printable(message), err=True)
 
 
+def json_error(exit_code: int, kind: str, message: str, hint: str | None = None) -> dict[str, object]:
+    """The JSON error object of an error that is not one of the library's."""
+    return {"exit_code": exit_code, "kind": kind, "message": message, "problems": [], "hint": hint}
+
+
+def _printable(value: object) -> object:
+    from rexdecl.paths import printable
+
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value
+
+
+def _echo_json(error: dict[str, object]) -> None:
+    """``{"error": {...}}`` on the standard output (a file name's undecodable bytes as \\xNN)."""
+    click.echo(json.dumps({"error": _printable(error)}, ensure_ascii=False, indent=2))
+
+
 def report_errors(function: F) -> F:
-    """Turn library errors into a message and exit status; never show a traceback."""
+    """Turn library errors into a message and exit status; never show a traceback. With
+    ``--format json`` (the command's ``output_format``), the error is also printed as a JSON
+    object on the standard output."""
 
     @wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         context = click.get_current_context()
         show_traceback = bool(context.find_root().params.get("traceback"))
+        as_json = kwargs.get("output_format") == "json"
         try:
             return function(*args, **kwargs)
         except RexdeclError as error:
             if show_traceback:
                 traceback.print_exc()
+            if as_json:
+                _echo_json(error.to_dict())
             if isinstance(error, UnreadableInput):
                 echo_error(_("rexdecl: the input cannot be used:"))
                 for problem in error.problems:
@@ -47,11 +84,17 @@ def report_errors(function: F) -> F:
                 echo_error(_("hint: {hint}").format(hint=error.hint))
             context.exit(error.exit_code)
         except KeyboardInterrupt:
-            echo_error(_("rexdecl: interrupted; no partial file was left"))
+            message = _("rexdecl: interrupted; no partial file was left")
+            if as_json:
+                _echo_json(json_error(ExitStatus.INTERRUPTED, "interrupted", message))
+            echo_error(message)
             context.exit(ExitStatus.INTERRUPTED)
         except click.exceptions.Exit:
             raise
-        except click.ClickException:
+        except click.ClickException as error:
+            # A bad option value found while the command runs (--as-of): click prints it.
+            if as_json:
+                _echo_json(json_error(error.exit_code, "usage", error.format_message()))
             raise
         except BrokenPipeError:
             # The reader of our output went away (`rexdecl batch … | head`): click stops
@@ -67,21 +110,25 @@ def report_errors(function: F) -> F:
 
             reason = error.strerror or str(error)
             if error.filename is not None:
-                echo_error(
-                    _("rexdecl: {path}: {reason}").format(path=display_path(os.fsdecode(error.filename)), reason=reason)
+                message = _("rexdecl: {path}: {reason}").format(
+                    path=display_path(os.fsdecode(error.filename)), reason=reason
                 )
             else:
-                echo_error(_("rexdecl: {message}").format(message=reason))
+                message = _("rexdecl: {message}").format(message=reason)
+            if as_json:
+                _echo_json(json_error(ExitStatus.USAGE, "usage", message.removeprefix("rexdecl: ")))
+            echo_error(message)
             context.exit(ExitStatus.USAGE)
         except Exception as error:  # a bug: say so plainly, keep the traceback for developers
             if show_traceback:
                 traceback.print_exc()
-            echo_error(
-                _(
-                    "rexdecl: internal error ({kind}: {detail}). This is a bug in rexdecl; please "
-                    "report it with the input file. Run with --traceback for details."
-                ).format(kind=type(error).__name__, detail=str(error)[:200])
-            )
+            message = _(
+                "rexdecl: internal error ({kind}: {detail}). This is a bug in rexdecl; please "
+                "report it with the input file. Run with --traceback for details."
+            ).format(kind=type(error).__name__, detail=str(error)[:200])
+            if as_json:
+                _echo_json(json_error(ExitStatus.INTERNAL, "internal", message.removeprefix("rexdecl: ")))
+            echo_error(message)
             context.exit(ExitStatus.INTERNAL)
 
     return cast(F, wrapper)

@@ -7,13 +7,13 @@ Exit statuses: 0 every statement found is exact, 1 deviations found (or no state
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from rexdecl.cli.errors import report_errors
 from rexdecl.cli.options import format_option
+from rexdecl.cli.terminal import colour_wanted
 from rexdecl.i18n import _
 
 
@@ -38,5 +38,5 @@ def register(cli: click.Group) -> None:
         if output_format == "json":
             click.echo(report.to_json())
         else:
-            click.echo(format_text(report, colour=sys.stdout.isatty()))
+            click.echo(format_text(report, colour=colour_wanted()))
         click.get_current_context().exit(report.exit_code)

@@ -1,6 +1,7 @@
 """The options several commands share, declared once: ``--as-of`` (and its parsing),
 ``--statement-language``, ``--registration``, ``--format``, ``--force``, ``--no-statement``,
-``--verbose``.
+``--verbose``, and ``--lang`` (before the command, and after it on every command:
+:func:`lang_everywhere`).
 
 Each is a function that returns click's decorator, called while the command tree is built
 (:func:`rexdecl.cli.make_cli`), so its help is in the interface language; a command whose
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from rexdecl.i18n import _
+from rexdecl.i18n import SUPPORTED, _, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,5 +110,45 @@ def no_statement_option(help_text: str) -> Callable[[F], F]:
 
 
 def verbose_option() -> Callable[[F], F]:
-    """``--verbose``/``-v``: every information finding listed."""
-    return click.option("--verbose", "-v", is_flag=True, help=_("List every information finding."))
+    """``--verbose``/``-v``: every finding on its own, whole (the report groups them)."""
+    return click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        help=_("Show every finding on its own, with its full message and legal reference."),
+    )
+
+
+def lang_option() -> Callable[[F], F]:
+    """``--lang en|id`` of the command tree (``rexdecl --lang id check …``)."""
+    return click.option(
+        "--lang",
+        "lang",
+        type=click.Choice(list(SUPPORTED)),
+        help=_("Language of messages: en or id (Bahasa Indonesia). Default: REXDECL_LANG or the system locale."),
+    )
+
+
+def _set_lang(_context: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        set_language(value)
+
+
+def lang_everywhere(group: click.Group) -> None:
+    """Let every command of ``group`` (and of its groups) take ``--lang`` too, where a user
+    types it last (``rexdecl check x.xlsx --lang id``). The interface language is read from
+    the whole command line before the tree is built (help texts), and set again when the
+    command's own ``--lang`` is parsed (after the tree's, which saw none)."""
+    for command in group.commands.values():
+        if not any(param.name == "lang" for param in command.params):
+            command.params.append(
+                click.Option(
+                    ["--lang"],
+                    type=click.Choice(list(SUPPORTED)),
+                    expose_value=False,
+                    callback=_set_lang,
+                    help=_("Language of messages: en or id (Bahasa Indonesia), as --lang before the command."),
+                )
+            )
+        if isinstance(command, click.Group):
+            lang_everywhere(command)

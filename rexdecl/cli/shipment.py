@@ -4,7 +4,6 @@ blank workbook to fill). Each calls :mod:`rexdecl.pipeline` and prints what it r
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -20,6 +19,7 @@ from rexdecl.cli.options import (
     statement_language_option,
     verbose_option,
 )
+from rexdecl.cli.terminal import colour_wanted, text_width
 from rexdecl.i18n import _
 
 
@@ -45,7 +45,7 @@ def register(cli: click.Group) -> None:
         verbose: bool,
     ) -> None:
         from rexdecl.pipeline import check_workbook
-        from rexdecl.report import format_text
+        from rexdecl.report_text import format_text
         from rexdecl.rules import CheckOptions
 
         options = CheckOptions(
@@ -55,7 +55,7 @@ def register(cli: click.Group) -> None:
         if output_format == "json":
             click.echo(checked.report.to_json())
         else:
-            click.echo(format_text(checked.report, colour=sys.stdout.isatty(), verbose=verbose))
+            click.echo(format_text(checked.report, colour=colour_wanted(), verbose=verbose, width=text_width()))
         click.get_current_context().exit(checked.report.exit_code)
 
     @cli.command(
@@ -106,7 +106,7 @@ def register(cli: click.Group) -> None:
     ) -> None:
         from rexdecl.paths import display_path
         from rexdecl.pipeline import GenerateOptions, generate
-        from rexdecl.report import format_text
+        from rexdecl.report_text import format_text
         from rexdecl.rules import CheckOptions
 
         options = CheckOptions(
@@ -116,10 +116,12 @@ def register(cli: click.Group) -> None:
         generated = generate(workbook, options, documents, registration, register_path)
         report = generated.checked.report
         if report.errors:
-            click.echo(format_text(report, colour=sys.stdout.isatty(), verbose=verbose), err=False)
+            click.echo(format_text(report, colour=colour_wanted(), verbose=verbose, width=text_width()), err=False)
             echo_error(_("rexdecl: errors found; no document was written"))
             click.get_current_context().exit(report.exit_code)
-        click.echo(format_text(report, colour=sys.stdout.isatty(), verbose=verbose, include_info=verbose))
+        click.echo(
+            format_text(report, colour=colour_wanted(), verbose=verbose, width=text_width(), include_info=verbose)
+        )
         for path in generated.written:
             click.echo(_("wrote {path}").format(path=display_path(path)))
 

@@ -7,7 +7,6 @@ password needed to open it, a signature, a limit exceeded).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -21,6 +20,7 @@ from rexdecl.cli.options import (
     statement_language_option,
     verbose_option,
 )
+from rexdecl.cli.terminal import colour_wanted, text_width
 from rexdecl.i18n import _
 
 
@@ -62,20 +62,20 @@ def register(cli: click.Group) -> None:
         verbose: bool,
     ) -> None:
         from rexdecl.pipeline import stamp_document
-        from rexdecl.report import format_text
+        from rexdecl.report_text import format_text
         from rexdecl.rules import CheckOptions
 
         options = CheckOptions(as_of=parse_as_of(as_of), statement_language=statement_language)
         stamped = stamp_document(document, workbook, options, out, force, registration)
         report = stamped.checked.report
-        colour = sys.stdout.isatty()
+        colour = colour_wanted()
         if stamped.result is None:
-            click.echo(format_text(report, colour=colour, verbose=verbose))
+            click.echo(format_text(report, colour=colour, verbose=verbose, width=text_width()))
             click.echo(_("rexdecl: errors found; nothing was written"), err=True)
             click.get_current_context().exit(report.exit_code)
             return
         result = stamped.result
-        click.echo(format_text(report, colour=colour, verbose=verbose, include_info=verbose))
+        click.echo(format_text(report, colour=colour, verbose=verbose, include_info=verbose, width=text_width()))
         if result.placement == "last-page":
             where = _("in the free space at the bottom of page {page} (the last page)").format(page=result.page)
         else:

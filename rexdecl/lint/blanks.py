@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from rexdecl.criteria import parse_criterion
-from rexdecl.i18n import _
+from rexdecl.i18n import _, language_name
 from rexdecl.lint.checker import OBSOLETE_WORDING, REX_LOOSE, Checker, bracket_present, rex_bracket
 from rexdecl.lint.countries import example_country, is_country
 from rexdecl.lint.templates import item_list_pattern
@@ -216,7 +216,7 @@ def check_criterion(checker: Checker, value: str) -> None:
                 'criterion "{found}" is not a recognised mention for {scheme} in this '
                 "language ({language}); use P, W followed by the 4-digit heading (e.g. "
                 "W 6214), or a cumulation mention ({known})."
-            ).format(found=mention, scheme=template.scheme.id, language=template.language, known=known)
+            ).format(found=mention, scheme=template.scheme.id, language=language_name(template.language), known=known)
         else:
             continue
         checker.add("LINT-CRITERION", position, message, name="criterion")

@@ -9,7 +9,7 @@ from typing import Any
 
 from rexdecl.errors import ExitStatus
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _, ngettext
+from rexdecl.i18n import _, language_name, ngettext
 from rexdecl.model import Location
 
 OBSOLETE_SCHEME = "obsolete-invoice-declaration"
@@ -115,7 +115,7 @@ def format_text(report: LintReport, colour: bool = False) -> str:
                 scheme=_("another agreement ({agreements})").format(agreements=statement.agreement)
                 if statement.agreement
                 else statement.scheme,
-                language=statement.language,
+                language=language_name(statement.language),
                 state=state,
             )
         )

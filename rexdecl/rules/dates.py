@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from rexdecl import legal
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _, current_language
+from rexdecl.i18n import _, current_language, format_day
 from rexdecl.legal import BeneficiaryStatus
 from rexdecl.model import Location
 from rexdecl.rules.facts import ShipmentFacts
@@ -85,7 +85,7 @@ def territory_text(scheme: Scheme, day: dt.date) -> str:
     """The scheme's importing territory in words: its name in the data, or its codes."""
     if scheme.territory_name:
         return _("{territory} on {date}").format(
-            territory=localised(scheme.territory_name, scheme.territory_name_id), date=day.isoformat()
+            territory=localised(scheme.territory_name, scheme.territory_name_id), date=format_day(day)
         )
     return ", ".join(entry.code for entry in legal.territory(scheme) if entry.covers(day))
 
@@ -255,7 +255,7 @@ def _not_beneficiary(
     day = imported or date
     hint = alternatives(scheme, origin, day)
     if status.state == "ended" and entry is not None and entry.until is not None:
-        until = entry.until.isoformat()
+        until = format_day(entry.until)
         if imported is None:
             message = _(
                 "{place}: {name} ({origin}) is not a beneficiary of the {scheme} on the invoice date {date}: its "
@@ -267,7 +267,7 @@ def _not_beneficiary(
                 name=name,
                 origin=origin,
                 scheme=scheme.name,
-                date=date.isoformat(),
+                date=format_day(date),
                 until=until,
                 alternatives=hint,
             )
@@ -281,7 +281,7 @@ def _not_beneficiary(
                 name=name,
                 origin=origin,
                 scheme=scheme.name,
-                imported=imported.isoformat(),
+                imported=format_day(imported),
                 until=until,
                 alternatives=hint,
             )
@@ -289,7 +289,7 @@ def _not_beneficiary(
         message = _(
             "{place}: {name} ({origin}) is not a beneficiary of the {scheme} on {date} ({period}): no "
             "statement under this scheme"
-        ).format(place=place, name=name, origin=origin, scheme=scheme.name, date=day.isoformat(), period=_period(entry))
+        ).format(place=place, name=name, origin=origin, scheme=scheme.name, date=format_day(day), period=_period(entry))
     else:
         listed = str(scheme.beneficiaries_file or scheme.origin_file)
         message = _(
@@ -313,11 +313,11 @@ def _regulation(scheme: Scheme, day: dt.date) -> str:
 
 def _period(entry: Beneficiary) -> str:
     if entry.start and entry.until:
-        return _("covered from {start} to {until}").format(start=entry.start.isoformat(), until=entry.until.isoformat())
+        return _("covered from {start} to {until}").format(start=format_day(entry.start), until=format_day(entry.until))
     if entry.until:
-        return _("covered until {until}").format(until=entry.until.isoformat())
+        return _("covered until {until}").format(until=format_day(entry.until))
     if entry.start:
-        return _("covered from {start}").format(start=entry.start.isoformat())
+        return _("covered from {start}").format(start=format_day(entry.start))
     return ""
 
 
@@ -342,8 +342,8 @@ def _ending(
                 "preference.{alternatives}"
             ).format(
                 place=cell_ref(shipment.where("expected_import_date")),
-                imported=import_date.isoformat(),
-                until=until.isoformat(),
+                imported=format_day(import_date),
+                until=format_day(until),
                 name=name,
                 scheme=scheme.name,
                 alternatives=alternatives(scheme, origin, import_date),
@@ -363,7 +363,7 @@ def _ending(
                 place=cell_ref(shipment.where("invoice_date")),
                 name=name,
                 scheme=scheme.name,
-                until=until.isoformat(),
+                until=format_day(until),
                 days=(until - date).days,
                 alternatives=alternatives(scheme, origin, until + dt.timedelta(days=1)),
             ),
@@ -393,7 +393,7 @@ def _revoked_after_exit(
             "and production, for at least 3 years from the end of the calendar year in which each was made "
             "out (longer where national law requires): they can still be verified. rexdecl register export "
             "lists the statements rexdecl made"
-        ).format(place=place, name=_name(scheme, origin, last), scheme=scheme.name, until=last.until.isoformat()),
+        ).format(place=place, name=_name(scheme, origin, last), scheme=scheme.name, until=format_day(last.until)),
         where,
         reference("REX-REVOKED-AFTER-EXIT", scheme, own=scheme.revocation_source),
     )
@@ -432,9 +432,9 @@ def _rex_dates(
                 "a statement on origin was not yet possible; a Form A certificate was needed"
             ).format(
                 place=cell_ref(shipment.where("invoice_date")),
-                date=date.isoformat(),
+                date=format_day(date),
                 name=name,
-                start=entry.rex_from.isoformat(),
+                start=format_day(entry.rex_from),
             ),
             shipment.where("invoice_date"),
             reference("REX-NOT-APPLICABLE-YET", scheme, rex_ref),
@@ -448,9 +448,9 @@ def _rex_dates(
                 "still accepted until {until}, as well as statements on origin"
             ).format(
                 place=cell_ref(shipment.where("invoice_date")),
-                date=date.isoformat(),
+                date=format_day(date),
                 name=name,
-                until=entry.form_a_until.isoformat(),
+                until=format_day(entry.form_a_until),
             ),
             shipment.where("invoice_date"),
             reference("FORM-A-PERIOD", scheme, rex_ref),
@@ -471,7 +471,7 @@ def check_statement_dates(facts: ShipmentFacts, scheme: Scheme | None) -> Iterat
     if scheme is not None and months is not None and date + relativedelta(months=months) < reference_day:
         against = (
             _("the expected import date {day}") if shipment.expected_import_date else _("today's run date {day}")
-        ).format(day=reference_day.isoformat())
+        ).format(day=format_day(reference_day))
         note = localised(scheme.validity_note, scheme.validity_note_id)
         yield Finding(
             "STATEMENT-AGE",
@@ -481,7 +481,7 @@ def check_statement_dates(facts: ShipmentFacts, scheme: Scheme | None) -> Iterat
                 "on origin under the {scheme} is valid for {months} months ({source}){note}; make out a new one"
             ).format(
                 place=place,
-                date=date.isoformat(),
+                date=format_day(date),
                 months=months,
                 against=against,
                 scheme=scheme.name,
@@ -498,7 +498,7 @@ def check_statement_dates(facts: ShipmentFacts, scheme: Scheme | None) -> Iterat
             _(
                 "{place}: the invoice date {date} is after today ({today}); check the date (a wrong year "
                 "or day/month swapped?)"
-            ).format(place=place, date=date.isoformat(), today=facts.options.as_of.isoformat()),
+            ).format(place=place, date=format_day(date), today=format_day(facts.options.as_of)),
             where,
             reference("FUTURE-DATE"),
         )
@@ -514,13 +514,13 @@ def _retrospective(
         message = _(
             "{place}: the statement (invoice date {date}) is made out after exportation ({exported}): "
             "it must reach the customs of the importing country within 2 years of importation"
-        ).format(place=place, date=date.isoformat(), exported=exported.isoformat())
+        ).format(place=place, date=format_day(date), exported=format_day(exported))
     elif imported is not None and date > imported:
         deadline = imported + relativedelta(years=RETROSPECTIVE_YEARS)
         message = _(
             "{place}: the statement (invoice date {date}) is made out after the goods' release on {imported}: "
             "it must reach the customs of the importing country within 2 years of importation, by {deadline}"
-        ).format(place=place, date=date.isoformat(), imported=imported.isoformat(), deadline=deadline.isoformat())
+        ).format(place=place, date=format_day(date), imported=format_day(imported), deadline=format_day(deadline))
     else:
         return
     origin = facts.origin_country
@@ -534,7 +534,7 @@ def _retrospective(
                 ).format(
                     name=_name(scheme, origin, status.entry),
                     scheme=scheme.name,
-                    until=status.entry.until.isoformat(),
-                    imported=imported.isoformat(),
+                    until=format_day(status.entry.until),
+                    imported=format_day(imported),
                 )
     yield Finding("RETROSPECTIVE", Severity.INFO, message, where, reference("RETROSPECTIVE", scheme))

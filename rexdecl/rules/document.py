@@ -11,7 +11,7 @@ import pycountry
 from rexdecl import legal
 from rexdecl.amounts import minor_digits
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_number, language_name
 from rexdecl.input import countries
 from rexdecl.input.fields import ITEMS, MATERIALS, SHIPMENT
 from rexdecl.input.parsing import round_half_up
@@ -52,7 +52,9 @@ def _not_a_country(field: str, value: str, unknown_allowed: bool = False) -> str
     return _("{field}: found {found}; expected {expected}").format(field=field, found=found, expected=expected)
 
 
-def _missing(field: str, where: Location, what: str, scheme: Scheme | None = None, *facts: str) -> Finding:
+def _missing(
+    field: str, where: Location, what: str, scheme: Scheme | None = None, *facts: str, brief: str | None = None
+) -> Finding:
     return Finding(
         "MISSING-FIELD",
         Severity.ERROR,
@@ -60,23 +62,59 @@ def _missing(field: str, where: Location, what: str, scheme: Scheme | None = Non
         where,
         reference("MISSING-FIELD", scheme, *facts),
         field,
+        brief=brief,
     )
+
+
+def _exporter_unsupplied(facts: ShipmentFacts, fields: list[str]) -> Finding:
+    """MISSING-FIELD of exporter_rex: the exporter's ``fields`` are not in the workbook, and the
+    registration data cannot supply them because no REX number selects its entry. The one
+    root cause, instead of a MISSING-FIELD for each of the fields."""
+    shipment = facts.shipment
+    registrations = facts.registrations
+    names = ", ".join(fields)
+    if len(registrations.entries) == 1:
+        only = registrations.entries[0]
+        what = _(
+            "no REX number (exporter_rex), so the registration ({source}) cannot supply {fields}. Its one "
+            "entry is {entry} ({name}): enter that number as exporter_rex if it is this exporter's; an "
+            "exporter without a REX number enters {fields} instead"
+        ).format(source=registrations.source, fields=names, entry=only.rex_number, name=only.name or "?")
+    else:
+        what = _(
+            "no REX number (exporter_rex), so the registration ({source}, {count} entries) cannot supply "
+            "{fields}: enter the exporter's REX number as exporter_rex; an exporter without one enters "
+            "{fields} instead"
+        ).format(source=registrations.source, count=len(registrations.entries), fields=names)
+    return _missing("exporter_rex", shipment.where("exporter_rex"), what)
 
 
 def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
     """MISSING-FIELD: a required field or column empty or absent, or a country code that is none."""
     shipment = facts.shipment
     signed = facts.scheme if facts.scheme is not None and facts.scheme.signature else None
+    supplied = {
+        "exporter_name": facts.exporter_name,
+        "exporter_address": facts.exporter_address,
+        "exporter_country": facts.exporter_country,
+    }
+    unsupplied = [
+        spec.name
+        for spec in SHIPMENT.fields
+        if spec.required == "unless-registration" and supplied[spec.name] in (None, "")
+    ]
+    # Registration data is at hand, but no REX number selects its entry: that is the one
+    # root cause of the exporter's missing fields.
+    by_registration = bool(unsupplied) and facts.rex_number is None and bool(facts.registrations.entries)
+    if by_registration:
+        yield _exporter_unsupplied(facts, unsupplied)
     for spec in SHIPMENT.fields:
         if not spec.required or (spec.required == "signature" and signed is None):
             continue
         value = getattr(shipment, spec.name)
-        supplied = {
-            "exporter_name": facts.exporter_name,
-            "exporter_address": facts.exporter_address,
-            "exporter_country": facts.exporter_country,
-        }
         if spec.required == "unless-registration":
+            if by_registration:
+                continue
             value = supplied[spec.name]
         if value in (None, ""):
             given = spec.name in shipment.cells
@@ -111,15 +149,15 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
         for spec in ITEMS.fields:
             if spec.required == "yes" and getattr(item, spec.name) in (None, ""):
                 where = item.where(spec.name)
+                extra = _(": P, W, W + heading, a cumulation mention, or no") if spec.name == "origin_criterion" else ""
                 yield _missing(
                     spec.name,
                     where,
                     _("{field} of line {line} is empty; enter it (required for every line{extra})").format(
-                        field=spec.name,
-                        line=item.line,
-                        extra=_(": P, W, W + heading, a cumulation mention, or no")
-                        if spec.name == "origin_criterion"
-                        else "",
+                        field=spec.name, line=item.line, extra=extra
+                    ),
+                    brief=_("{field} is empty; enter it (required for every line{extra})").format(
+                        field=spec.name, extra=extra
                     ),
                 )
         if item.origin_country and not _is_origin(item.origin_country, facts):
@@ -137,6 +175,7 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
                     _(
                         "{field} of the material '{description}' is empty; enter it (required on every Materials row)"
                     ).format(field=spec.name, description=material.description or cell_ref(material.row)),
+                    brief=_("{field} is empty; enter it (required on every Materials row)").format(field=spec.name),
                 )
         if material.origin and material.origin != "unknown" and not is_country(material.origin):
             yield _missing(
@@ -169,11 +208,11 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
                     "{expected}; correct the amount, quantity or price"
                 ).format(
                     place=cell_ref(where),
-                    given=item.amount,
+                    given=format_number(item.amount),
                     line=item.line,
-                    quantity=item.quantity,
-                    price=item.unit_price,
-                    expected=expected,
+                    quantity=format_number(item.quantity),
+                    price=format_number(item.unit_price),
+                    expected=format_number(expected),
                 ),
                 where,
                 reference("AMOUNT-MISMATCH"),
@@ -186,7 +225,9 @@ def check_amounts(facts: ShipmentFacts) -> Iterator[Finding]:
             message = _(
                 "{place}: invoice_total {given} differs from the sum of the line amounts {expected}; correct "
                 "the total or the lines"
-            ).format(place=cell_ref(where), given=shipment.invoice_total, expected=expected)
+            ).format(
+                place=cell_ref(where), given=format_number(shipment.invoice_total), expected=format_number(expected)
+            )
             extras = [v for v in (shipment.freight, shipment.insurance) if v is not None]
             if extras and abs(round_half_up(total + sum(extras, Decimal(0)), digits) - given) <= TOLERANCE:
                 message += _(
@@ -209,7 +250,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                     _(
                         "{place}: {field} of line {line} is negative ({value}); enter a positive number "
                         "(credit notes are separate documents)"
-                    ).format(place=cell_ref(where), field=name, line=item.line, value=value),
+                    ).format(place=cell_ref(where), field=name, line=item.line, value=format_number(value)),
                     where,
                     reference("WEIGHT-INCONSISTENT"),
                 )
@@ -221,7 +262,12 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                 _(
                     "{place}: net weight {net} kg of line {line} is greater than its gross weight {gross} kg; "
                     "correct the weights (gross = net + packing)"
-                ).format(place=cell_ref(where), net=item.net_kg, line=item.line, gross=item.gross_kg),
+                ).format(
+                    place=cell_ref(where),
+                    net=format_number(item.net_kg),
+                    line=item.line,
+                    gross=format_number(item.gross_kg),
+                ),
                 where,
                 reference("WEIGHT-INCONSISTENT"),
             )
@@ -233,7 +279,9 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                 Severity.ERROR,
                 _(
                     "{place}: the value of material '{description}' is negative ({value}); enter a positive number"
-                ).format(place=cell_ref(where), description=material.description or "", value=material.value),
+                ).format(
+                    place=cell_ref(where), description=material.description or "", value=format_number(material.value)
+                ),
                 where,
                 reference("WEIGHT-INCONSISTENT"),
             )
@@ -245,7 +293,7 @@ def check_quantities(facts: ShipmentFacts) -> Iterator[Finding]:
                 "WEIGHT-INCONSISTENT",
                 Severity.ERROR,
                 _("{place}: {field} is negative ({value}); enter a positive number").format(
-                    place=cell_ref(where), field=name, value=value
+                    place=cell_ref(where), field=name, value=format_number(value)
                 ),
                 where,
                 reference("WEIGHT-INCONSISTENT"),
@@ -283,11 +331,20 @@ def check_language(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
         "LANGUAGE-UNSUPPORTED",
         Severity.ERROR,
         _("{place}: statement language '{language}' is not offered by {scheme}; expected one of {languages}").format(
-            place=via, language=facts.statement_language, scheme=scheme.id, languages=", ".join(scheme.languages)
+            place=via,
+            language=facts.statement_language,
+            scheme=scheme.id,
+            languages=", ".join(_named_language(code) for code in scheme.languages),
         ),
         where,
         reference("LANGUAGE-UNSUPPORTED", scheme, own=scheme.languages_source),
     )
+
+
+def _named_language(code: str) -> str:
+    """``en (English)``: the code the workbook takes, with the language's name."""
+    name = language_name(code)
+    return code if name == code else f"{code} ({name})"
 
 
 def check_unknown_fields(facts: ShipmentFacts) -> Iterator[Finding]:

@@ -1,5 +1,7 @@
 """Registration and exporter: REX-FORMAT, REX-UNKNOWN, REX-NOT-YET-VALID, REX-REVOKED,
-EXPORTER-MISMATCH."""
+EXPORTER-MISMATCH; and one root cause, one error (:func:`without_consequences`): the
+exporter's fields a registration would have supplied are not reported missing when the REX
+number itself, or its absence, is the error."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_day
 from rexdecl.input.parsing import describe_char, hidden_characters
 from rexdecl.rules.facts import ShipmentFacts
 from rexdecl.rules.notation import cell_ref
@@ -60,7 +62,11 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
             )
         )
     if not problems:
-        country = (facts.entry.country if facts.entry and facts.entry.country else None) or facts.exporter_country
+        # The registration's country, else exporter_country; a country taken from the number
+        # itself (facts.exporter_country_from_rex) is nothing to compare it with.
+        country = (facts.entry.country if facts.entry and facts.entry.country else None) or (
+            None if facts.exporter_country_from_rex else facts.exporter_country
+        )
         if country and rex[:2] != country:
             problems.append(
                 _("it starts with {prefix}, but the exporter's country is {country}").format(
@@ -86,6 +92,12 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
                 "no registration data was found: give it with --registration FILE, an Exporter "
                 "sheet in the workbook, or a registration.toml file beside the workbook"
             )
+        elif len(facts.registrations.entries) == 1:
+            only = facts.registrations.entries[0]
+            how = _(
+                "the registration data ({source}) has one entry, {entry} ({name}): correct the number if "
+                "that is this exporter's, or add the exporter's entry"
+            ).format(source=facts.registrations.source, entry=only.rex_number, name=only.name or "?")
         else:
             how = _(
                 "the registration data ({source}) has no entry with this number: add the "
@@ -110,9 +122,9 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
                 "registration's registered_on)"
             ).format(
                 place=cell_ref(shipment.where("invoice_date")),
-                date=date.isoformat(),
+                date=format_day(date),
                 rex=rex,
-                start=entry.registered_on.isoformat(),
+                start=format_day(entry.registered_on),
             ),
             shipment.where("invoice_date"),
             reference("REX-NOT-YET-VALID"),
@@ -127,8 +139,8 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
             ).format(
                 place=cell_ref(shipment.where("invoice_date")),
                 rex=rex,
-                revoked=entry.revoked_on.isoformat(),
-                date=date.isoformat(),
+                revoked=format_day(entry.revoked_on),
+                date=format_day(date),
             ),
             shipment.where("invoice_date"),
             reference("REX-REVOKED"),
@@ -151,3 +163,27 @@ def check_registration(facts: ShipmentFacts) -> Iterator[Finding]:
             shipment.where("exporter_name"),
             reference("EXPORTER-MISMATCH"),
         )
+
+
+# The exporter's fields a registration entry supplies (workbook-format.md: "yes, unless the
+# registration supplies them"), and the REX number that selects the entry.
+SUPPLIED_BY_REGISTRATION = frozenset({"exporter_name", "exporter_address", "exporter_country", "exporter_rex"})
+
+
+def _is_registration_cause(finding: Finding) -> bool:
+    """A finding that explains why no registration entry supplies the exporter's fields: the
+    number is malformed or unknown, or there is none where one is required (the threshold
+    codes of the schemes: THRESHOLD-EUR-6000, THRESHOLD-CHF-10300)."""
+    if finding.severity != Severity.ERROR:
+        return False
+    return finding.code in ("REX-FORMAT", "REX-UNKNOWN") or finding.code.startswith("THRESHOLD-")
+
+
+def without_consequences(findings: list[Finding]) -> list[Finding]:
+    """One root cause, one error: when the REX number is malformed or unknown, or is missing
+    above the threshold, the MISSING-FIELD errors of the exporter's name, address, country and
+    REX number are left out: the registration supplies them once the root cause is mended.
+    (Both are errors, so the shipment is refused either way.)"""
+    if not any(_is_registration_cause(f) for f in findings):
+        return findings
+    return [f for f in findings if not (f.code == "MISSING-FIELD" and f.field in SUPPLIED_BY_REGISTRATION)]

@@ -76,6 +76,9 @@ class ShipmentFacts:
     # The originating value in the scheme's threshold currency at its rate field (what the
     # threshold rules judge); None when the scheme has no threshold currency.
     threshold_valuation: Valuation | None
+    # The exporter's country was taken from the REX number's two letters, nothing else giving
+    # it: REX-FORMAT then has no country to compare the number with.
+    exporter_country_from_rex: bool = False
 
     @property
     def shipment(self) -> Shipment:
@@ -95,6 +98,17 @@ class ShipmentFacts:
 
 def _loose_key(rex_number: str) -> str:
     return re.sub(r"[\W_]", "", rex_number).upper()
+
+
+def _rex_country(rex_number: str | None) -> str | None:
+    """The country a REX number starts with (``IDREX…`` → ``ID``), when those two letters are
+    an ISO 3166 country code."""
+    import pycountry
+
+    prefix = (rex_number or "")[:2].upper()
+    if len(prefix) == 2 and prefix.isascii() and prefix.isalpha() and pycountry.countries.get(alpha_2=prefix):
+        return prefix
+    return None
 
 
 def _line(item: Item, exporter_country: str | None, line_digits: int) -> Line:
@@ -148,6 +162,12 @@ def resolve_shipment(
         matches = [e for e in registrations.entries if _loose_key(e.rex_number) == wanted]
         supplier = matches[0] if len(matches) == 1 else None
     exporter_country = shipment.exporter_country or (supplier.country if supplier else None)
+    country_from_rex = exporter_country is None and _rex_country(rex_number) is not None
+    if country_from_rex:
+        # Nothing else gives the exporter's country: a REX number starts with it (an unknown
+        # number's registration would have supplied it; REX-UNKNOWN says so, not a missing
+        # exporter_country).
+        exporter_country = _rex_country(rex_number)
     destination = shipment.destination_country or shipment.consignee_country
     document_date = shipment.invoice_date or options.as_of
     scheme_id = shipment.scheme or legal.scheme_for_destination(destination, document_date)
@@ -178,4 +198,5 @@ def resolve_shipment(
         origin_country=_origin_country(originating_lines, exporter_country),
         eur_valuation=value_of(shipment, originating_amounts, "EUR", "eur_rate"),
         threshold_valuation=threshold_valuation,
+        exporter_country_from_rex=country_from_rex,
     )

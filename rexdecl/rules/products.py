@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from rexdecl import legal, schemes
 from rexdecl.criteria import is_ascii_digits
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_day
 from rexdecl.input.parsing import describe_char, hidden_characters
 from rexdecl.model import Location, Material
 from rexdecl.rules.facts import Line, ShipmentFacts
@@ -113,6 +113,7 @@ def check_criteria(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Find
                 ).format(place=cell_ref(where), line=item.line, description=item.description or ""),
                 where,
                 reference("LINE-NOT-ORIGINATING"),
+                brief=_("marked not originating: printed as excluded from the statement on origin"),
             )
         if criterion.kind == "cumulation" and scheme is not None:
             yield from _cumulation(facts, scheme, line)
@@ -315,11 +316,21 @@ def check_graduation(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
                         chapter=chapter,
                         section=section.section,
                         origin=origin,
-                        start=section.start.isoformat(),
-                        until=section.until.isoformat(),
+                        start=format_day(section.start),
+                        until=format_day(section.until),
                         regulation=section.regulation,
                     ),
                     where,
                     reference("GRADUATED-SECTION", scheme, own=with_mark(section.regulation, section.mark)),
+                    brief=_(
+                        "in GSP section {section}, suspended for {origin} from {start} to {until} ({regulation}): "
+                        "the statement is lawful but gives the buyer no GSP preference"
+                    ).format(
+                        section=section.section,
+                        origin=origin,
+                        start=format_day(section.start),
+                        until=format_day(section.until),
+                        regulation=section.regulation,
+                    ),
                 )
                 break

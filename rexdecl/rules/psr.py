@@ -20,7 +20,7 @@ from typing import Literal
 
 from rexdecl import legal
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_amount, format_number
 from rexdecl.legal import DataFile, PsrRow
 from rexdecl.model import Material
 from rexdecl.rules.facts import Line, ShipmentFacts
@@ -178,8 +178,8 @@ def _change_of_heading(data: _Line, forbidden_headings: set[str], allow_however:
             "met",
             [
                 _(
-                    "non-originating material(s) of the product's heading ({names}) worth {total}, within the 15 % tolerance ({limit:.2f})"
-                ).format(names=names, total=total, limit=limit)
+                    "non-originating material(s) of the product's heading ({names}) worth {total}, within the 15 % tolerance ({limit})"
+                ).format(names=names, total=format_number(total), limit=format_amount(limit, grouping=False))
             ],
             used_ex_works=True,
         )
@@ -193,8 +193,8 @@ def _change_of_heading(data: _Line, forbidden_headings: set[str], allow_however:
         "not-met",
         [
             _(
-                "non-originating material(s) of the product's heading ({names}) worth {total}, above the 15 % tolerance of the ex-works price ({limit:.2f})"
-            ).format(names=names, total=total, limit=limit)
+                "non-originating material(s) of the product's heading ({names}) worth {total}, above the 15 % tolerance of the ex-works price ({limit})"
+            ).format(names=names, total=format_number(total), limit=format_amount(limit, grouping=False))
         ],
         used_ex_works=True,
     )
@@ -211,8 +211,13 @@ def _value_share(data: _Line, percent: Decimal) -> Evaluation:
             "met",
             [
                 _(
-                    "non-originating materials {total} = {share:.1f} % of the ex-works price {ex_works}, within {percent} %"
-                ).format(total=total, share=share, ex_works=data.ex_works, percent=percent)
+                    "non-originating materials {total} = {share} % of the ex-works price {ex_works}, within {percent} %"
+                ).format(
+                    total=format_number(total),
+                    share=format_amount(share, 1, grouping=False),
+                    ex_works=format_number(data.ex_works),
+                    percent=format_number(percent),
+                )
             ],
             used_ex_works=True,
         )
@@ -220,8 +225,13 @@ def _value_share(data: _Line, percent: Decimal) -> Evaluation:
         "not-met",
         [
             _(
-                "non-originating materials {total} = {share:.1f} % of the ex-works price {ex_works}, above {percent} %"
-            ).format(total=total, share=share, ex_works=data.ex_works, percent=percent)
+                "non-originating materials {total} = {share} % of the ex-works price {ex_works}, above {percent} %"
+            ).format(
+                total=format_number(total),
+                share=format_amount(share, 1, grouping=False),
+                ex_works=format_number(data.ex_works),
+                percent=format_number(percent),
+            )
         ],
         used_ex_works=True,
     )
@@ -298,9 +308,15 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                 ).format(place=place, heading=heading, line=item.line),
                 where,
                 reference("DATA-MISSING", None, str(rules_file)),
+                brief=_(
+                    "rexdecl's data has no product-specific rule for the heading: the rule was not checked; "
+                    "confirm it in Annex 22-03"
+                ),
             )
             continue
-        rows_ref = with_mark(f"{rules_file}: " + ", ".join(f"'{row.scope}'" for row in rows), rows[0].mark)
+        # Each scope once: a heading's rows for embroidered and other goods share it ('6214').
+        scopes = dict.fromkeys(f"'{row.scope}'" for row in rows)
+        rows_ref = with_mark(f"{rules_file}: " + ", ".join(scopes), rows[0].mark)
         unchecked_ref = reference("PSR-UNCHECKED", scheme, rows_ref)
         described = _describe(rows, arrangement, scheme)
         materials = [m for m in all_materials or () if m.line == item.line]
@@ -317,6 +333,7 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                 ),
                 where,
                 unchecked_ref,
+                brief=_("the product-specific rule was not checked ({reason}); confirm it").format(reason=reason),
             )
             continue
         data = _Line(facts, line, materials, scheme)
@@ -330,6 +347,7 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                 ).format(place=place, line=item.line, heading=heading, rules=described, note=_note(line)),
                 where,
                 unchecked_ref,
+                brief=_("several product-specific rules could apply; confirm which one each product meets"),
             )
             continue
         result = evaluate_rule(rows[0].rule_for(arrangement, scheme.product_rules_ldc), data)
@@ -345,10 +363,14 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                     place=cell_ref(item.where("ex_works_value")),
                     line=item.line,
                     incoterm=incoterm or _("not given"),
-                    amount=line.amount,
+                    amount=format_number(line.amount) if line.amount is not None else "—",
                 ),
                 item.where("ex_works_value"),
                 reference("EX-WORKS-ASSUMED", scheme),
+                brief=_(
+                    "no ex_works_value, and the incoterm is {incoterm}: the value rule was checked against "
+                    "the invoice amount, which includes costs after the factory. Enter ex_works_value"
+                ).format(incoterm=incoterm or _("not given")),
             )
         # The blanks both outcomes' messages fill.
         details = {
@@ -381,4 +403,7 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                 ).format(**details),
                 where,
                 unchecked_ref,
+                brief=_(
+                    "the product-specific rule cannot be decided from the Materials sheet ({reasons}); confirm it"
+                ).format(reasons=details["reasons"]),
             )

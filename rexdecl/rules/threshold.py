@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_amount, format_number
 from rexdecl.rules.facts import ShipmentFacts
 from rexdecl.rules.notation import cell_ref
 from rexdecl.rules.references import reference
-from rexdecl.rules.valuation import money
 from rexdecl.schemes import Scheme
 
 NEAR_SHARE = Decimal("0.95")
@@ -45,7 +44,7 @@ def check_threshold(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
                 place=cell_ref(rate_where),
                 currency=shipment.currency,
                 field=scheme.rate_field,
-                limit=f"{limit:,}",
+                limit=format_amount(limit, 0),
                 tcur=currency,
             ),
             rate_where,
@@ -59,7 +58,7 @@ def check_threshold(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
             _("{place}: {field} is {rate}; expected a positive rate (units of {currency} per 1 {tcur})").format(
                 place=cell_ref(rate_where),
                 field=scheme.rate_field,
-                rate=value.rate,
+                rate=format_number(value.rate),
                 currency=shipment.currency,
                 tcur=currency,
             ),
@@ -75,7 +74,7 @@ def check_threshold(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
         ""
         if value.rate == 1
         else _(" (rate used: {rate} {currency} per {tcur}, from {field})").format(
-            rate=value.rate, currency=shipment.currency, tcur=currency, field=scheme.rate_field
+            rate=format_number(value.rate), currency=shipment.currency, tcur=currency, field=scheme.rate_field
         )
     )
     consignment_note = ""
@@ -87,10 +86,10 @@ def check_threshold(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Finding]:
     blanks = dict(
         place=cell_ref(where),
         tcur=currency,
-        total=money(total),
+        total=format_amount(total),
         rate_note=rate_note,
         consignment_note=consignment_note,
-        limit=f"{limit:,.2f}",
+        limit=format_amount(limit),
     )
     if value.exceeds(limit, others):
         message = _(

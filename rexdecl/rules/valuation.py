@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rexdecl.input.parsing import round_half_up
 from rexdecl.model import Shipment
 
 
@@ -52,8 +51,3 @@ def value_of(
         rate = getattr(shipment, rate_field) if rate_field else None
     total = sum((amount for amount in originating_amounts if amount is not None), Decimal(0))
     return Valuation(shipment.currency, total, currency, rate, rate_field)
-
-
-def money(value: Decimal) -> str:
-    """``12,222.22``: a value rounded to cents with thousands separators, for messages."""
-    return f"{round_half_up(value, 2):,.2f}"

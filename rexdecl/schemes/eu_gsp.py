@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from rexdecl import legal
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_day
 from rexdecl.legal import BeneficiaryStatus, CumulationMember, ExcludedMaterial
 from rexdecl.model import Material
 from rexdecl.rules.facts import Line, ShipmentFacts
@@ -104,7 +104,7 @@ def check_cumulation(facts: ShipmentFacts, scheme: Scheme, line: Line) -> Iterat
                 line=line.item.line,
                 partners=", ".join(partners),
                 scheme=scheme.name,
-                day=day.isoformat(),
+                day=format_day(day),
                 usable=", ".join(usable) or _("none"),
             ),
             where,
@@ -131,7 +131,7 @@ def check_cumulation(facts: ShipmentFacts, scheme: Scheme, line: Line) -> Iterat
                 country=country,
                 cell=cell_ref(material.where("origin")),
                 scheme=scheme.name,
-                day=day.isoformat(),
+                day=format_day(day),
                 why=_why_not(status[country]),
                 usable=", ".join(usable) or _("none"),
             ),
@@ -176,7 +176,7 @@ def check_cumulation(facts: ShipmentFacts, scheme: Scheme, line: Line) -> Iterat
 def _why_not(status: BeneficiaryStatus) -> str:
     entry = status.entry
     if status.state == "ended" and entry is not None and entry.until is not None:
-        return _("its last day was {until}").format(until=entry.until.isoformat())
+        return _("its last day was {until}").format(until=format_day(entry.until))
     if status.state == "unconfirmed" and entry is not None:
         return _("arrangement '{arrangement}' in rexdecl's data").format(arrangement=entry.arrangement)
     if status.state == "not-yet":

@@ -222,8 +222,18 @@ def test_folder_of_good_and_bad_workbooks(tmp_path: Path) -> None:
 
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert data["totals"] == {"ok": 2, "errors": 1, "unreadable": 1, "skipped": 0}
-    assert [list(s) for s in data["shipments"]] == [list(SUMMARY_COLUMNS)] * 4
-    assert data["shipments"][0] == {**good, "errors": 0, "warnings": 0}
+    # The CSV's columns, then the reason of an unreadable row; codes and files as arrays.
+    assert [list(s) for s in data["shipments"]] == [[*SUMMARY_COLUMNS, "reason"]] * 4
+    assert data["shipments"][0] == {
+        **good,
+        "errors": 0,
+        "warnings": 0,
+        "codes": [],
+        "files": good["files"].split(";"),
+        "reason": None,
+    }
+    assert data["shipments"][1]["codes"] == ["MISSING-FIELD"]
+    assert data["shipments"][2]["reason"].startswith(f"{folder / 'not-a-workbook.xlsx'}: ")
 
     lines = result.stdout.splitlines()
     assert (

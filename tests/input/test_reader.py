@@ -19,6 +19,7 @@ from conftest import (
     MATERIAL_ORDER,
     REX,
     field_value_rows,
+    flat,
     make_workbook,
     run_check,
     run_cli,
@@ -799,10 +800,10 @@ def test_the_first_line_typed_over_the_example_is_read_and_warned(tmp_path: Path
     assert [str(where) for where in read.example_rows] == [f"{path}, sheet Items, cell A2"]
     result = run_cli(["check", path, "--as-of", AS_OF.isoformat()])
     assert result.exit_code == 0, result.output
-    assert (
+    assert flat(
         "EXAMPLE-ROW-READ  Items!A2: this row is still marked as the template's example but holds other values; "
         "it is read as a line of the shipment (delete the mark if the line is meant, delete the row if not)"
-    ) in result.output
+    ) in flat(result.output)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["registration.toml", "template-en.xlsx"]
 
 

@@ -578,14 +578,14 @@ def test_cli_exact_statement_exits_0(group: click.Group, tmp_path: Path) -> None
     path.write_text(INVOICE.format(statement=EN), encoding="utf-8")
     result = run(group, path)
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"{path}: 1 statement on origin found\n  1. line 6: eu-gsp, en — exact\n\n0 errors\n")
+    assert result.stdout == (f"{path}: 1 statement on origin found\n  1. line 6: eu-gsp, English — exact\n\n0 errors\n")
 
 
 def test_cli_deviation_exits_1(group: click.Group, tmp_path: Path) -> None:
     pdf = _paragraph_pdf(tmp_path / "s.pdf", [[EN.replace("European Union", "European")]])
     result = run(group, pdf)
     assert result.exit_code == 1
-    assert "1. page 1: eu-gsp, en — 1 deviation" in result.stdout
+    assert "1. page 1: eu-gsp, English — 1 deviation" in result.stdout
     assert 'LINT-WORDING  page 1: missing: "Union"' in result.stdout
     assert (
         "reference: Art. 92 and Annex 22-07 UCC IA (Reg. (EU) 2015/2447) [V]; Reg. (EU) No 978/2012 until "

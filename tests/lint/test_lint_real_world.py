@@ -358,7 +358,7 @@ def test_cli_names_the_agreement(group: click.Group, tmp_path: Path) -> None:
     path.write_text(OTHER, encoding="utf-8")
     result = CliRunner().invoke(group, ["lint", str(path)])
     assert result.exit_code == 1
-    assert "1. line 1: another agreement (EU–Japan EPA, EU–UK TCA), en — 1 deviation" in result.stdout
+    assert "1. line 1: another agreement (EU–Japan EPA, EU–UK TCA), English — 1 deviation" in result.stdout
     assert "LINT-OTHER-SCHEME  line 1: this is the statement on origin of another agreement" in result.stdout
     json_result = CliRunner().invoke(group, ["lint", str(path), "--format", "json"])
     assert '"agreement": "EU–Japan EPA, EU–UK TCA"' in json_result.stdout
