@@ -82,7 +82,7 @@ def file_kind(mode: int) -> str | None:
         return _("a device")
     if stat.S_ISSOCK(mode):
         return _("a socket")
-    return _("not a regular file")
+    return _("a special file")
 
 
 class NotARegularFile(OSError):

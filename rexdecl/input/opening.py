@@ -14,7 +14,7 @@ from rexdecl.errors import Problem, UnreadableInput
 from rexdecl.i18n import _
 from rexdecl.input.xlsx import PackageError, XlsxPackage
 from rexdecl.model import Location
-from rexdecl.paths import display_path
+from rexdecl.paths import display_path, file_kind
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -34,7 +34,7 @@ def open_workbook(path: Path) -> XlsxPackage:
         # A named pipe would block the first read, /dev/zero never end: refused unopened.
         raise _unusable(
             name,
-            _("this is {kind}, not a file; expected an .xlsx workbook").format(kind=_file_kind(info.st_mode)),
+            _("this is {kind}, not a file; expected an .xlsx workbook").format(kind=file_kind(info.st_mode)),
         )
     size = info.st_size
     if size > limits.MAX_WORKBOOK_BYTES:
@@ -126,13 +126,3 @@ def _stat(path: Path) -> os.stat_result:
             display_path(path),
             _("the file cannot be read ({detail}); expected a readable .xlsx workbook").format(detail=exc.strerror),
         ) from None
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return _("a named pipe (FIFO)")
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return _("a device")
-    if stat.S_ISSOCK(mode):
-        return _("a socket")
-    return _("a special file")
