@@ -27,22 +27,22 @@ suite runs a short version (tests/test_lint_limits.py); ``--cases 300`` takes se
 from __future__ import annotations
 
 import argparse
-import collections
 import io
 import random
 import re
-import signal
 import sys
 import tempfile
 import textwrap
 import time
-import traceback
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 OUTCOMES = ("exit 0", "exit 1", "exit 2", "HANG", "CRASH")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fuzzing import Result, Tally, exit_status, print_summary, run_guarded  # noqa: E402
 
 EN = (
     "The exporter PT Batik Sari (Number of Registered Exporter IDREX0123456789) of the products "
@@ -78,17 +78,6 @@ class Seed:
     name: str
     suffix: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class Result:
-    outcome: str
-    detail: str = ""
-    kind: str = ""  # what groups crashes: exception type and the innermost rexdecl frame
-
-
-class Timeout(BaseException):
-    """Raised by the alarm; a BaseException so that no ``except Exception`` swallows it."""
 
 
 # --- seed documents -----------------------------------------------------------------------
@@ -457,31 +446,15 @@ def mutate(rng: random.Random, seed: Seed) -> tuple[bytes, list[str]]:
 
 def run_lint(path: Path, timeout: float) -> Result:
     """``rexdecl lint`` in-process on ``path`` (the report formatted as the CLI does)."""
-    from rexdecl.errors import RexdeclError
     from rexdecl.lint import format_text, lint_file
 
-    def alarm(_signum: int, _frame: object) -> None:
-        raise Timeout()
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
+    def work() -> str:
         report = lint_file(path)
         format_text(report)
         report.to_json()
-        return Result(f"exit {report.exit_code}")
-    except RexdeclError as error:
-        return Result(f"exit {error.exit_code}", error.message[:200])
-    except Timeout:
-        return Result("HANG", f"more than {timeout} s", "HANG")
-    except Exception as error:  # the point of the exercise
-        frames = traceback.extract_tb(error.__traceback__)
-        where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames) if "rexdecl" in f.filename), "?")
-        kind = f"{type(error).__name__} at {where}"
-        return Result("CRASH", f"{kind}: {str(error)[:160]}", kind)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        return f"exit {report.exit_code}"
+
+    return run_guarded(work, lambda error: f"exit {error.exit_code}", timeout)
 
 
 def fuzz(
@@ -493,11 +466,7 @@ def fuzz(
     logging.getLogger("rexdecl").setLevel(logging.ERROR)
     rng = random.Random(seed)
     documents = seeds()
-    counts: collections.Counter[str] = collections.Counter({name: 0 for name in OUTCOMES})
-    by_mutation: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    problems: list[dict[str, object]] = []
-    slowest = (0.0, -1)
-    started = time.monotonic()
+    tally = Tally(OUTCOMES, save_crashes, progress_every=500 if progress else 0)
     with tempfile.TemporaryDirectory(prefix="rexdecl-fuzz-lint-") as folder:
         for number in range(cases):
             document = rng.choice(documents)
@@ -506,61 +475,9 @@ def fuzz(
             target.write_bytes(data)
             began = time.monotonic()
             result = run_lint(target, timeout)
-            slowest = max(slowest, (time.monotonic() - began, number))
-            counts[result.outcome] += 1
-            for name in names:
-                by_mutation[name][result.outcome] += 1
-            if result.outcome in ("CRASH", "HANG"):
-                problems.append(
-                    {
-                        "case": number,
-                        "seed document": document.name,
-                        "mutations": names,
-                        "outcome": result.outcome,
-                        "detail": result.detail,
-                        "kind": result.kind,
-                    }
-                )
-                if save_crashes is not None:
-                    save_crashes.mkdir(parents=True, exist_ok=True)
-                    (save_crashes / f"{result.outcome.lower()}-{seed}-{number}{document.suffix}").write_bytes(data)
-            if progress and (number + 1) % 500 == 0:
-                print(f"  {number + 1} cases ... {dict(counts)}", file=sys.stderr, flush=True)
-    return {
-        "cases": cases,
-        "seed": seed,
-        "counts": dict(counts),
-        "by_mutation": {k: dict(v) for k, v in sorted(by_mutation.items())},
-        "problems": problems,
-        "seconds": time.monotonic() - started,
-        "slowest": {"seconds": round(slowest[0], 2), "case": slowest[1]},
-    }
-
-
-def print_summary(summary: dict[str, object]) -> None:
-    counts = summary["counts"]
-    assert isinstance(counts, dict)
-    print(f"fuzz_lint: {summary['cases']} cases, seed {summary['seed']}, {summary['seconds']:.1f} s")
-    for name in OUTCOMES:
-        print(f"  {name:<8}{counts.get(name, 0):>7}")
-    print(f"  slowest case: {summary['slowest']}")
-    print("  by mutation (outcomes of cases that had it):")
-    by_mutation = summary["by_mutation"]
-    assert isinstance(by_mutation, dict)
-    for name, outcome in by_mutation.items():
-        print(f"    {name:<15}" + "  ".join(f"{k} {v}" for k, v in sorted(outcome.items())))
-    problems = summary["problems"]
-    assert isinstance(problems, list)
-    if problems:
-        print("  crashes and hangs, grouped by exception and innermost rexdecl frame:")
-        kinds = collections.Counter(str(p["kind"]) for p in problems)
-        for kind, times in kinds.most_common():
-            example = next(p for p in problems if p["kind"] == kind)
-            print(f"    {times:>5} x {kind}")
-            print(
-                f"            e.g. case {example['case']} ({example['seed document']}, "
-                f"{'+'.join(example['mutations'])}): {example['detail']}"
-            )
+            file_name = f"{seed}-{number}{document.suffix}"
+            tally.record(number, document.name, names, result, time.monotonic() - began, data, file_name)
+    return tally.summary(iterations=cases, seed=seed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -571,10 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-crashes", type=Path, help="folder to keep crashing/hanging cases")
     args = parser.parse_args(argv)
     summary = fuzz(args.cases, args.seed, args.timeout, args.save_crashes, progress=True)
-    print_summary(summary)
-    counts = summary["counts"]
-    assert isinstance(counts, dict)
-    return 1 if counts.get("CRASH") or counts.get("HANG") else 0
+    print_summary("fuzz_lint", summary, OUTCOMES)
+    return exit_status(summary)
 
 
 if __name__ == "__main__":

@@ -27,26 +27,25 @@ The test suite runs a small bounded version (tests/test_hardening.py).
 from __future__ import annotations
 
 import argparse
-import collections
 import datetime as dt
 import io
 import random
 import re
-import signal
 import sys
 import tempfile
 import time
-import traceback
 import warnings
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 AS_OF = dt.date(2026, 11, 22)
 OUTCOMES = ("ok", "findings", "unreadable", "HANG", "CRASH")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fuzzing import Result, Tally, exit_status, print_summary, run_guarded  # noqa: E402
 
 # Values a hand-typed, copied or hostile cell may hold (as XML text).
 ODD_VALUES = [
@@ -113,17 +112,6 @@ SHEET_NAMES = ["Items", "Barang", "Shipment", "Pengiriman", "Exporter", "Materia
 CELL_TYPES = ["s", "n", "b", "e", "str", "inlineStr", "d", "x", ""]
 COORDINATES = ["A1", "XFD1048576", "A1048576", "XFD1", "ZZZZ1", "A0", "1A", "", "A-1", "AAA99999999"]
 ENTITY_PROLOGUE = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>\n'
-
-
-@dataclass(frozen=True)
-class Result:
-    outcome: str
-    detail: str = ""
-    kind: str = ""  # what groups crashes: exception type and the innermost rexdecl frame
-
-
-class Timeout(BaseException):
-    """Raised by the alarm; a BaseException so the reader's ``except Exception`` lets it through."""
 
 
 # --- mutations of the whole file ---------------------------------------------------------
@@ -425,33 +413,16 @@ def mutate_registration(rng: random.Random, text: str) -> str:
 
 def run_reader(path: Path, timeout: float) -> Result:
     """Read and check ``path`` in-process; the outcome as ``rexdecl check`` would see it."""
-    from rexdecl.errors import RexdeclError
     from rexdecl.pipeline import check_workbook
     from rexdecl.rules import CheckOptions
 
-    def alarm(_signum: int, _frame: object) -> None:
-        raise Timeout()
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
+    def work() -> str:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl's UserWarnings on odd parts
+            warnings.simplefilter("ignore")  # odd parts may warn
             checked = check_workbook(path, CheckOptions(as_of=AS_OF))
-        return Result("findings" if checked.report.errors else "ok")
-    except RexdeclError as error:
-        return Result("unreadable", error.message[:200])
-    except Timeout:
-        return Result("HANG", f"more than {timeout} s", "HANG")
-    except Exception as error:  # the point of the exercise
-        frames = traceback.extract_tb(error.__traceback__)
-        where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames) if "rexdecl" in f.filename), "?")
-        return Result(
-            "CRASH", f"{type(error).__name__} at {where}: {str(error)[:160]}", f"{type(error).__name__} at {where}"
-        )
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        return "findings" if checked.report.errors else "ok"
+
+    return run_guarded(work, lambda _error: "unreadable", timeout)
 
 
 def fuzz(
@@ -466,10 +437,7 @@ def fuzz(
     rng = random.Random(seed)
     sources = sorted(examples or EXAMPLES.glob("*.xlsx"))
     originals = {path: path.read_bytes() for path in sources}
-    counts: collections.Counter[str] = collections.Counter({name: 0 for name in OUTCOMES})
-    by_mutation: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    problems: list[dict[str, object]] = []
-    started = time.monotonic()
+    tally = Tally(OUTCOMES, save_crashes, progress_every=250 if progress else 0)
     with tempfile.TemporaryDirectory(prefix="rexdecl-fuzz-") as folder:
         work = Path(folder)
         registration = EXAMPLES / "registration.toml"
@@ -484,59 +452,10 @@ def fuzz(
                 names = [*names, "registration"]
             elif registration_text:
                 (work / "registration.toml").write_text(registration_text, encoding="utf-8")
+            began = time.monotonic()
             result = run_reader(target, timeout)
-            counts[result.outcome] += 1
-            for name in names:
-                by_mutation[name][result.outcome] += 1
-            if result.outcome in ("CRASH", "HANG"):
-                problem = {
-                    "input": number,
-                    "source": source.name,
-                    "mutations": names,
-                    "outcome": result.outcome,
-                    "detail": result.detail,
-                    "kind": result.kind,
-                }
-                problems.append(problem)
-                if save_crashes is not None:
-                    save_crashes.mkdir(parents=True, exist_ok=True)
-                    name = f"{result.outcome.lower()}-{seed}-{number}.xlsx"
-                    (save_crashes / name).write_bytes(data)
-            if progress and (number + 1) % 250 == 0:
-                print(f"  {number + 1} inputs ... {dict(counts)}", file=sys.stderr, flush=True)
-    return {
-        "iterations": iterations,
-        "seed": seed,
-        "counts": dict(counts),
-        "by_mutation": {k: dict(v) for k, v in sorted(by_mutation.items())},
-        "problems": problems,
-        "seconds": time.monotonic() - started,
-    }
-
-
-def print_summary(summary: dict[str, object]) -> None:
-    counts = summary["counts"]
-    assert isinstance(counts, dict)
-    print(f"fuzz_reader: {summary['iterations']} inputs, seed {summary['seed']}, {summary['seconds']:.1f} s")
-    for name in OUTCOMES:
-        print(f"  {name:<11}{counts.get(name, 0):>7}")
-    print("  by mutation (outcomes of inputs that had it):")
-    by_mutation = summary["by_mutation"]
-    assert isinstance(by_mutation, dict)
-    for name, outcome in by_mutation.items():
-        print(f"    {name:<15}" + "  ".join(f"{k} {v}" for k, v in sorted(outcome.items())))
-    problems = summary["problems"]
-    assert isinstance(problems, list)
-    if problems:
-        print("  crashes and hangs, grouped by exception and innermost rexdecl frame:")
-        kinds = collections.Counter(str(p["kind"]) for p in problems)
-        for kind, times in kinds.most_common():
-            example = next(p for p in problems if p["kind"] == kind)
-            print(f"    {times:>5} x {kind}")
-            print(
-                f"            e.g. input {example['input']} ({example['source']}, "
-                f"{'+'.join(example['mutations'])}): {example['detail']}"
-            )
+            tally.record(number, source.name, names, result, time.monotonic() - began, data, f"{seed}-{number}.xlsx")
+    return tally.summary(iterations=iterations, seed=seed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -549,10 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-crashes", type=Path, help="folder to keep crashing/hanging inputs")
     args = parser.parse_args(argv)
     summary = fuzz(args.iterations, args.seed, args.timeout, args.save_crashes, progress=True)
-    print_summary(summary)
-    counts = summary["counts"]
-    assert isinstance(counts, dict)
-    return 1 if counts.get("CRASH") or counts.get("HANG") else 0
+    print_summary("fuzz_reader", summary, OUTCOMES)
+    return exit_status(summary)
 
 
 if __name__ == "__main__":

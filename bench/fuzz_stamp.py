@@ -25,21 +25,20 @@ or hung. The test suite runs a small bounded version (tests/test_stamp_fuzz.py).
 from __future__ import annotations
 
 import argparse
-import collections
 import datetime as dt
 import io
 import random
 import re
-import signal
 import sys
 import tempfile
 import time
-import traceback
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fuzzing import Result, Tally, exit_status, print_summary, run_guarded  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "stamp"
@@ -131,17 +130,6 @@ OPERATORS = [
     b"/P <</MCID 99999>> BDC ",
     b"EMC ",
 ]
-
-
-@dataclass(frozen=True)
-class Result:
-    outcome: str
-    detail: str = ""
-    kind: str = ""  # exception type and the innermost rexdecl frame (groups crashes)
-
-
-class Timeout(Exception):
-    pass
 
 
 # --- the inputs ------------------------------------------------------------------------------
@@ -332,36 +320,19 @@ def _checked(folder: Path, number: str) -> Any:
 
 def run_one(path: Path, checked: Any, target: str, timeout: float) -> Result:
     """Stamp (or lint) ``path`` in-process; the outcome as the command would see it."""
-    from rexdecl.errors import RexdeclError
     from rexdecl.lint import lint_file
     from rexdecl.stamp import stamp_pdf
 
-    def alarm(_signum: int, _frame: object) -> None:
-        raise Timeout()
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
+    def work() -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if target == "lint":
                 lint_file(path)
             else:
                 stamp_pdf(path, checked, path.with_name("out.pdf"), force=True)
-        return Result("ok")
-    except RexdeclError as error:
-        return Result("refused", error.message[:200])
-    except Timeout:
-        return Result("HANG", f"more than {timeout} s", "HANG")
-    except Exception as error:  # the point of the exercise
-        frames = traceback.extract_tb(error.__traceback__)
-        where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames) if "rexdecl" in f.filename), "?")
-        return Result(
-            "CRASH", f"{type(error).__name__} at {where}: {str(error)[:160]}", f"{type(error).__name__} at {where}"
-        )
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        return "ok"
+
+    return run_guarded(work, lambda _error: "refused", timeout)
 
 
 def fuzz(
@@ -379,11 +350,7 @@ def fuzz(
     rng = random.Random(seed)
     seeds = sources()
     names = sorted(seeds)
-    counts: collections.Counter[str] = collections.Counter({name: 0 for name in OUTCOMES})
-    by_mutation: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    problems: list[dict[str, object]] = []
-    slowest = 0.0
-    started = time.monotonic()
+    tally = Tally(OUTCOMES, save_crashes, progress_every=250 if progress else 0)
     with tempfile.TemporaryDirectory(prefix="rexdecl-fuzz-stamp-") as folder:
         work = Path(folder)
         checked = {number: _checked(work / "shipments", number) for _data, number in seeds.values()}
@@ -393,66 +360,11 @@ def fuzz(
             original, number = seeds[source]
             data, applied = mutate(rng, original)
             path.write_bytes(data)
-            begun = time.monotonic()
+            began = time.monotonic()
             result = run_one(path, checked[number], target, timeout)
-            slowest = max(slowest, time.monotonic() - begun)
-            counts[result.outcome] += 1
-            for name in applied:
-                by_mutation[name][result.outcome] += 1
-            if result.outcome in ("CRASH", "HANG"):
-                problems.append(
-                    {
-                        "input": index,
-                        "source": source,
-                        "mutations": applied,
-                        "outcome": result.outcome,
-                        "detail": result.detail,
-                        "kind": result.kind,
-                    }
-                )
-                if save_crashes is not None:
-                    save_crashes.mkdir(parents=True, exist_ok=True)
-                    (save_crashes / f"{result.outcome.lower()}-{target}-{seed}-{index}.pdf").write_bytes(data)
-            if progress and (index + 1) % 250 == 0:
-                print(f"  {index + 1} inputs ... {dict(counts)}", file=sys.stderr, flush=True)
-    return {
-        "target": target,
-        "iterations": iterations,
-        "seed": seed,
-        "counts": dict(counts),
-        "by_mutation": {k: dict(v) for k, v in sorted(by_mutation.items())},
-        "problems": problems,
-        "seconds": time.monotonic() - started,
-        "slowest": slowest,
-    }
-
-
-def print_summary(summary: dict[str, object]) -> None:
-    counts = summary["counts"]
-    assert isinstance(counts, dict)
-    print(
-        f"fuzz_stamp ({summary['target']}): {summary['iterations']} inputs, seed {summary['seed']}, "
-        f"{summary['seconds']:.1f} s, slowest input {summary['slowest']:.2f} s"
-    )
-    for name in OUTCOMES:
-        print(f"  {name:<11}{counts.get(name, 0):>7}")
-    print("  by mutation (outcomes of inputs that had it):")
-    by_mutation = summary["by_mutation"]
-    assert isinstance(by_mutation, dict)
-    for name, outcome in by_mutation.items():
-        print(f"    {name:<15}" + "  ".join(f"{k} {v}" for k, v in sorted(outcome.items())))
-    problems = summary["problems"]
-    assert isinstance(problems, list)
-    if problems:
-        print("  crashes and hangs, grouped by exception and innermost rexdecl frame:")
-        kinds = collections.Counter(str(p["kind"]) for p in problems)
-        for kind, times in kinds.most_common():
-            example = next(p for p in problems if p["kind"] == kind)
-            print(f"    {times:>5} x {kind}")
-            print(
-                f"            e.g. input {example['input']} ({example['source']}, "
-                f"{'+'.join(example['mutations'])}): {example['detail']}"
-            )
+            file_name = f"{target}-{seed}-{index}.pdf"
+            tally.record(index, source, applied, result, time.monotonic() - began, data, file_name)
+    return tally.summary(target=target, iterations=iterations, seed=seed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -464,10 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-crashes", type=Path, help="folder to keep crashing/hanging inputs")
     args = parser.parse_args(argv)
     summary = fuzz(args.iterations, args.seed, args.timeout, args.target, args.save_crashes, progress=True)
-    print_summary(summary)
-    counts = summary["counts"]
-    assert isinstance(counts, dict)
-    return 1 if counts.get("CRASH") or counts.get("HANG") else 0
+    print_summary(f"fuzz_stamp ({args.target})", summary, OUTCOMES)
+    return exit_status(summary)
 
 
 if __name__ == "__main__":
