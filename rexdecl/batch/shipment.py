@@ -168,13 +168,6 @@ class Outcome:
     trace: str | None = None  # the traceback of a bug, when asked for
 
 
-def _plain_eur(ctx: Any) -> str | None:
-    from rexdecl.input.parsing import round_half_up
-
-    converted = ctx.eur_valuation.converted
-    return None if converted is None else format(round_half_up(converted, 2), "f")
-
-
 def _summary_of(checked: Any) -> dict[str, Any]:
     summary = checked.report.summary
     return {
@@ -183,7 +176,7 @@ def _summary_of(checked: Any) -> dict[str, Any]:
         "rex_number": summary.get("rex_number"),
         "consignee": summary.get("consignee"),
         "destination": summary.get("destination"),
-        "originating_value_eur": _plain_eur(checked.facts),
+        "originating_value_eur": summary.get("originating_value_eur"),  # plain_amount's form, as check's JSON
     }
 
 
