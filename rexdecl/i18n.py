@@ -137,6 +137,12 @@ def format_number(value: Decimal | int) -> str:
     return _separated(_plain(Decimal(value)), grouping=False)
 
 
+def format_count(value: int) -> str:
+    """A count or a limit for a message, grouped: ``12,345`` in English, ``12.345`` in Bahasa
+    Indonesia (a grouped English number reads as a decimal to an Indonesian reader)."""
+    return _separated(str(int(value)), grouping=True)
+
+
 def format_day(day: dt.date) -> str:
     """A date for a message: ``2026-11-22`` in English (ISO, as typed in the workbooks),
     ``22 November 2026`` in Bahasa Indonesia."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rexdecl import limits
 from rexdecl.documents.logo import check_logo_content, logo_kind
 from rexdecl.errors import UsageError
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.model import Shipment
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def file_invoice_number(shipment: Shipment) -> str:
                 "output files; expected at most {limit} characters"
             ).format(
                 place=shipment.where("invoice_number"),
-                length=f"{len(invoice_number):,}",
+                length=format_count(len(invoice_number)),
                 limit=limits.MAX_FILE_STEM,
             )
         )

@@ -29,7 +29,7 @@ import tinycss2
 
 from rexdecl import limits
 from rexdecl.errors import UsageError
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 
 __all__ = ["PNG_SIGNATURE", "check_logo_content", "logo_kind"]
 
@@ -125,10 +125,10 @@ def _check_raster(path: Path, width: int, height: int, depth: int) -> None:
                 "across; save it smaller"
             ).format(
                 path=path,
-                width=f"{width:,}",
-                height=f"{height:,}",
-                pixels=f"{pixels:,}",
-                limit=f"{limits.MAX_LOGO_PIXELS:,}",
+                width=format_count(width),
+                height=format_count(height),
+                pixels=format_count(pixels),
+                limit=format_count(limits.MAX_LOGO_PIXELS),
             )
         )
     if depth > limits.MAX_LOGO_BITS:
@@ -200,7 +200,7 @@ class _SvgCost:
                 "{path}: the SVG logo would draw more than {limit} elements once its references "
                 "(<use>, patterns, markers, clip paths, masks) are followed; expected at most "
                 "{limit}: simplify the drawing, or use a PNG logo"
-            ).format(path=self.path, limit=f"{self.limit:,}")
+            ).format(path=self.path, limit=format_count(self.limit))
         )
 
     def too_deep(self) -> UsageError:

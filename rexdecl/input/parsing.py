@@ -14,7 +14,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from rexdecl import limits
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 
 
 class CellValueError(ValueError):
@@ -195,7 +195,7 @@ def parse_number(value: object, number_format: str | None = None) -> Decimal:
     number = _parse_number(value, number_format)
     if abs(number) >= limits.MAX_NUMBER:
         found = repr(value) if isinstance(value, str) else str(value)
-        raise CellValueError(found[:80], _("a number below {limit}").format(limit=f"{limits.MAX_NUMBER:,}"))
+        raise CellValueError(found[:80], _("a number below {limit}").format(limit=format_count(limits.MAX_NUMBER)))
     return number
 
 

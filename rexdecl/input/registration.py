@@ -16,7 +16,7 @@ from typing import Any
 
 from rexdecl import limits
 from rexdecl.errors import Problem, UnreadableInput
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.input.countries import country_code
 from rexdecl.input.countries import problem as country_problem
 from rexdecl.input.parsing import CellValueError, clean_text, date_in_range, parse_date, refuse_direction_controls
@@ -211,7 +211,7 @@ def _entry(raw: dict[str, Any], display: str, index: int, problems: list[Problem
                 Problem(
                     where(key),
                     _("found a text of {length} characters; expected at most {limit} characters").format(
-                        length=f"{len(value):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}"
+                        length=format_count(len(value)), limit=format_count(limits.MAX_TEXT_LENGTH)
                     ),
                 )
             )

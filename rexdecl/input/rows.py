@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rexdecl import limits
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.input.parsing import clean_text
 from rexdecl.input.problems import Problems
 from rexdecl.input.sheets import Sheet
@@ -167,7 +167,7 @@ class SheetReader:
                         _(
                             "more than {limit} rows; expected at most {limit} rows in one sheet (split "
                             "the shipment into several invoices)"
-                        ).format(limit=f"{limits.MAX_ROWS_PER_SHEET:,}"),
+                        ).format(limit=format_count(limits.MAX_ROWS_PER_SHEET)),
                     )
                     return
                 yield Row(self, row_number, cells)
@@ -222,7 +222,7 @@ class SheetReader:
                 self.problems.add(
                     self.location(row, column),
                     _("a text of {length} characters; expected at most {limit} characters in one cell").format(
-                        length=f"{len(text):,}", limit=f"{limits.MAX_TEXT_LENGTH:,}"
+                        length=format_count(len(text)), limit=format_count(limits.MAX_TEXT_LENGTH)
                     ),
                 )
                 return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.input.conversion import cell_text, field_value
 from rexdecl.input.examples import EXAMPLE_MARKS, is_template_example
 from rexdecl.input.fields import ITEMS, MATERIALS, SheetSpec, normalise_name
@@ -125,7 +125,7 @@ def _table_rows(
                 "a value right of the table, whose header ends in column {last}, on a row with nothing in the "
                 "table ({count} such rows); expected each row below the header to be a line of the table "
                 "(delete or move the value, or give its column a header)"
-            ).format(last=column_letters(width), count=f"{outside_rows:,}"),
+            ).format(last=column_letters(width), count=format_count(outside_rows)),
         )
     return _Table(columns, data, header_number, examples)
 

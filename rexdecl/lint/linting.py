@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rexdecl import limits
 from rexdecl.findings import Finding, Severity
-from rexdecl.i18n import _, ngettext
+from rexdecl.i18n import _, format_count, ngettext
 from rexdecl.lint.checker import Checker, reference
 from rexdecl.lint.checking import check_statement
 from rexdecl.lint.finding import WorkLimit, find_statements, without_name_brackets
@@ -88,8 +88,8 @@ def lint_document(doc: Document, source: str, pages: int | None = None, empty_pa
             doc.where(over.position),
             _(
                 "the text holds more passages resembling a statement on origin than lint's limit of "
-                "{limit:,} comparisons with the statutory texts"
-            ).format(limit=limits.MAX_LINT_ALIGNMENTS),
+                "{limit} comparisons with the statutory texts"
+            ).format(limit=format_count(limits.MAX_LINT_ALIGNMENTS)),
         ) from None
     for number, candidate in enumerate(candidates, 1):
         statement = check_statement(Checker(doc, masked, source, candidate), number, footnotes)

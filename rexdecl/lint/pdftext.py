@@ -15,7 +15,7 @@ from typing import Any
 
 from rexdecl import limits, pdfin
 from rexdecl.errors import UnreadableInput
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.lint.refusals import over_limit, unreadable
 
 log = logging.getLogger("rexdecl")
@@ -44,8 +44,8 @@ def read_pdf_text(data: bytes, source: str) -> list[str]:
                 raise over_limit(
                     source,
                     None,
-                    _("the PDF has {found:,} pages, more than lint's limit of {limit:,} pages").format(
-                        found=count, limit=limits.MAX_LINT_PAGES
+                    _("the PDF has {found} pages, more than lint's limit of {limit} pages").format(
+                        found=format_count(count), limit=format_count(limits.MAX_LINT_PAGES)
                     ),
                 )
             characters = 0
@@ -61,9 +61,9 @@ def read_pdf_text(data: bytes, source: str) -> list[str]:
                     raise _PdfLimit(
                         number,
                         _(
-                            "the text of pages 1 to {page} is {found:,} characters long, more than lint's "
-                            "limit of {limit:,} characters for a document"
-                        ).format(page=number, found=characters, limit=limits.MAX_LINT_TEXT),
+                            "the text of pages 1 to {page} is {found} characters long, more than lint's "
+                            "limit of {limit} characters for a document"
+                        ).format(page=number, found=format_count(characters), limit=format_count(limits.MAX_LINT_TEXT)),
                     )
                 pages.append(text)
     except UnreadableInput:
@@ -158,9 +158,9 @@ class _PdfBudget:
 
     def message(self) -> str:
         return _(
-            "the content up to page {page} holds more drawing operations than lint's limit of {limit:,} "
+            "the content up to page {page} holds more drawing operations than lint's limit of {limit} "
             "operators and operands for a document"
-        ).format(page=self.page, limit=limits.MAX_LINT_PDF_TOKENS)
+        ).format(page=self.page, limit=format_count(limits.MAX_LINT_PDF_TOKENS))
 
     def operation(self, _operator: Any, operands: Any, _cm: Any, _tm: Any) -> None:
         self.tokens += 1
@@ -175,8 +175,8 @@ class _PdfBudget:
         if self.over is None and self.characters > limits.MAX_LINT_PAGE_TEXT:
             self.over = _PdfLimit(
                 self.page,
-                _("the text of the page is longer than lint's limit of {limit:,} characters a page").format(
-                    limit=limits.MAX_LINT_PAGE_TEXT
+                _("the text of the page is longer than lint's limit of {limit} characters a page").format(
+                    limit=format_count(limits.MAX_LINT_PAGE_TEXT)
                 ),
             )
         self.check()

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from rexdecl import limits, pdfin
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.lint.pdftext import read_pdf_text
 from rexdecl.lint.refusals import megabytes, over_limit, unreadable
 
@@ -48,8 +48,8 @@ def read_document(file: Path, source: str) -> str | list[str]:
         raise over_limit(
             source,
             None,
-            _("the text is {found:,} characters long, more than lint's limit of {limit:,} characters").format(
-                found=len(text), limit=limits.MAX_LINT_TEXT
+            _("the text is {found} characters long, more than lint's limit of {limit} characters").format(
+                found=format_count(len(text)), limit=format_count(limits.MAX_LINT_TEXT)
             ),
         )
     return text

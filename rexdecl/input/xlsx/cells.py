@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rexdecl import limits
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.input.xlsx.xmlparts import PackageError
 
 # A number as Excel writes it (xsd:double): ASCII digits only; float() would also take
@@ -75,7 +75,7 @@ def text_too_long(part: str, what: str) -> PackageError:
     """The error of a text in ``part`` longer than a cell of Excel holds."""
     return PackageError(
         _("{part}: {what} is longer than {limit} characters, the most a cell of Excel holds").format(
-            part=part, what=what, limit=f"{limits.MAX_CELL_CHARACTERS:,}"
+            part=part, what=what, limit=format_count(limits.MAX_CELL_CHARACTERS)
         )
     )
 
@@ -105,7 +105,7 @@ def cell_value(
             raise PackageError(
                 _(
                     "cell {cell} refers to shared string {index}, which does not exist (the workbook has {count})"
-                ).format(cell=where(), index=repr(index[:20]), count=f"{len(shared):,}")
+                ).format(cell=where(), index=repr(index[:20]), count=format_count(len(shared)))
             )
         return shared[int(index)]
     if kind == "n":
@@ -160,7 +160,7 @@ def _checked_length(text: str, where: Callable[[], str]) -> str:
     if len(text) > limits.MAX_CELL_CHARACTERS:
         raise PackageError(
             _("cell {cell} holds more than {limit} characters, the most a cell of Excel holds").format(
-                cell=where(), limit=f"{limits.MAX_CELL_CHARACTERS:,}"
+                cell=where(), limit=format_count(limits.MAX_CELL_CHARACTERS)
             )
         )
     return text

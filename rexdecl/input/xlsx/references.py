@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from rexdecl import limits
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.input.xlsx.xmlparts import PackageError
 
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
@@ -40,7 +40,7 @@ def split_ref(ref: str) -> tuple[int, int]:
     if not (1 <= row <= limits.EXCEL_MAX_ROWS and column <= limits.EXCEL_MAX_COLUMNS):
         raise PackageError(
             _("cell reference {ref}, outside the sheet (Excel has columns A to XFD and rows 1 to {rows})").format(
-                ref=ref, rows=f"{limits.EXCEL_MAX_ROWS:,}"
+                ref=ref, rows=format_count(limits.EXCEL_MAX_ROWS)
             )
         )
     return row, column

@@ -6,7 +6,7 @@ from __future__ import annotations
 import zipfile
 
 from rexdecl import limits
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.input.xlsx.cells import decode_escapes, text_too_long
 from rexdecl.input.xlsx.xmlparts import PackageError, feed, local_name, make_parser, open_part, too_many_elements
 
@@ -45,7 +45,7 @@ def read_shared_strings(package: zipfile.ZipFile, part: str) -> list[str]:
                     _(
                         "{part} holds more than {limit} shared strings, the limit (a shipment of "
                         "100,000 lines uses a few hundred thousand); expected a shipment workbook"
-                    ).format(part=part, limit=f"{limits.MAX_SHARED_STRINGS:,}")
+                    ).format(part=part, limit=format_count(limits.MAX_SHARED_STRINGS))
                 )
             text = decode_escapes("".join(pieces))
             if len(text) > limits.MAX_CELL_CHARACTERS:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from rexdecl import limits
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.input.xlsx.cells import cell_value, style_index, text_too_long
 from rexdecl.input.xlsx.references import COLUMN_NUMBERS, column_letters, split_ref
 from rexdecl.input.xlsx.xmlparts import PackageError, feed, make_parser, open_part, too_many_elements
@@ -108,7 +108,7 @@ def read_rows(
             if not 1 <= new <= limits.EXCEL_MAX_ROWS:
                 raise PackageError(
                     _("row number {found}; expected 1 to {last}").format(
-                        found=repr((number or str(new))[:20]), last=f"{limits.EXCEL_MAX_ROWS:,}"
+                        found=repr((number or str(new))[:20]), last=format_count(limits.EXCEL_MAX_ROWS)
                     )
                 )
             if new <= row:

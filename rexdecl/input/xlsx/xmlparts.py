@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from rexdecl import limits
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 
 CHUNK = 64 * 1024
 
@@ -37,7 +37,7 @@ def too_many_elements(part: str) -> PackageError:
         _(
             "{part} holds more than {limit} XML elements, the limit of one part (clear the formatting of "
             "unused rows and columns, or split the shipment)"
-        ).format(part=part, limit=f"{limits.MAX_XML_ELEMENTS:,}")
+        ).format(part=part, limit=format_count(limits.MAX_XML_ELEMENTS))
     )
 
 
