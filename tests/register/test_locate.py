@@ -74,3 +74,27 @@ def test_a_named_register_is_used_as_named(tmp_path: Path, monkeypatch: pytest.M
     missing = run_cli(["register", "list", "--register", "c/register.sqlite"])
     assert missing.exit_code == 2
     assert "c/register.sqlite: no register found" in missing.stderr
+
+
+def test_generate_records_only_in_the_register_it_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the README says: ``generate`` writes no register of its own; with ``--register PATH``
+    it records there, and ``register list`` then finds that register one folder down."""
+    import shutil
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    for name in ("batik-pekalongan.xlsx", "registration.toml"):
+        shutil.copy(examples / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    plain = run_cli(["generate", "batik-pekalongan.xlsx", "--out", "out", "--as-of", "2026-11-22"])
+    assert plain.exit_code == 0, plain.output
+    assert sorted(path.name for path in tmp_path.rglob("*.sqlite*")) == []
+    assert run_cli(["register", "list"]).exit_code == 2
+    recorded = run_cli(
+        ["generate", "batik-pekalongan.xlsx", "--out", "out", "--as-of", "2026-11-22", "--force"]
+        + ["--register", "ledger/register.sqlite"]
+    )
+    assert recorded.exit_code == 0, recorded.output
+    listed = run_cli(["register", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.stderr == "register: ledger/register.sqlite\n"
+    assert listed.stdout.splitlines()[2].split()[:2] == ["BCP/INV/2026/118", "2026-11-16"]
