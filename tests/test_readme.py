@@ -114,6 +114,7 @@ def environment(tmp_path: Path) -> dict[str, str]:
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update(LANG="C.UTF-8", NO_COLOR="1", TMPDIR=str(tmp_path / "tmp"), COLUMNS="80")
     (tmp_path / "tmp").mkdir()
+    assert shutil.which("rexdecl", path=env["PATH"]), "the rexdecl command is not installed beside this Python"
     return env
 
 
