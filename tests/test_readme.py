@@ -25,6 +25,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,3 +191,31 @@ def test_markers_and_console_blocks_are_read_as_described() -> None:
     assert console_steps(console.text) == [("a", ["b", "...", "c"]), ("d", [])]
     assert printed_in_order(["b", "...", "c"], "x\nb\ny\nc\n")
     assert not printed_in_order(["c", "b"], "b\nc\n")
+
+
+def _options(command: click.Command) -> set[str]:
+    return {name for param in command.params for name in (*param.opts, *param.secondary_opts)} | {"--help", "-h"}
+
+
+def test_every_command_the_readme_names_in_passing_exists_with_its_options() -> None:
+    """The commands written in the README's text (`rexdecl register export --format csv`, the
+    table of commands) name commands and options rexdecl has."""
+    from rexdecl.cli import prepare
+
+    root = prepare([])
+    spans = re.findall(r"(?<!`)`(rexdecl [^`]+)`(?!`)", README.read_text(encoding="utf-8"))
+    assert len(spans) >= 30
+    for span in spans:
+        words = span.replace("\\|", "|").split()[1:]
+        while words[:1] == ["--lang"]:
+            words = words[2:]
+        command: click.Command = root
+        while words and isinstance(command, click.Group) and words[0] in command.commands:
+            command = command.commands[words.pop(0)]
+        assert command is not root or words[:1] in (["--version"], ["--help"]), f"README: `{span}` names no command"
+        for word in words:
+            option = re.match(r"\[?(--?[a-z][a-z-]*)", word)
+            if option:
+                assert option.group(1) in _options(command) | _options(root), (
+                    f"README: `{span}`: {command.name} has no option {option.group(1)}"
+                )
