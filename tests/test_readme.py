@@ -12,7 +12,8 @@ left out). A block that sets up the machine, is for another platform or takes mi
 skipped only when the line just above it says so (``*… — not run by the tests:*``, in the
 Indonesian guide ``*… — tidak dijalankan oleh tes:*``); the Development section of the README
 describes these markers. Any other block that does not pass fails the test, so a command the
-README shows and rexdecl no longer accepts is found.
+README shows and rexdecl no longer accepts is found. The commands written in the text
+(`rexdecl register list`) must name commands and options rexdecl has.
 """
 
 from __future__ import annotations
