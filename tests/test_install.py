@@ -208,3 +208,12 @@ def test_aes_encrypted_pdf_opens(tmp_path: Path, algorithm: str) -> None:
     result = run_cli(["lint", str(document)])
     assert result.exit_code in (0, 1), result.output
     assert "internal error" not in result.output
+
+
+def test_licence_file_and_pyproject_agree() -> None:
+    """The LICENSE file (which setuptools puts in the wheel's dist-info) and the licence the
+    package metadata declares are one: MIT."""
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License\n\nCopyright (c) 2026 the rexdecl authors\n")
+    assert "Permission is hereby granted, free of charge" in licence
+    assert PYPROJECT["project"]["license"] == {"text": "MIT"}

@@ -25,7 +25,7 @@ import click
 
 from rexdecl import __version__
 from rexdecl.cli import batch, catalogue, demo, lint, register_group, shipment, stamp
-from rexdecl.cli.errors import echo_error
+from rexdecl.cli.errors import JsonUsageErrors, echo_error
 from rexdecl.cli.options import lang_everywhere, lang_option
 from rexdecl.errors import ExitStatus
 from rexdecl.i18n import _, detect_language, set_language
@@ -49,6 +49,7 @@ def make_cli() -> click.Group:
     """The command tree, with help texts in the current interface language."""
 
     @click.group(
+        cls=JsonUsageErrors,
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
         help=_(
             "rexdecl prepares and checks statements on origin (EU GSP, REX system) and prints them "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -91,10 +91,9 @@ def report_errors(function: F) -> F:
             context.exit(ExitStatus.INTERRUPTED)
         except click.exceptions.Exit:
             raise
-        except click.ClickException as error:
-            # A bad option value found while the command runs (--as-of): click prints it.
-            if as_json:
-                _echo_json(json_error(error.exit_code, "usage", error.format_message()))
+        except click.ClickException:
+            # A bad option value found while the command runs (--as-of): click prints it, and
+            # the command tree (JsonUsageErrors) its JSON object, as for one found while parsing.
             raise
         except BrokenPipeError:
             # The reader of our output went away (`rexdecl batch … | head`): click stops
@@ -132,3 +131,47 @@ def report_errors(function: F) -> F:
             context.exit(ExitStatus.INTERNAL)
 
     return cast(F, wrapper)
+
+
+def asks_for_json(args: Sequence[str]) -> bool:
+    """Whether the command line asks for ``--format json`` (read from the words typed, since a
+    usage error may stop click before it has parsed the option)."""
+    words = list(args)
+    for index, word in enumerate(words):
+        if word == "--":
+            return False
+        if word == "--format=json" or (word == "--format" and words[index + 1 : index + 2] == ["json"]):
+            return True
+    return False
+
+
+class JsonUsageErrors(click.Group):
+    """The root of the command tree: a usage error click finds (an unknown option, a missing
+    argument, a value outside a list, a bad ``--as-of``) is also printed as the JSON error object
+    (kind ``usage``, exit 2) when the command line asks for ``--format json``, so that a script
+    reading the standard output always gets JSON. Click still prints its message and usage on
+    the standard error and exits with its status."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        import sys
+
+        self.typed = list(sys.argv[1:] if args is None else args)
+        return super().main(args, *rest, **extra)
+
+    def make_context(self, *args: Any, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **extra)
+        except click.ClickException as error:
+            self._json(error)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            self._json(error)
+            raise
+
+    def _json(self, error: click.ClickException) -> None:
+        if asks_for_json(getattr(self, "typed", ())):
+            _echo_json(json_error(error.exit_code, "usage", error.format_message()))

@@ -9,12 +9,9 @@ from typing import Any
 
 import click
 
-from rexdecl.cli.batch import DEFAULT_OUT
-from rexdecl.cli.errors import report_errors
+from rexdecl.cli.errors import echo_error, report_errors
 from rexdecl.cli.options import force_option, format_option
 from rexdecl.i18n import _
-
-DEFAULT_REGISTER = DEFAULT_OUT / "register.sqlite"  # where batch keeps its register by default
 
 
 def register(cli: click.Group) -> None:
@@ -32,18 +29,20 @@ def register(cli: click.Group) -> None:
         "register_path",
         type=click.Path(dir_okay=False, path_type=Path),
         metavar="PATH",
-        default=DEFAULT_REGISTER,
-        show_default=True,
-        help=_("The register file (batch writes OUT/register.sqlite)."),
+        help=_(
+            "The register file (batch writes OUT/register.sqlite). Default: the register.sqlite in "
+            "this folder or in a folder one level down, when there is exactly one."
+        ),
     )
 
     @register_group.command("list", help=_("List the statements of the register (the current version of each)."))
     @register_option
     @click.option("--all", "show_all", is_flag=True, help=_("Also list earlier, superseded versions."))
     @report_errors
-    def list_command(register_path: Path, show_all: bool) -> None:
+    def list_command(register_path: Path | None, show_all: bool) -> None:
         from rexdecl.register import Register
 
+        register_path = _register_or_found(register_path)
         with Register(register_path, create=False) as register_db:
             statements = register_db.statements(include_superseded=show_all)
         if not statements:
@@ -70,9 +69,10 @@ def register(cli: click.Group) -> None:
     )
     @force_option(_("Replace an existing FILE."))
     @report_errors
-    def export_command(register_path: Path, output_format: str, output: Path | None, force: bool) -> None:
+    def export_command(register_path: Path | None, output_format: str, output: Path | None, force: bool) -> None:
         from rexdecl.register import Register, eska_csv
 
+        register_path = _register_or_found(register_path)
         with Register(register_path, create=False) as register_db:
             text = eska_csv(register_db)
         if output is None:
@@ -82,6 +82,19 @@ def register(cli: click.Group) -> None:
 
         atomic_write_bytes(output, text.encode("utf-8"), overwrite=force)
         click.echo(_("wrote {path}").format(path=output), err=True)
+
+
+def _register_or_found(register_path: Path | None) -> Path:
+    """The register the user named, else the one found here (named on the standard error, so
+    that the user knows which one was read and an export on the standard output stays CSV)."""
+    if register_path is not None:
+        return register_path
+    from rexdecl.paths import display_path
+    from rexdecl.register.locate import locate_register
+
+    found = locate_register()
+    echo_error(_("register: {path}").format(path=display_path(found)))
+    return found
 
 
 def format_statements(statements: list[Any], show_all: bool) -> str:

@@ -5,7 +5,8 @@ Callers use the names below; each module has one job: :mod:`~rexdecl.register.re
 values recorded and their keys), :mod:`~rexdecl.register.hashes` (file and input hashes),
 :mod:`~rexdecl.register.database` (the SQLite connection, transactions, errors),
 :mod:`~rexdecl.register.schema` (recognising, checking, creating and upgrading a register file),
-:mod:`~rexdecl.register.store` (the :class:`Register`: recording and listing) and
+:mod:`~rexdecl.register.store` (the :class:`Register`: recording and listing),
+:mod:`~rexdecl.register.locate` (the register here, when the user names none) and
 :mod:`~rexdecl.register.eska` (the e-SKA export). Writing a shipment's documents and recording
 them in one step is the pipeline's (:func:`rexdecl.pipeline.record_documents`).
 """

@@ -119,3 +119,40 @@ def test_batch_summary_json_has_arrays_and_reasons(tmp_path: Path) -> None:
     # summary.csv keeps the documented columns, codes and files ';'-separated, no reason column
     table = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text("utf-8"))))
     assert list(table[0]) == list(SUMMARY_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["check", "--format", "json", "--bogus", "x.xlsx"], "No such option '--bogus'. Did you mean '--verbose'?"),
+        (["check", "--format", "json"], "Missing argument 'WORKBOOK'."),
+        (
+            ["check", "x.xlsx", "--format=json", "--statement-language", "xx"],
+            "Invalid value for '--statement-language'",
+        ),
+        (["rules", "--format", "json", "--verbose"], "No such option '--verbose'."),
+        (["lint", "--format", "json"], "Missing argument 'FILE'."),
+        (["--lang", "xx", "rules", "--format", "json"], "Invalid value for '--lang': 'xx' is not one of 'en', 'id'."),
+        (["nosuch", "--format", "json"], "No such command 'nosuch'."),
+    ],
+)
+def test_usage_errors_click_finds_before_the_command_runs_are_json_too(args: list[str], message: str) -> None:
+    result = run_cli(args)
+    assert result.exit_code == 2
+    error = _error(result)
+    assert (error["exit_code"], error["kind"], error["problems"], error["hint"]) == (2, "usage", [], None)
+    assert error["message"].startswith(message)
+    assert "Error: " + message in result.stderr  # click's own message and usage, as without JSON
+    assert "Usage: rexdecl" in result.stderr
+
+
+def test_usage_errors_without_json_print_nothing_on_the_standard_output() -> None:
+    result = run_cli(["check", "--bogus", "x.xlsx"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "No such option '--bogus'" in result.stderr
+
+
+def test_a_bad_option_value_found_while_the_command_runs_is_one_json_object(tmp_path: Path) -> None:
+    result = run_cli(["check", make_workbook(tmp_path), "--as-of", "2026-13-01", "--format", "json"])
+    assert result.exit_code == 2
+    assert result.stdout.count('"error"') == 1
