@@ -182,3 +182,6 @@ class ShipmentInput:
     # The SHA-256 of the workbook file, taken by the reader: what the register records as the
     # source of the documents and batch compares to see a workbook changed while it ran.
     sha256: str = ""
+    # The Items sheet as the workbook names it (Items, Barang...): a message about the sheet
+    # as a whole names it so, in the user's own words.
+    items_sheet: Location = Location("", "Items")

@@ -96,7 +96,15 @@ def read_shipment(path: str | os.PathLike[str]) -> ShipmentInput:
     if problems.items:
         raise UnreadableInput(problems.items)
     return ShipmentInput(
-        str(path), shipment, items, materials, exporter_sheet, tuple(unknown), tuple(examples), sha256=sha256
+        str(path),
+        shipment,
+        items,
+        materials,
+        exporter_sheet,
+        tuple(unknown),
+        tuple(examples),
+        sha256=sha256,
+        items_sheet=Location(display, items_ws.title),
     )
 
 

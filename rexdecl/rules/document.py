@@ -139,10 +139,11 @@ def check_missing_fields(facts: ShipmentFacts) -> Iterator[Finding]:
         if value and not is_country(value):
             yield _missing(field, shipment.where(field), _not_a_country(field, value))
     if not facts.lines:
+        sheet = facts.input.items_sheet
         yield _missing(
             "Items",
-            Location(shipment.sheet_location.file, "Items"),
-            _("the Items sheet has no lines; enter one row per invoice line"),
+            Location(shipment.sheet_location.file, sheet.sheet),
+            _("the {sheet} sheet has no lines; enter one row per invoice line").format(sheet=sheet.sheet),
         )
     for line in facts.lines:
         item = line.item

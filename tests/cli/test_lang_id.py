@@ -270,3 +270,14 @@ def test_every_command_speaks_indonesian(tmp_path: Path) -> None:
         result = run_cli(["--lang", "id", *args])
         assert result.exit_code == status, (args, result.output)
         assert untranslated(result.output) == [], args
+
+
+def test_a_message_about_the_items_sheet_names_it_as_the_workbook_does(tmp_path: Path) -> None:
+    """The Indonesian template's lines sheet is "Barang": an empty one is reported so, not as
+    "Items", a sheet the trainee cannot find."""
+    workbook = tmp_path / "kosong.xlsx"
+    assert run_cli(["--lang", "id", "template", workbook]).exit_code == 0
+    result = run_cli(["--lang", "id", "check", workbook, "--as-of", "2026-11-22"])
+    assert result.exit_code == 1, result.output
+    assert "- Barang: sheet Barang tidak berisi baris barang" in result.output
+    assert "Items" not in result.output
