@@ -16,6 +16,7 @@ and ``demo`` print): short enough to read at a glance, complete enough to act on
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -48,6 +49,7 @@ def severity_label(severity: Severity) -> str:
 # --- places -----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def _sheet_rank(sheet: str | None) -> int:
     """Shipment, Items, Materials, Exporter (or their Indonesian names), other sheets, then
     places outside the workbook (a registration file's entry)."""
