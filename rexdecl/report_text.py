@@ -60,6 +60,7 @@ def _sheet_rank(sheet: str | None) -> int:
     return next((rank for rank, spec in enumerate(SHEETS) if spec.matches(sheet)), len(SHEETS))
 
 
+@functools.lru_cache(maxsize=1024)
 def _column_number(letters: str) -> int:
     number = 0
     for letter in letters:

@@ -237,7 +237,7 @@ class SheetReader:
             return None
         if isinstance(value, str):
             text = clean_text(value)
-            if text.upper() in EXCEL_ERRORS:
+            if text[:1] == "#" and text.upper() in EXCEL_ERRORS:
                 self.problems.add(
                     self.location(row, column),
                     _("the Excel error {error}; expected a value (correct the formula or type the value)").format(
