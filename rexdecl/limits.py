@@ -25,10 +25,13 @@ MAX_LOGO_BITS = 8  # bits per colour channel (a 16-bit logo prints no better)
 MAX_LOGO_SVG_ELEMENTS = 10_000
 MAX_LOGO_SVG_DEPTH = 100
 # Lines of a shipment printed on its documents (generate, batch, stamp; check reads up to
-# MAX_ROWS_PER_SHEET). Rendering takes memory in proportion to the lines: peak resident
-# memory of `generate` measured 188 MB at 1,000 lines, 305 MB at 2,000, 422 MB at 3,000,
-# 659 MB at 5,000 (about 118 MB per 1,000 lines); 2,500 lines stay under 400 MB.
-MAX_DOCUMENT_LINES = 2_500
+# MAX_ROWS_PER_SHEET): what renders within 400 MB of peak resident memory. WeasyPrint lays out
+# a whole document before writing it, so rendering takes memory in proportion to the lines
+# (about 138 KB a line, most of it the laid-out boxes of the packing list's 12 columns) and to
+# their text. `generate`, measured (bench/shipments.py's lines, WeasyPrint 70): 349 MB at
+# 2,000 lines, 418 MB at 2,500, 767 MB at 5,000; with the text of the lines at its limit
+# (MAX_DOCUMENT_CHARACTERS), 411 MB at 2,000 lines and 384 MB at 1,800.
+MAX_DOCUMENT_LINES = 1_800
 # Characters of text in the lines of one document (descriptions, marks, kinds, units): long
 # descriptions take memory by their text -- 250 lines of 2,000 characters (500,000) took
 # 264 MB and 40 s for both documents.
