@@ -56,11 +56,18 @@ MAX_PDF_FILE_BYTES = 50 * 1024 * 1024
 # pages of a few thousand characters and content-stream operations each; these bounds keep the
 # cost of linting a hostile file within seconds (README, "What rexdecl refuses and why").
 MAX_LINT_PAGES = 500  # pages of a PDF
-# Operators and operands of a PDF's content streams, forms included (a dense invoice page has
-# about 15,000: 5,000 operations).
-MAX_LINT_PDF_TOKENS = 400_000
+# Operators and operands of a PDF's content streams, forms included: a dense invoice page has
+# about 16,000 (5,000 operations); the documents rexdecl itself prints at MAX_DOCUMENT_LINES
+# hold up to 1.4 million (a 228-page packing list, linted in 9 s), and lint reads about
+# 150,000 a second.
+MAX_LINT_PDF_TOKENS = 1_600_000
+# ... and of one page: pypdf's text extraction takes time with the square of a page's text
+# objects (a 49 KB PDF of 60,000 tiny ones on one page took 63 s).
+MAX_LINT_PAGE_TOKENS = 100_000
 MAX_LINT_PAGE_TEXT = 100_000  # characters extracted from one PDF page (a dense A4 page holds ~10,000)
-MAX_LINT_TEXT = 500_000  # characters of text of the whole document, PDF or text file (~140 dense pages)
+# Characters of text of the whole document, PDF or text file: rexdecl's own documents at
+# MAX_DOCUMENT_LINES and MAX_DOCUMENT_CHARACTERS hold up to 620,000 (~170 dense pages).
+MAX_LINT_TEXT = 700_000
 # Passages aligned word by word with a statutory text while looking for statements (about a
 # millisecond each; a real document needs a few per statement).
 MAX_LINT_ALIGNMENTS = 1_000
