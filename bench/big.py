@@ -42,9 +42,10 @@ def rexdecl_cmd() -> list[str]:
     return [found] if found else [sys.executable, "-m", "rexdecl"]
 
 
-def measured(command: list[str], allowed: tuple[int, ...] = (0,)) -> tuple[float, float, int]:
-    """Wall time (s), peak resident memory (MB, this child's own rusage from wait4) and exit
-    status of one run of ``command``; exits when the status is not ``allowed``."""
+def measured(command: list[str], allowed: tuple[int, ...] = (0,)) -> tuple[float, float, int, str]:
+    """Wall time (s), peak resident memory (MB, this child's own rusage from wait4), exit
+    status and the first line of stderr of one run of ``command``; exits when the status is
+    not ``allowed``."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(process.pid, 0)
@@ -53,7 +54,8 @@ def measured(command: list[str], allowed: tuple[int, ...] = (0,)) -> tuple[float
     out, err = process.communicate()
     if code not in allowed:
         raise SystemExit(f"failed ({code}): {' '.join(command)}\n{out.decode()[-2000:]}\n{err.decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, code
+    said = err.decode(errors="replace").strip().splitlines()
+    return elapsed, usage.ru_maxrss / 1024, code, " ".join(said[1:2] or said[:1]).strip()[:240]
 
 
 def figure(label: str, value: float, unit: str, target: float, op: str, detail: str, ok: bool = True) -> dict:
@@ -86,6 +88,7 @@ def main() -> None:
     peaks: dict[int, float] = dict.fromkeys(SIZES, 0.0)
     lint_times: dict[int, float] = {}
     lint_codes: dict[int, int] = {}
+    lint_said: dict[int, str] = {}  # lint's refusal (exit 2), if any
     with tempfile.TemporaryDirectory(prefix="rexdecl-bench-big-") as folder:
         books = {n: write_shipment(Path(folder) / f"w{n}", n) for n in SIZES}
         for run in range(repeat):
@@ -93,19 +96,21 @@ def main() -> None:
                 out = Path(folder) / f"out{lines}"
                 command = [sys.executable, "-c", LIFTED.format(lines=lines)] if lines > limit else rexdecl_cmd()
                 command += ["generate", str(books[lines]), "--out", str(out), "--as-of", AS_OF, "--force"]
-                elapsed, peak, _code = measured(command)
+                elapsed, peak, _code, _said = measured(command)
                 times[lines].append(elapsed)
                 peaks[lines] = max(peaks[lines], peak)
                 print(f"generate {lines:,} lines, run {run + 1}: {elapsed:.1f} s, {peak:.0f} MB", file=sys.stderr)
         for lines in SIZES:
             # lint: both documents; exit 1 = a deviation in the statement, 2 = refused.
             started = time.perf_counter()
-            codes = [
-                measured([*rexdecl_cmd(), "lint", str(pdf)], allowed=(0, 1, 2))[2]
+            runs = [
+                measured([*rexdecl_cmd(), "lint", str(pdf)], allowed=(0, 1, 2))
                 for pdf in sorted((Path(folder) / f"out{lines}").glob("*.pdf"))
             ]
+            codes = [code for _t, _m, code, _said in runs]
             lint_times[lines] = time.perf_counter() - started
             lint_codes[lines] = max(codes)
+            lint_said[lines] = next((said for _t, _m, code, said in runs if code == 2), "")
             print(f"lint {lines:,} lines: {lint_times[lines]:.1f} s, exit {codes}", file=sys.stderr)
     small, big = SIZES
     ratio = statistics.median(times[big]) / statistics.median(times[small])
@@ -134,7 +139,8 @@ def main() -> None:
             "",
             0,
             "<=",
-            f"exit status of lint, worst of both documents (1,000 lines: {lint_codes[small]})",
+            f"exit status of lint, worst of both documents (1,000 lines: {lint_codes[small]})"
+            + (f"; {lint_said[big]}" if lint_said[big] else ""),
         ),
         figure(
             "lint, 5,000 / 1,000 lines, time",
