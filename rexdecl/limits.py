@@ -25,10 +25,13 @@ MAX_LOGO_BITS = 8  # bits per colour channel (a 16-bit logo prints no better)
 MAX_LOGO_SVG_ELEMENTS = 10_000
 MAX_LOGO_SVG_DEPTH = 100
 # Lines of a shipment printed on its documents (generate, batch, stamp; check reads up to
-# MAX_ROWS_PER_SHEET). Rendering takes memory in proportion to the lines: peak resident
-# memory of `generate` measured 188 MB at 1,000 lines, 305 MB at 2,000, 422 MB at 3,000,
-# 659 MB at 5,000 (about 118 MB per 1,000 lines); 2,500 lines stay under 400 MB.
-MAX_DOCUMENT_LINES = 2_500
+# MAX_ROWS_PER_SHEET): what renders within 400 MB of peak resident memory. WeasyPrint lays out
+# a whole document before writing it, so rendering takes memory in proportion to the lines
+# (about 138 KB a line, most of it the laid-out boxes of the packing list's 12 columns) and to
+# their text. `generate`, measured (bench/shipments.py's lines, WeasyPrint 70): 349 MB at
+# 2,000 lines, 418 MB at 2,500, 767 MB at 5,000; with the text of the lines at its limit
+# (MAX_DOCUMENT_CHARACTERS), 411 MB at 2,000 lines and 384 MB at 1,800.
+MAX_DOCUMENT_LINES = 1_800
 # Characters of text in the lines of one document (descriptions, marks, kinds, units): long
 # descriptions take memory by their text -- 250 lines of 2,000 characters (500,000) took
 # 264 MB and 40 s for both documents.
@@ -53,11 +56,18 @@ MAX_PDF_FILE_BYTES = 50 * 1024 * 1024
 # pages of a few thousand characters and content-stream operations each; these bounds keep the
 # cost of linting a hostile file within seconds (README, "What rexdecl refuses and why").
 MAX_LINT_PAGES = 500  # pages of a PDF
-# Operators and operands of a PDF's content streams, forms included (a dense invoice page has
-# about 15,000: 5,000 operations).
-MAX_LINT_PDF_TOKENS = 400_000
+# Operators and operands of a PDF's content streams, forms included: a dense invoice page has
+# about 16,000 (5,000 operations); the documents rexdecl itself prints at MAX_DOCUMENT_LINES
+# hold up to 2.5 million (a 228-page packing list with the lines' text at its limit, linted
+# in 10 s: lint reads about 250,000 a second).
+MAX_LINT_PDF_TOKENS = 3_000_000
+# ... and of one page: pypdf's text extraction takes time with the square of a page's text
+# objects (a 49 KB PDF of 60,000 tiny ones on one page took 63 s).
+MAX_LINT_PAGE_TOKENS = 100_000
 MAX_LINT_PAGE_TEXT = 100_000  # characters extracted from one PDF page (a dense A4 page holds ~10,000)
-MAX_LINT_TEXT = 500_000  # characters of text of the whole document, PDF or text file (~140 dense pages)
+# Characters of text of the whole document, PDF or text file: rexdecl's own documents at
+# MAX_DOCUMENT_LINES and MAX_DOCUMENT_CHARACTERS hold up to 620,000 (~170 dense pages).
+MAX_LINT_TEXT = 700_000
 # Passages aligned word by word with a statutory text while looking for statements (about a
 # millisecond each; a real document needs a few per statement).
 MAX_LINT_ALIGNMENTS = 1_000

@@ -13,8 +13,11 @@ use them: ``rexdecl check`` loads none of them.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,12 +68,32 @@ def check_workbook(
     ``registrations`` lets a batch pass data it already read; otherwise the registration is
     resolved as the format says (--registration, Exporter sheet, registration.toml beside).
     """
-    shipment_input = read_shipment(Path(path))
-    if registrations is None or shipment_input.exporter_sheet:
-        registrations = resolve_registration(shipment_input, Path(registration_file) if registration_file else None)
-    facts = resolve_shipment(shipment_input, registrations, options)
-    findings = check_shipment(facts)
-    return Checked(facts, findings, build_report(facts, findings))
+    with _collector_paused():
+        shipment_input = read_shipment(Path(path))
+        if registrations is None or shipment_input.exporter_sheet:
+            registrations = resolve_registration(shipment_input, Path(registration_file) if registration_file else None)
+        facts = resolve_shipment(shipment_input, registrations, options)
+        findings = check_shipment(facts)
+        return Checked(facts, findings, build_report(facts, findings))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a workbook is read and checked.
+
+    The check builds objects that live until it ends (cells, lines, findings) and makes
+    almost no reference cycles: the collector would traverse the growing heap again and again
+    (an eighth of the time of a 100,000-line check) and find nothing to free. Reference
+    counting still frees memory; a collection afterwards takes the few cycles.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 # --- documents -------------------------------------------------------------------------

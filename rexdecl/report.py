@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from rexdecl.errors import ExitStatus
 from rexdecl.findings import Finding, Severity
 from rexdecl.input.parsing import round_half_up
-from rexdecl.model import Location
+from rexdecl.model import Item, Location
 from rexdecl.paths import display_path
 from rexdecl.rules.facts import ShipmentFacts
 
@@ -66,13 +67,44 @@ def plain_amount(value: Decimal) -> str:
 
 def _with_lines(facts: ShipmentFacts, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
     """The findings with the Items line each is about, known from its cell or row."""
-    lines: dict[Location, int] = {}
+    if all(f.line is not None for f in findings):
+        return findings
+    # The lines by the row they were read from, so that a finding's place is compared with
+    # one line's row and cells only (not every cell of every line built and hashed).
+    by_row: dict[tuple[str, str | None, int], list[Item]] = {}
+    elsewhere: dict[Location, int] = {}  # lines without a row number (built in code)
     for line in facts.lines:
         item = line.item
-        lines[item.row] = item.line
-        for where in item.cells.values():
-            lines[where] = item.line
-    return tuple(replace(f, line=lines[f.location]) if f.line is None and f.location in lines else f for f in findings)
+        number = _row_number(item.row)
+        if number is None:
+            elsewhere[item.row] = item.line
+            for where in item.cells.values():
+                elsewhere[where] = item.line
+        else:
+            by_row.setdefault((item.row.file, item.row.sheet, number), []).append(item)
+
+    def line_of(location: Location) -> int | None:
+        number = _row_number(location)
+        if number is not None:
+            for item in reversed(by_row.get((location.file, location.sheet, number), ())):
+                if location == item.row or location in item.cells.values():
+                    return item.line
+        return elsewhere.get(location)
+
+    lines = [None if f.line is not None else line_of(f.location) for f in findings]
+    return tuple(f if n is None else replace(f, line=n) for f, n in zip(findings, lines, strict=True))
+
+
+_ROW_DIGITS = re.compile(r"[0-9]+")
+
+
+def _row_number(location: Location) -> int | None:
+    """The row of a cell ("C10" -> 10) or of a row ("row 10" -> 10); None for other places."""
+    text = location.cell or location.part
+    if not text or not location.sheet:
+        return None
+    digits = _ROW_DIGITS.search(text)
+    return int(digits[0]) if digits else None
 
 
 def build_report(facts: ShipmentFacts, findings: tuple[Finding, ...]) -> Report:

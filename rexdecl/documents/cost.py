@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rexdecl import limits
 from rexdecl.documents.views import UNPRINTED_FIELDS
 from rexdecl.errors import UsageError
-from rexdecl.i18n import _
+from rexdecl.i18n import _, format_count
 from rexdecl.model import Location
 
 if TYPE_CHECKING:
@@ -42,8 +42,8 @@ def check_printable(ctx: ShipmentFacts, line_table: bool = True) -> None:
                 "several invoices"
             ).format(
                 place=Location(first.file or shipment.path, first.sheet),
-                lines=f"{lines:,}",
-                limit=f"{limits.MAX_DOCUMENT_LINES:,}",
+                lines=format_count(lines),
+                limit=format_count(limits.MAX_DOCUMENT_LINES),
             )
         )
     columns = ("description", "marks", "package_type", "unit") if line_table else ("description",)
@@ -57,8 +57,8 @@ def check_printable(ctx: ShipmentFacts, line_table: bool = True) -> None:
                 "shipment into several invoices"
             ).format(
                 place=Location(first.file or shipment.path, first.sheet),
-                characters=f"{characters:,}",
-                limit=f"{limits.MAX_DOCUMENT_CHARACTERS:,}",
+                characters=format_count(characters),
+                limit=format_count(limits.MAX_DOCUMENT_CHARACTERS),
             )
         )
     if line_table:
@@ -79,7 +79,7 @@ def check_printable(ctx: ShipmentFacts, line_table: bool = True) -> None:
                         ).format(
                             place=item.where(column),
                             column=column,
-                            length=f"{len(text):,}",
+                            length=format_count(len(text)),
                             limit=limits.MAX_PRINTED_NARROW,
                         )
                     )
@@ -93,9 +93,9 @@ def check_printable(ctx: ShipmentFacts, line_table: bool = True) -> None:
                     "their narrow columns (a long text there takes long to lay out); shorten them"
                 ).format(
                     place=Location(first.file or shipment.path, first.sheet),
-                    excess=f"{excess:,}",
+                    excess=format_count(excess),
                     free=limits.NARROW_FREE,
-                    limit=f"{limits.MAX_NARROW_EXCESS:,}",
+                    limit=format_count(limits.MAX_NARROW_EXCESS),
                 )
             )
 

@@ -29,32 +29,37 @@ def field_value(spec: FieldSpec, raw: Cell, number_format: str | None, problems:
     if value is None:
         return None
     try:
-        if spec.kind == "date":
-            return parse_date(value)
-        if spec.kind == "number":
-            return parse_number(value, number_format)
-        if spec.kind == "integer":
-            number = parse_number(value, number_format)
-            if number != number.to_integral_value():
-                raise CellValueError(str(value), _("a whole number"))
-            return int(number)
-        if spec.kind == "hs":
-            if isinstance(value, bool):
-                raise CellValueError(repr(value), _("an HS code"))
-            if isinstance(value, int | float | Decimal):
-                return hs_from_number(value)
-            return _checked_text(value)
-        if spec.kind == "chapters":
-            return _chapters(value)
-        if spec.kind == "country":
-            # A code or a name ("Jerman") becomes the alpha-2 code; anything else stays as
-            # written, for the rules to report with the closest names (MISSING-FIELD).
-            text = _checked_text(value)
-            return country_code(text) or (text.upper() if len(text) == 2 else text)
-        return _checked_text(value)
+        return converted(spec, value, number_format)
     except CellValueError as error:
         problems.cell(raw.location, error, spec.name)
         return None
+
+
+def converted(spec: FieldSpec, value: Any, number_format: str | None) -> Any:
+    """The typed value of a cell's value (not None) for ``spec``; CellValueError when it has none."""
+    if spec.kind == "date":
+        return parse_date(value)
+    if spec.kind == "number":
+        return parse_number(value, number_format)
+    if spec.kind == "integer":
+        number = parse_number(value, number_format)
+        if number != number.to_integral_value():
+            raise CellValueError(str(value), _("a whole number"))
+        return int(number)
+    if spec.kind == "hs":
+        if isinstance(value, bool):
+            raise CellValueError(repr(value), _("an HS code"))
+        if isinstance(value, int | float | Decimal):
+            return hs_from_number(value)
+        return _checked_text(value)
+    if spec.kind == "chapters":
+        return _chapters(value)
+    if spec.kind == "country":
+        # A code or a name ("Jerman") becomes the alpha-2 code; anything else stays as
+        # written, for the rules to report with the closest names (MISSING-FIELD).
+        text = _checked_text(value)
+        return country_code(text) or (text.upper() if len(text) == 2 else text)
+    return _checked_text(value)
 
 
 def cell_text(value: Any) -> str:

@@ -7,6 +7,7 @@ field is added in one place.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -52,8 +53,12 @@ class SheetSpec:
         return table
 
     def matches(self, title: str) -> bool:
-        key = normalise_name(title)
-        return key in {normalise_name(n) for n in (self.name, *self.aliases)}
+        return normalise_name(title) in _sheet_keys(self.name, self.aliases)
+
+
+@functools.cache
+def _sheet_keys(name: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalise_name(n) for n in (name, *aliases))
 
 
 SHIPMENT = SheetSpec(

@@ -64,6 +64,8 @@ def describe_char(char: str) -> str:
 
 def hidden_characters(value: str) -> list[str]:
     """The invisible or non-ASCII-space white characters inside ``value``."""
+    if value.isascii() and value.isprintable():  # the common case, without a look at each character
+        return []
     return [c for c in value if c != " " and is_invisible(c)]
 
 

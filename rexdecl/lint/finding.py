@@ -22,6 +22,7 @@ from rexdecl.lint.templates import (
     Template,
     all_templates,
     bracket_words,
+    item_list_run,
     needed_words,
     other_templates,
     statutory_grams,
@@ -183,9 +184,17 @@ def _candidate(doc: Document, tokens: list[Token], first: int, stop: int, work: 
     a_index, b_index = reliable
     criterion_at = best.template.slot_index("criterion")
     need_content = criterion_at is not None and a_index >= criterion_at - 1
-    limit = tokens[stop].start if stop < len(tokens) else len(doc.text)
-    limit = min(limit, window[b_index].end + 400)
+    bound = tokens[stop].start if stop < len(tokens) else len(doc.text)
+    limit = min(bound, window[b_index].end + 400)
     end = _sentence_end(doc.text, window[b_index].end, limit, need_content)
+    if end == limit < bound:
+        # Cut at the cap inside a long criterion: its item lists (one number for each line of
+        # a big shipment) run on; the sentence ends where they do, at most 400 characters on.
+        run = item_list_run().match(doc.text, limit)  # never None: the run may be empty
+        listed = run.end() if run else limit
+        if listed > limit:
+            end = _sentence_end(doc.text, window[b_index].end, min(bound, listed + 400), need_content)
+            window = tokens[first : bisect.bisect_left(tokens, end, key=lambda t: t.start)]
     cut = [t for t in window if t.start < end]
     best = _identify(cut, work)
     if best is None:

@@ -85,7 +85,7 @@ def read_pdf_text(data: bytes, source: str) -> list[str]:
     except LimitReachedError as error:
         part = _("page {n}").format(n=budget.page) if budget.page else None
         if budget.page and "number of tokens" in str(error):  # the parser stopped at what was left
-            raise over_limit(source, part, budget.message()) from None
+            raise over_limit(source, part, budget.binding_message()) from None
         raise unreadable(
             source,
             _("a part of the PDF is beyond the PDF reader's safety limits ({detail}); expected an ordinary PDF").format(
@@ -144,6 +144,7 @@ class _PdfBudget:
 
     def __init__(self, notes: pdfin.PypdfNotes) -> None:
         self.tokens = 0
+        self.page_tokens = 0  # of the current page
         self.page = 0
         self.characters = 0  # of the current page
         self.over: _PdfLimit | None = None
@@ -151,10 +152,10 @@ class _PdfBudget:
         self.seen = 0  # pypdf's warnings already looked at
 
     def start(self, page: int) -> None:
-        self.page, self.characters = page, 0
+        self.page, self.characters, self.page_tokens = page, 0, 0
 
     def left(self) -> int:
-        return max(1, limits.MAX_LINT_PDF_TOKENS - self.tokens)
+        return max(1, min(limits.MAX_LINT_PDF_TOKENS - self.tokens, limits.MAX_LINT_PAGE_TOKENS - self.page_tokens))
 
     def message(self) -> str:
         return _(
@@ -162,12 +163,27 @@ class _PdfBudget:
             "operators and operands for a document"
         ).format(page=self.page, limit=format_count(limits.MAX_LINT_PDF_TOKENS))
 
+    def page_message(self) -> str:
+        return _(
+            "the page holds more drawing operations than lint's limit of {limit} operators and operands a page"
+        ).format(limit=format_count(limits.MAX_LINT_PAGE_TOKENS))
+
+    def binding_message(self) -> str:
+        """The message of the limit the parser reached: it had what was left of the page's
+        budget or of the document's, whichever was less."""
+        page_left = limits.MAX_LINT_PAGE_TOKENS - self.page_tokens
+        return self.page_message() if page_left < limits.MAX_LINT_PDF_TOKENS - self.tokens else self.message()
+
     def operation(self, _operator: Any, operands: Any, _cm: Any, _tm: Any) -> None:
-        self.tokens += 1
+        count = 1
         if isinstance(operands, list):
-            self.tokens += len(operands) + sum(len(o) for o in operands if isinstance(o, list))
+            count += len(operands) + sum(len(o) for o in operands if isinstance(o, list))
+        self.tokens += count
+        self.page_tokens += count
         if self.over is None and self.tokens > limits.MAX_LINT_PDF_TOKENS:
             self.over = _PdfLimit(self.page, self.message())
+        elif self.over is None and self.page_tokens > limits.MAX_LINT_PAGE_TOKENS:
+            self.over = _PdfLimit(self.page, self.page_message())
         self.check()
 
     def text(self, text: Any, _cm: Any, _tm: Any, _font: Any, _size: Any) -> None:
@@ -186,7 +202,12 @@ class _PdfBudget:
         # their text with a warning. A limit all the same, never text silently left out.
         for note in self.notes.messages[self.seen :]:
             if self.over is None and "maximum number of tokens" in note:
-                self.over = _PdfLimit(self.page, self.message())
+                # The parser had what was left of the budget: the page's, or the document's.
+                page_left = limits.MAX_LINT_PAGE_TOKENS - self.page_tokens
+                binding = (
+                    self.page_message() if page_left < limits.MAX_LINT_PDF_TOKENS - self.tokens else self.message()
+                )
+                self.over = _PdfLimit(self.page, binding)
             elif self.over is None and "form XObject invocations" in note:
                 self.over = _PdfLimit(
                     self.page,

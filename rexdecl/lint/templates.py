@@ -240,6 +240,19 @@ def statutory_grams() -> frozenset[tuple[str, ...]]:
 
 
 @cache
+def item_list_run() -> re.Pattern[str]:
+    """What a criterion's item lists are made of, in any statement language, to the first
+    other word: "(items 1, 5, 9), W 9403 (items 2, 6" -- numbers, separators, brackets, the
+    item words, a criterion (P, W and a heading)."""
+    words = {w for s in legal.schemes().values() for t in s.texts.values() for w in (t.item, t.items)}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w)
+    return re.compile(
+        rf"(?:[\s\d,;&()–-]+|\b(?:{alternatives}|and|et|y|to|n[o°º])\b\.?|\bW\s*\d{{4}}\b|\bP\b)*",
+        re.IGNORECASE,
+    )
+
+
+@cache
 def item_list_pattern() -> re.Pattern[str]:
     """ "items 1, 2, 4" in any statement language (the words come from schemes.toml)."""
     words = {fold(w) for s in legal.schemes().values() for t in s.texts.values() for w in (t.item, t.items)}

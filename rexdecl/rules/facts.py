@@ -111,8 +111,17 @@ def _rex_country(rex_number: str | None) -> str | None:
     return None
 
 
-def _line(item: Item, exporter_country: str | None, line_digits: int) -> Line:
-    criterion = parse_criterion(item.origin_criterion, item.hs_code)
+def _line(
+    item: Item,
+    exporter_country: str | None,
+    line_digits: int,
+    criteria: dict[tuple[str | None, str | None], Criterion | None],
+) -> Line:
+    key = (item.origin_criterion, item.hs_code)
+    if key in criteria:
+        criterion = criteria[key]
+    else:
+        criterion = criteria[key] = parse_criterion(item.origin_criterion, item.hs_code)
     origin = item.origin_country or exporter_country
     amount = item.amount
     if item.quantity is not None and item.unit_price is not None:
@@ -173,7 +182,8 @@ def resolve_shipment(
     scheme_id = shipment.scheme or legal.scheme_for_destination(destination, document_date)
     scheme = legal.scheme(scheme_id)
     line_digits = minor_digits(shipment.currency) if shipment.currency else 2
-    lines = tuple(_line(item, exporter_country, line_digits) for item in shipment_input.items)
+    criteria: dict[tuple[str | None, str | None], Criterion | None] = {}  # a few forms on many lines
+    lines = tuple(_line(item, exporter_country, line_digits, criteria) for item in shipment_input.items)
     originating_lines = tuple(line for line in lines if line.originating)
     originating_amounts = [line.amount for line in originating_lines]
     threshold_valuation = None

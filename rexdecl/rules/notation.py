@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 
 from rexdecl.model import Location
@@ -25,4 +24,7 @@ def cell_ref(location: Location) -> str:
 
 def digits_only(code: str | None) -> str:
     """HS code without the dots and (ASCII) spaces allowed on input."""
-    return re.sub(r"[. ]", "", code or "")
+    return (code or "").translate(_DOTS_AND_SPACES)
+
+
+_DOTS_AND_SPACES = str.maketrans("", "", ". ")

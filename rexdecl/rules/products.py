@@ -4,6 +4,7 @@ CUMULATION-NOT-AVAILABLE, GRADUATED-SECTION, LINE-NOT-ORIGINATING, NO-ORIGINATIN
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from rexdecl import legal, schemes
@@ -55,6 +56,7 @@ def _hs(code: str | None, where: Location, minimum: int, sheet: str) -> Iterator
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a shipment repeats a few codes on many lines
 def hs_valid(code: str | None, minimum: int = 6) -> bool:
     digits = digits_only(code)
     return bool(code) and not hidden_characters(code or "") and is_ascii_digits(digits) and minimum <= len(digits) <= 10

@@ -292,6 +292,12 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
     all_materials = facts.input.materials
     incoterm = " ".join((facts.shipment.incoterm or "").split()).upper()
     ex_works_terms = _EX_WORKS_TERM.match(incoterm) is not None
+    # Each line's materials, found once (not a pass over every material for every line).
+    materials_of: dict[int | None, list[Material]] = {}
+    for material in all_materials or ():
+        materials_of.setdefault(material.line, []).append(material)
+    # An HS code's candidate rules, described once with their references (str, str, str).
+    rules_of: dict[str, tuple[str, str, str]] = {}
     for line in psr_lines:
         item = line.item
         where = item.where("hs_code")
@@ -314,12 +320,19 @@ def check_product_rules(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Findin
                 ),
             )
             continue
-        # Each scope once: a heading's rows for embroidered and other goods share it ('6214').
-        scopes = dict.fromkeys(f"'{row.scope}'" for row in rows)
-        rows_ref = with_mark(f"{rules_file}: " + ", ".join(scopes), rows[0].mark)
-        unchecked_ref = reference("PSR-UNCHECKED", scheme, rows_ref)
-        described = _describe(rows, arrangement, scheme)
-        materials = [m for m in all_materials or () if m.line == item.line]
+        hs_code = item.hs_code or ""
+        known = rules_of.get(hs_code)
+        if known is None:
+            # Each scope once: a heading's rows for embroidered and other goods share it ('6214').
+            scopes = dict.fromkeys(f"'{row.scope}'" for row in rows)
+            rows_ref = with_mark(f"{rules_file}: " + ", ".join(scopes), rows[0].mark)
+            known = rules_of[hs_code] = (
+                rows_ref,
+                reference("PSR-UNCHECKED", scheme, rows_ref),
+                _describe(rows, arrangement, scheme),
+            )
+        rows_ref, unchecked_ref, described = known
+        materials = materials_of.get(item.line, [])
         if not materials:
             reason = _("no Materials sheet") if all_materials is None else _("no Materials rows for this line")
             yield Finding(

@@ -454,6 +454,18 @@ def test_pdf_long_statement_wrapped(tmp_path: Path) -> None:
     assert (report.statements[0].criterion or "").endswith("Regional cumulation (items 9, 10)")
 
 
+def test_criterion_with_the_item_lists_of_a_big_shipment() -> None:
+    """Four criteria alternating over 600 lines: item lists of some 3,000 characters, far beyond
+    the 400 characters a statement's sentence is otherwise looked for after its last word."""
+    listed = ", ".join(
+        f"W {heading} (items {', '.join(str(n) for n in range(first, 601, 4))})"
+        for first, heading in enumerate(("4602", "9403", "7113", "6214"), 1)
+    )
+    report = lint_text(EN.replace("W 6214.", listed + ".") + "\n\nBank: Bank Contoh, Jakarta.", "invoice.txt")
+    assert report.findings == ()
+    assert report.statements[0].criterion == listed
+
+
 def test_two_page_pdf_names_the_page(tmp_path: Path) -> None:
     pdf = _paragraph_pdf(
         tmp_path / "invoice.pdf",

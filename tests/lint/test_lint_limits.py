@@ -109,7 +109,7 @@ def test_text_above_the_text_limit_is_refused(group: click.Group, tmp_path: Path
     path = tmp_path / "long.txt"
     path.write_text((EN + "\n") * (limits.MAX_LINT_TEXT // len(EN) + 1), encoding="utf-8")
     message = refused(group, path)
-    assert "characters long, more than lint's limit of 500,000 characters" in message
+    assert "characters long, more than lint's limit of 700,000 characters" in message
 
 
 def test_limits_are_written_in_the_interface_languages_style(group: click.Group, tmp_path: Path) -> None:
@@ -138,8 +138,8 @@ def test_small_pdf_with_many_text_objects_is_refused_quickly(group: click.Group,
     assert path.stat().st_size < 50_000
     message = refused(group, path)
     assert (
-        "objects.pdf, page 1: the content up to page 1 holds more drawing operations than lint's limit of "
-        "400,000 operators and operands for a document"
+        "objects.pdf, page 1: the page holds more drawing operations than lint's limit of "
+        "100,000 operators and operands a page"
     ) in message
 
 

@@ -31,6 +31,7 @@ def read_rows(
     row = col = size = elements = 0
     row_text = "0"
     max_elements = limits.MAX_XML_ELEMENTS
+    max_text = 7 * limits.MAX_CELL_CHARACTERS  # characters of a cell's XML text (escaped ones take 7)
     cell_attrs: dict[str, str] = {}
     styles_seen: set[str] = set()
     formula = collecting = in_inline = in_data = in_row = False
@@ -139,7 +140,7 @@ def read_rows(
             return
         if local == "v":
             collecting = False
-            raw = "".join(buffer)
+            raw = buffer[0] if len(buffer) == 1 else "".join(buffer)
         elif local == "c":
             if raw is not None or inline or formula:  # an empty (styled) cell costs no more
                 value = cell_value(cell_attrs, raw, formula, inline, shared, dates, durations, from_excel, where)
@@ -164,7 +165,7 @@ def read_rows(
         nonlocal size
         if collecting:
             size += len(data)
-            if size > 7 * limits.MAX_CELL_CHARACTERS:  # escaped characters take 7
+            if size > max_text:
                 raise text_too_long(part, _("cell {cell}").format(cell=where()))
             buffer.append(data)
 
