@@ -113,12 +113,13 @@ def test_text_above_the_text_limit_is_refused(group: click.Group, tmp_path: Path
 
 
 def test_limits_are_written_in_the_interface_languages_style(group: click.Group, tmp_path: Path) -> None:
-    """Under --lang id a count reads 500.000 (a grouped English 500,000 reads as a decimal)."""
+    """Under --lang id a count reads 700.000 (a grouped English 700,000 reads as a decimal)."""
     path = tmp_path / "long.txt"
     path.write_text((EN + "\n") * (limits.MAX_LINT_TEXT // len(EN) + 1), encoding="utf-8")
     result = CliRunner().invoke(group, ["--lang", "id", "lint", str(path)])
     assert result.exit_code == 2, result.output
-    assert "500.000" in result.stderr and "500,000" not in result.stderr
+    english = f"{limits.MAX_LINT_TEXT:,}"
+    assert english.replace(",", ".") in result.stderr and english not in result.stderr
 
 
 # -- PDFs that cost more than any invoice -------------------------------------------------------------
