@@ -23,6 +23,7 @@ from rexdecl.documents.cost import breakable
 from rexdecl.documents.engine import OUTPUT_INTENT, engine, gc_paused
 from rexdecl.documents.fonts import check_coverage
 from rexdecl.documents.html import document_title, render_html
+from rexdecl.documents.stack import with_stack_room
 from rexdecl.documents.views import DocumentView
 from rexdecl.errors import RenderError
 
@@ -85,7 +86,8 @@ class Renderer:
                     url_fetcher=fetcher,
                 )
             )
-        with _source_date_epoch(when), engine.guard(what), gc_paused():
+
+        def render() -> tuple[bytes, int]:
             document = engine.document_html(string=source, base_url=engine.base_url, url_fetcher=fetcher).render(
                 font_config=engine.font_config,
                 color_profiles=engine.color_profiles,
@@ -99,10 +101,12 @@ class Renderer:
                 output_intent=OUTPUT_INTENT,
                 attachments=attachments,
             )
-            pages = len(document.pages)
-            # Dropped while the collector is paused: its first collection afterwards frees
-            # the document's reference cycles in one pass instead of keeping them a while.
-            del document
+            # The document is dropped on return, while the collector is paused: its first
+            # collection afterwards frees the document's reference cycles in one pass.
+            return data, len(document.pages)
+
+        with _source_date_epoch(when), engine.guard(what), gc_paused():
+            data, pages = with_stack_room(render)
         logger.debug("rendered %s: %d pages, %d bytes", what, pages, len(data))
         return data
 
