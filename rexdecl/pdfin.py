@@ -187,8 +187,14 @@ def capture_pypdf_log(notes: PypdfNotes) -> Iterator[PypdfNotes]:
     pdf_log = logging.getLogger("pypdf")
     pdf_log.addHandler(notes)
     propagate, pdf_log.propagate = pdf_log.propagate, False
+    # The notes are how a safety limit pypdf reached becomes a refusal: a program that
+    # silenced pypdf's logger (setLevel(ERROR)) must not silence lint's limits with it.
+    level = pdf_log.level
+    if pdf_log.getEffectiveLevel() > logging.WARNING:
+        pdf_log.setLevel(logging.WARNING)
     try:
         yield notes
     finally:
         pdf_log.removeHandler(notes)
         pdf_log.propagate = propagate
+        pdf_log.setLevel(level)

@@ -11,6 +11,7 @@ with monkeypatch where the real ones would only make a test slower.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import sys
 import textwrap
@@ -164,10 +165,17 @@ def test_pdf_with_more_operations_than_the_limit(
     )
 
 
-def test_operations_inside_a_form_xobject_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """pypdf catches what goes wrong inside a form: the limit is still enforced."""
+@pytest.mark.parametrize("pypdf_log_level", [logging.NOTSET, logging.CRITICAL])
+def test_operations_inside_a_form_xobject_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, pypdf_log_level: int
+) -> None:
+    """pypdf catches what goes wrong inside a form: the limit is still enforced, also in a
+    program that silenced pypdf's logger (lint learns of the limit from its log)."""
     from reportlab.pdfgen import canvas
 
+    pypdf_log = logging.getLogger("pypdf")
+    request.addfinalizer(lambda level=pypdf_log.level: pypdf_log.setLevel(level))
+    pypdf_log.setLevel(pypdf_log_level)  # setLevel, not the attribute: it empties logging's cache
     monkeypatch.setattr(limits, "MAX_LINT_PDF_TOKENS", 3_000)
     path = tmp_path / "form.pdf"
     pdf = canvas.Canvas(str(path))
