@@ -31,7 +31,7 @@ MAX_LOGO_SVG_DEPTH = 100
 # their text. `generate`, measured (bench/shipments.py's lines, WeasyPrint 70): 349 MB at
 # 2,000 lines, 418 MB at 2,500, 767 MB at 5,000; with the text of the lines at its limit
 # (MAX_DOCUMENT_CHARACTERS), 411 MB at 2,000 lines and 384 MB at 1,800.
-MAX_DOCUMENT_LINES = 1_800
+MAX_DOCUMENT_LINES = 5_000
 # Characters of text in the lines of one document (descriptions, marks, kinds, units): long
 # descriptions take memory by their text -- 250 lines of 2,000 characters (500,000) took
 # 264 MB and 40 s for both documents.

@@ -35,8 +35,10 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render_html(view: DocumentView) -> str:
-    """The HTML of one document (no stylesheet link: the renderer applies it).
+def render_html(view: DocumentView, first: bool = True, last: bool = True) -> str:
+    """The HTML of one document (no stylesheet link: the renderer applies it), or of one part
+    of it (rexdecl.documents.chunks): ``first`` prints the heading, parties and particulars,
+    ``last`` the closing (totals, statement, signature).
 
     Does not need WeasyPrint.
     """
@@ -44,7 +46,7 @@ def render_html(view: DocumentView) -> str:
     if name is None:
         raise RenderError(f"no template for documents of kind {view.kind!r}")
     try:
-        return environment().get_template(name).render(view=view, generator=GENERATOR)
+        return environment().get_template(name).render(view=view, generator=GENERATOR, part_first=first, part_last=last)
     except jinja2.TemplateError as error:
         raise RenderError(f"template error while rendering {view.kind}: {error}") from error
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rexdecl.documents.chunks import Part, join, page_css, parts
 from rexdecl.documents.cost import breakable
 from rexdecl.documents.engine import OUTPUT_INTENT, engine, gc_paused
 from rexdecl.documents.fonts import check_coverage
@@ -69,7 +71,7 @@ class Renderer:
         when = _document_date(view)
         check_coverage(view, engine.coverage)
         view, allowed = _with_logo(view, logo_path)
-        source = render_html(breakable(view))
+        printed = breakable(view)
         fetcher = engine.fetcher_class(allowed)
         weasyprint = engine.weasyprint
         what = f"{document_title(view.kind).lower() or view.kind} {view.invoice_number}"
@@ -86,24 +88,59 @@ class Renderer:
                     url_fetcher=fetcher,
                 )
             )
+        pieces = parts(printed)
 
-        def render() -> tuple[bytes, int]:
-            document = engine.document_html(string=source, base_url=engine.base_url, url_fetcher=fetcher).render(
+        def laid_out(part: Part, extra: str | None) -> Any:
+            stylesheets = [engine.stylesheet]
+            if extra is not None:
+                stylesheets.append(
+                    weasyprint.CSS(string=extra, font_config=engine.font_config, color_profiles=engine.color_profiles)
+                )
+            source = render_html(part.view, first=part.first, last=part.last)
+            return engine.document_html(string=source, base_url=engine.base_url, url_fetcher=fetcher).render(
                 font_config=engine.font_config,
                 color_profiles=engine.color_profiles,
-                stylesheets=[engine.stylesheet],
+                stylesheets=stylesheets,
                 pdf_variant=PDF_VARIANT,
                 output_intent=OUTPUT_INTENT,
             )
+
+        def written(document: Any, attached: list[Any]) -> bytes:
             data: bytes = document.write_pdf(
                 finisher=_unique_associated_files,
                 pdf_variant=PDF_VARIANT,
                 output_intent=OUTPUT_INTENT,
-                attachments=attachments,
+                attachments=attached,
             )
-            # The document is dropped on return, while the collector is paused: its first
-            # collection afterwards frees the document's reference cycles in one pass.
-            return data, len(document.pages)
+            return data
+
+        def render() -> tuple[bytes, int]:
+            if len(pieces) == 1:
+                document = laid_out(pieces[0], None)
+                # The document is dropped on return, while the collector is paused: its first
+                # collection afterwards frees the document's reference cycles in one pass.
+                return written(document, attachments), len(document.pages)
+            # In parts (rexdecl.documents.chunks): count each part's pages, then render each
+            # with its page numbers. Each part is freed (collected) before the next is laid out.
+            counts = []
+            for part in pieces:
+                counts.append(len(laid_out(part, page_css(1, 1, None)).pages))
+                gc.collect()
+            total = sum(counts)
+            title = document_title(view.kind)
+            footer_left = f"{title}  \u2022  Invoice No. {printed.invoice_number}  \u2022  {printed.invoice_date}"
+            documents = []
+            first_page = 1
+            for index, (part, count) in enumerate(zip(pieces, counts, strict=True)):
+                css = page_css(first_page, total, None if part.first else footer_left)
+                document = laid_out(part, css)
+                if len(document.pages) != count:
+                    raise RenderError(f"{what}: part {index + 1} took {len(document.pages)} pages, then {count}")
+                documents.append(written(document, attachments if part.first else []))
+                del document
+                gc.collect()
+                first_page += count
+            return join(documents), total
 
         with _source_date_epoch(when), engine.guard(what), gc_paused():
             data, pages = with_stack_room(render)
