@@ -17,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import re
+from typing import Any
 
 from rexdecl.documents.views import DocumentView
 
@@ -82,8 +84,10 @@ def join(documents: list[bytes]) -> bytes:
     from pypdf.generic import ArrayObject, ByteStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(documents[0])))
-    for data in documents[1:]:
+    for index, data in enumerate(documents[1:], start=2):
+        renamed: set[int] = set()
         for page in PdfReader(io.BytesIO(data)).pages:
+            _retag_fonts(page, index, renamed)
             writer.add_page(page)
     digest = hashlib.md5(b"".join(documents), usedforsecurity=False).digest()
     # ISO 32000-1, 14.4: both identifiers are the same in a file written once.
@@ -91,3 +95,38 @@ def join(documents: list[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _retag_fonts(page: Any, part: int, done: set[int]) -> None:
+    """Give the font subsets of a page of part ``part`` their own tags.
+
+    WeasyPrint names a subset after its font ("ABCDEF+Liberation-Sans"), whatever glyphs it
+    holds, so each part has subsets of the same names; ISO 32000-1 (9.6.4) wants different
+    subsets in one file to have different tags.
+    """
+    from pypdf.generic import NameObject
+
+    fonts = page.get("/Resources", {}).get("/Font") or {}
+    for reference in fonts.values():
+        font = reference.get_object()
+        if id(font) in done:
+            continue
+        done.add(id(font))
+        dictionaries = [font]
+        for descendant in font.get("/DescendantFonts") or []:
+            dictionaries.append(descendant.get_object())
+        for dictionary in list(dictionaries):
+            descriptor = dictionary.get("/FontDescriptor")
+            if descriptor is not None:
+                dictionaries.append(descriptor.get_object())
+        for dictionary in dictionaries:
+            for key in ("/BaseFont", "/FontName"):
+                name = dictionary.get(key)
+                if name is not None and re.fullmatch(r"/[A-Z]{6}\+.+", name):
+                    dictionary[NameObject(key)] = NameObject("/" + _tag(name, part) + name[7:])
+
+
+def _tag(name: str, part: int) -> str:
+    """Six capital letters made from a subset's name and its part: the same for the same."""
+    digest = hashlib.md5(f"{name} {part}".encode(), usedforsecurity=False).digest()
+    return "".join(chr(65 + byte % 26) for byte in digest[:6])
