@@ -25,12 +25,13 @@ MAX_LOGO_BITS = 8  # bits per colour channel (a 16-bit logo prints no better)
 MAX_LOGO_SVG_ELEMENTS = 10_000
 MAX_LOGO_SVG_DEPTH = 100
 # Lines of a shipment printed on its documents (generate, batch, stamp; check reads up to
-# MAX_ROWS_PER_SHEET): what renders within 400 MB of peak resident memory. WeasyPrint lays out
-# a whole document before writing it, so rendering takes memory in proportion to the lines
-# (about 138 KB a line, most of it the laid-out boxes of the packing list's 12 columns) and to
-# their text. `generate`, measured (bench/shipments.py's lines, WeasyPrint 70): 349 MB at
-# 2,000 lines, 418 MB at 2,500, 767 MB at 5,000; with the text of the lines at its limit
-# (MAX_DOCUMENT_CHARACTERS), 411 MB at 2,000 lines and 384 MB at 1,800.
+# MAX_ROWS_PER_SHEET). WeasyPrint holds the laid-out boxes of a document (about 140 KB a line)
+# until it is written, so a document of more than CHUNK_LINES (400) lines is rendered in parts
+# (rexdecl.documents.chunks), each freed before the next: memory no longer grows with the lines,
+# time does, linearly. `generate`, measured (bench/shipments.py's lines, WeasyPrint 70, 2 cores):
+# 143 MB and 14 s at 1,000 lines, 167 MB and 69 s at 5,000 (in one part: 212 MB and 9 s, 767 MB
+# and 46 s); 174 MB at 5,000 lines whose text is at its limit (MAX_DOCUMENT_CHARACTERS). The
+# bound is lint's (MAX_LINT_*): rexdecl's own documents at this limit must pass it.
 MAX_DOCUMENT_LINES = 5_000
 # Characters of text in the lines of one document (descriptions, marks, kinds, units): long
 # descriptions take memory by their text -- 250 lines of 2,000 characters (500,000) took
@@ -54,20 +55,25 @@ MAX_FILE_STEM = 200
 MAX_PDF_FILE_BYTES = 50 * 1024 * 1024
 # ``rexdecl lint``: a statement on origin in a document made elsewhere. An invoice is a few
 # pages of a few thousand characters and content-stream operations each; these bounds keep the
-# cost of linting a hostile file within seconds (README, "What rexdecl refuses and why").
-MAX_LINT_PAGES = 500  # pages of a PDF
+# cost of linting a hostile file within half a minute (README, "What rexdecl refuses and why").
+# Pages of a PDF: rexdecl's own documents at MAX_DOCUMENT_LINES have up to about 1,000 (5,000
+# lines whose text, at MAX_DOCUMENT_CHARACTERS, fills the narrow columns: 1,006 pages).
+MAX_LINT_PAGES = 1_500
 # Operators and operands of a PDF's content streams, forms included: a dense invoice page has
 # about 16,000 (5,000 operations); the documents rexdecl itself prints at MAX_DOCUMENT_LINES
-# hold up to 2.5 million (a 228-page packing list with the lines' text at its limit, linted
-# in 10 s: lint reads about 250,000 a second).
-MAX_LINT_PDF_TOKENS = 3_000_000
+# hold up to 6.4 million (the 1,006-page packing list above, linted in 18 s; 3.9 million in
+# 193 pages for 5,000 ordinary lines, 10 s: lint reads about 350,000 a second). A hostile file
+# at this bound (80 pages of 10,000 one-character text objects each) takes 24 s and 90 MB
+# (9 s at the former bound of 3 million, when documents were printed for 1,800 lines).
+MAX_LINT_PDF_TOKENS = 8_000_000
 # ... and of one page: pypdf's text extraction takes time with the square of a page's text
 # objects (a 49 KB PDF of 60,000 tiny ones on one page took 63 s).
 MAX_LINT_PAGE_TOKENS = 100_000
 MAX_LINT_PAGE_TEXT = 100_000  # characters extracted from one PDF page (a dense A4 page holds ~10,000)
 # Characters of text of the whole document, PDF or text file: rexdecl's own documents at
-# MAX_DOCUMENT_LINES and MAX_DOCUMENT_CHARACTERS hold up to 620,000 (~170 dense pages).
-MAX_LINT_TEXT = 700_000
+# MAX_DOCUMENT_LINES and MAX_DOCUMENT_CHARACTERS hold up to 930,000 (594,000 for 5,000
+# ordinary lines).
+MAX_LINT_TEXT = 1_200_000
 # Passages aligned word by word with a statutory text while looking for statements (about a
 # millisecond each; a real document needs a few per statement).
 MAX_LINT_ALIGNMENTS = 1_000

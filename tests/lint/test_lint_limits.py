@@ -110,11 +110,11 @@ def test_text_above_the_text_limit_is_refused(group: click.Group, tmp_path: Path
     path = tmp_path / "long.txt"
     path.write_text((EN + "\n") * (limits.MAX_LINT_TEXT // len(EN) + 1), encoding="utf-8")
     message = refused(group, path)
-    assert "characters long, more than lint's limit of 700,000 characters" in message
+    assert f"characters long, more than lint's limit of {limits.MAX_LINT_TEXT:,} characters" in message
 
 
 def test_limits_are_written_in_the_interface_languages_style(group: click.Group, tmp_path: Path) -> None:
-    """Under --lang id a count reads 700.000 (a grouped English 700,000 reads as a decimal)."""
+    """Under --lang id a count reads 1.200.000 (the English grouping would misread)."""
     path = tmp_path / "long.txt"
     path.write_text((EN + "\n") * (limits.MAX_LINT_TEXT // len(EN) + 1), encoding="utf-8")
     result = CliRunner().invoke(group, ["--lang", "id", "lint", str(path)])
@@ -129,7 +129,9 @@ def test_limits_are_written_in_the_interface_languages_style(group: click.Group,
 def test_pdf_with_more_pages_than_the_limit(group: click.Group, tmp_path: Path) -> None:
     path = tmp_path / "pages.pdf"
     path.write_bytes(raw_pdf([b"BT /F1 10 Tf 50 700 Td (page) Tj ET"] * (limits.MAX_LINT_PAGES + 1)))
-    assert "pages.pdf: the PDF has 501 pages, more than lint's limit of 500 pages" in refused(group, path)
+    limit = limits.MAX_LINT_PAGES
+    expected = f"pages.pdf: the PDF has {limit + 1:,} pages, more than lint's limit of {limit:,} pages"
+    assert expected in refused(group, path)
 
 
 def test_small_pdf_with_many_text_objects_is_refused_quickly(group: click.Group, tmp_path: Path) -> None:
