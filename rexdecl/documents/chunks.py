@@ -22,7 +22,7 @@ from typing import Any
 
 from rexdecl.documents.views import DocumentView
 
-__all__ = ["CHUNK_LINES", "Part", "join", "page_css", "parts"]
+__all__ = ["CHUNK_LINES", "Part", "footer_left", "join", "page_css", "parts"]
 
 # Lines of one part: a part takes about 60 MB to lay out (measured 212 MB of peak resident
 # memory for a whole 1,000-line generate in one part). Small enough that a 1,000-line
@@ -69,6 +69,12 @@ def page_css(first_page: int, total: int, footer_left: str | None) -> str:
     return "\n".join(css)
 
 
+def footer_left(title: str, invoice_number: str, invoice_date: str) -> str:
+    """The footer's left text as the heading's strings compose it in style.css (``string-set``
+    of .doctitle, .docno and .docdate), for the parts that have no heading."""
+    return f"{title}  \u2022  Invoice No. {invoice_number}  \u2022  {invoice_date}"
+
+
 def css_string(text: str) -> str:
     """``text`` as a CSS string: every character but letters, digits and a few plain ones as a
     six-digit escape (which needs no terminating space)."""
@@ -83,18 +89,42 @@ def join(documents: list[bytes]) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(documents[0])))
+    first = PdfReader(io.BytesIO(documents[0]))
+    # The bookmarks, made again (pypdf adds only to an outline it made itself), so left out of
+    # the copy: the first part's, then the later parts' (the closing's headings) under the
+    # first one (the document's title), as in a document of one part.
+    bookmarks = first.outline
+    first.root_object.pop("/Outlines", None)
+    writer = PdfWriter(clone_from=first)
+    top = _copy_outline(first, bookmarks, writer, None, 0)
     for index, data in enumerate(documents[1:], start=2):
+        reader = PdfReader(io.BytesIO(data))
+        offset = len(writer.pages)
         renamed: set[int] = set()
-        for page in PdfReader(io.BytesIO(data)).pages:
+        for page in reader.pages:
             _retag_fonts(page, index, renamed)
             writer.add_page(page)
+        _copy_outline(reader, reader.outline, writer, top, offset)
     digest = hashlib.md5(b"".join(documents), usedforsecurity=False).digest()
     # ISO 32000-1, 14.4: both identifiers are the same in a file written once.
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _copy_outline(reader: Any, items: list[Any], writer: Any, parent: Any, offset: int) -> Any:
+    """Add the bookmarks ``items`` of ``reader`` (pypdf's nested list) under ``parent``, their
+    pages ``offset`` further; the first one added (None if none)."""
+    first = added = None
+    for item in items:
+        if isinstance(item, list):
+            _copy_outline(reader, item, writer, added, offset)
+            continue
+        page = reader.get_destination_page_number(item)
+        added = writer.add_outline_item(title=item.title, page_number=offset + page, parent=parent)
+        first = first or added
+    return first
 
 
 def _retag_fonts(page: Any, part: int, done: set[int]) -> None:

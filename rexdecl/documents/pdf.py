@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from rexdecl.documents.chunks import Part, join, page_css, parts
+from rexdecl.documents.chunks import Part, footer_left, join, page_css, parts
 from rexdecl.documents.cost import breakable
 from rexdecl.documents.engine import OUTPUT_INTENT, engine, gc_paused
 from rexdecl.documents.fonts import check_coverage
@@ -127,15 +127,16 @@ class Renderer:
                 counts.append(len(laid_out(part, page_css(1, 1, None)).pages))
                 gc.collect()
             total = sum(counts)
-            title = document_title(view.kind)
-            footer_left = f"{title}  \u2022  Invoice No. {printed.invoice_number}  \u2022  {printed.invoice_date}"
+            left = footer_left(document_title(view.kind), printed.invoice_number, printed.invoice_date)
             documents = []
             first_page = 1
             for index, (part, count) in enumerate(zip(pieces, counts, strict=True)):
-                css = page_css(first_page, total, None if part.first else footer_left)
+                css = page_css(first_page, total, None if part.first else left)
                 document = laid_out(part, css)
                 if len(document.pages) != count:
-                    raise RenderError(f"{what}: part {index + 1} took {len(document.pages)} pages, then {count}")
+                    raise RenderError(
+                        f"{what}: part {index + 1} took {count} pages when counted, {len(document.pages)} when numbered"
+                    )
                 documents.append(written(document, attachments if part.first else []))
                 del document
                 gc.collect()

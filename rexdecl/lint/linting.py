@@ -5,6 +5,7 @@ Every character keeps the page and line it came from, so a finding can say where
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -56,13 +57,44 @@ def _lint_pages(pages: list[str], source: str) -> LintReport:
             "statement",
         )
         return LintReport(source, (), (finding,), len(pages))
+    running = _running_lines(pages)
     lines = [
         Line(number, index, line)
         for number, text in enumerate(pages, 1)
         for index, line in enumerate(text.splitlines(), 1)
+        if (number, index) not in running
     ]
     empty = [number for number, text in enumerate(pages, 1) if not text.strip()]
     return lint_document(Document(lines, paged=True), source, pages=len(pages), empty_pages=empty)
+
+
+# A running header or footer with a page number: the first or last line of a page, the same on
+# other pages but for its digits ("Page 175 of 179"). A statement that runs over a page break
+# would otherwise read with it in the middle of its text.
+_DIGITS = re.compile(r"\d+")
+_RUNNING_PAGES = 3  # pages that must have the line (and at least half of them)
+
+
+def _running_lines(pages: list[str]) -> set[tuple[int, int]]:
+    """(page, line) of each running header or footer line that holds a page number: a page's
+    first or last line which, its digits aside, is the first or last line of at least half of
+    the pages (and of at least _RUNNING_PAGES), its digits differing between pages. A
+    statement printed at the foot of every page, identical on each, is no such line."""
+    if len(pages) < _RUNNING_PAGES:
+        return set()
+    edges: dict[str, list[tuple[int, int, str]]] = {}
+    for number, text in enumerate(pages, 1):
+        lines = text.splitlines()
+        places = {1, len(lines)} if lines else set()
+        for index in places:
+            line = lines[index - 1].strip()
+            if _DIGITS.search(line):
+                edges.setdefault(_DIGITS.sub("#", line), []).append((number, index, line))
+    running: set[tuple[int, int]] = set()
+    for found in edges.values():
+        if len(found) >= max(_RUNNING_PAGES, len(pages) / 2) and len({line for _p, _i, line in found}) > 1:
+            running.update((number, index) for number, index, _line in found)
+    return running
 
 
 def lint_text(text: str, source: str) -> LintReport:

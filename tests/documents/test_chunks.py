@@ -81,6 +81,11 @@ def test_a_document_in_parts_reads_as_one(small_parts: None, renderer: Renderer,
     assert reader.attachments == {"shipment.json": [SHIPMENT_JSON]}
     assert len(root["/AF"]) == 1
     assert reader.metadata is not None and reader.metadata.title == f"{title} INV/2026/0042"
+    # The bookmarks of a document of one part, the closing's under the title too.
+    top, children = reader.outline
+    assert top.title == title
+    assert [item.title for item in children] == ["Exporter", "Consignee", "Notes", "Statement on origin"]
+    assert reader.get_destination_page_number(children[-1]) + 1 == pages
     identifier = reader.trailer["/ID"]
     assert identifier[0] == identifier[1] and len(identifier[0]) == 16
     # The same view gives the same bytes.

@@ -641,3 +641,31 @@ def test_cli_unreadable_exits_2(group: click.Group, tmp_path: Path, content: byt
     assert result.stdout == ""
     assert result.stderr.startswith(f"rexdecl: the input cannot be used:\n  - {path}: ")
     assert expected in result.stderr
+
+
+def _wrapped(text: str, width: int = 90) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width)
+
+
+def test_statement_over_a_page_break_reads_without_the_footer(tmp_path: Path) -> None:
+    """A big shipment's statement runs over a page break; the running footer with the page
+    number ("Page 3 of 4"), the last line of every page, is not read into its text."""
+    items = ", ".join(str(n) for n in range(1, 400, 4))
+    long = EN.replace("W 6214.", f"W 6214 (items {items}), P (items 2, 3).")
+    lines = ["COMMERCIAL INVOICE INV-2025-017", *_wrapped(long)]
+    cut = len(lines) // 2
+    pages = [["COMMERCIAL INVOICE INV-2025-017", "1 Batik scarf"], ["2 Batik scarf"], lines[:cut], lines[cut:]]
+    footed = [[*page, f"COMMERCIAL INVOICE INV-2025-017 Page {n} of 4"] for n, page in enumerate(pages, 1)]
+    report = lint_file(_lines_pdf(tmp_path / "invoice.pdf", footed))
+    assert report.findings == ()
+    assert [(s.scheme, s.location.part) for s in report.statements] == [("eu-gsp", "page 3")]
+    assert (report.statements[0].criterion or "").endswith("P (items 2, 3)")
+
+
+def test_a_statement_at_the_foot_of_every_page_is_read(tmp_path: Path) -> None:
+    """Lines the same on every page, digits and all, are no running footer: they are read."""
+    pages = [[f"COMMERCIAL INVOICE INV-2025-017 page {n}", f"{n} Batik scarf", *_wrapped(EN)] for n in (1, 2, 3)]
+    report = lint_file(_lines_pdf(tmp_path / "invoice.pdf", pages))
+    assert [s.location.part for s in report.statements] == ["page 1", "page 2", "page 3"]
