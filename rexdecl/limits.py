@@ -29,7 +29,7 @@ MAX_LOGO_SVG_DEPTH = 100
 # until it is written, so a document of more than CHUNK_LINES (400) lines is rendered in parts
 # (rexdecl.documents.chunks), each freed before the next: memory no longer grows with the lines,
 # time does, linearly. `generate`, measured (bench/shipments.py's lines, WeasyPrint 70, 2 cores):
-# 143 MB and 14 s at 1,000 lines, 167 MB and 69 s at 5,000 (in one part: 212 MB and 9 s, 767 MB
+# 142 MB and 13 s at 1,000 lines, 166 MB and 65 s at 5,000 (in one part: 212 MB and 9 s, 767 MB
 # and 46 s); 174 MB at 5,000 lines whose text is at its limit (MAX_DOCUMENT_CHARACTERS). The
 # bound is lint's (MAX_LINT_*): rexdecl's own documents at this limit must pass it.
 MAX_DOCUMENT_LINES = 5_000
