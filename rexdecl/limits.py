@@ -30,7 +30,7 @@ MAX_LOGO_SVG_DEPTH = 100
 # (rexdecl.documents.chunks), each freed before the next: memory no longer grows with the lines,
 # time does, linearly. `generate`, measured (bench/shipments.py's lines, WeasyPrint 70, 2 cores):
 # 142 MB and 13 s at 1,000 lines, 166 MB and 65 s at 5,000 (in one part: 212 MB and 9 s, 767 MB
-# and 46 s); 174 MB at 5,000 lines whose text is at its limit (MAX_DOCUMENT_CHARACTERS). The
+# and 46 s); up to 208 MB at 5,000 lines whose text is at its limit (MAX_DOCUMENT_CHARACTERS). The
 # bound is lint's (MAX_LINT_*): rexdecl's own documents at this limit must pass it.
 MAX_DOCUMENT_LINES = 5_000
 # Characters of text in the lines of one document (descriptions, marks, kinds, units): long
