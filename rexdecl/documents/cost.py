@@ -38,7 +38,7 @@ def check_printable(ctx: ShipmentFacts, line_table: bool = True) -> None:
         raise UsageError(
             _(
                 "{place}: the shipment has {lines} lines; documents are printed for at most {limit} "
-                "lines (more would take over 400 MB of memory to render); split the shipment into "
+                "lines (a bigger document takes minutes to render and more than lint reads); split the shipment into "
                 "several invoices"
             ).format(
                 place=Location(first.file or shipment.path, first.sheet),
@@ -53,7 +53,7 @@ def check_printable(ctx: ShipmentFacts, line_table: bool = True) -> None:
         raise UsageError(
             _(
                 "{place}: the lines hold {characters} characters of text; documents are printed for "
-                "at most {limit} (more would take over 400 MB of memory to render); split the "
+                "at most {limit} (a bigger document takes minutes to render and more than lint reads); split the "
                 "shipment into several invoices"
             ).format(
                 place=Location(first.file or shipment.path, first.sheet),
