@@ -27,7 +27,8 @@ import os
 from functools import cache
 from types import ModuleType
 
-from rexdecl.schemes._loading import ID_PATTERN, SchemeDataError, load, read_data_text
+from rexdecl.schemes._keys import ID_PATTERN, SchemeDataError
+from rexdecl.schemes._loading import load, read_data_text
 from rexdecl.schemes._model import Beneficiary, DataFile, Period, Scheme, SchemeText, with_mark
 
 ENV_VAR = "REXDECL_SCHEMES"

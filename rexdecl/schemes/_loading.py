@@ -8,225 +8,38 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import re
-import string
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from rexdecl import limits
-from rexdecl.errors import UsageError
 from rexdecl.i18n import _
 from rexdecl.paths import display_path, open_regular, stat_or_none
-from rexdecl.schemes._model import Beneficiary, DataFile, Period, Scheme, SchemeText, _frozen
+from rexdecl.schemes._keys import (
+    BENEFICIARY_KEYS,
+    COUNTRY,
+    MARKS,
+    NEEDED_BLANKS,
+    REGULATION_KEYS,
+    SCHEME_KEYS,
+    STATEMENT_BLANKS,
+    TEXT_KEYS,
+    TOP_KEYS,
+    Entry,
+    SchemeDataError,
+    as_date,
+    blanks_in,
+    is_date,
+    shown,
+)
+from rexdecl.schemes._model import Beneficiary, DataFile, Period, Scheme, SchemeText, frozen_mapping
 
 log = logging.getLogger("rexdecl")
 
 PACKAGED = "schemes.toml"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-CUMULATION_KEY = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
-LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-COUNTRY = re.compile(r"^[A-Z]{2}$")
-MARKS = ("V", "V2", "R", "I")
-# The blanks a statement may have, and those it must have.
-STATEMENT_BLANKS = frozenset({"exporter", "rex_bracket", "country", "criterion"})
-NEEDED_BLANKS = frozenset({"country", "criterion"})
-
-
-class SchemeDataError(UsageError):
-    """A scheme file that cannot be used: named with the entry and the key (exit status 2)."""
-
-
-class _Entry:
-    """One ``[[scheme]]`` table being read: reports problems with its file and id."""
-
-    def __init__(self, file: str, number: int, raw: Mapping[str, Any]) -> None:
-        self.file = file
-        self.number = number
-        self.raw = raw
-        self.id = raw.get("id") if isinstance(raw.get("id"), str) else None
-
-    def fail(self, key: str, problem: str) -> SchemeDataError:
-        where = (
-            _("scheme '{id}' (entry {number})").format(id=self.id, number=self.number)
-            if self.id
-            else _("entry {number} of [[scheme]]").format(number=self.number)
-        )
-        return SchemeDataError(
-            _("{file}: {where}, key '{key}': {problem}").format(file=self.file, where=where, key=key, problem=problem),
-            _("correct the scheme file, or leave it out of REXDECL_SCHEMES"),
-        )
-
-    def get(self, key: str, check: Callable[[Any], bool], expected: str, default: Any = None) -> Any:
-        if key not in self.raw:
-            return default
-        value = self.raw[key]
-        if not check(value):
-            raise self.fail(key, _("found {value}; expected {expected}").format(value=_shown(value), expected=expected))
-        return value
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def _is_list_of(pattern: re.Pattern[str]) -> Callable[[Any], bool]:
-    return lambda value: isinstance(value, list) and all(isinstance(v, str) and pattern.match(v) for v in value)
-
-
-def _is_mark(value: Any) -> bool:
-    return value in MARKS
-
-
-def _is_date(value: Any) -> bool:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return True
-    return (
-        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None and _parse(value) is not None
-    )
-
-
-def _parse(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    return _parse(value)
-
-
-# Keys of a [[scheme]] entry, each with the check of its value and what is expected.
-_TEXT = (_is_text, "a text in quotes")
-_BOOL = (_is_bool, "true or false")
-_FILE = (lambda v: isinstance(v, str) and re.fullmatch(r"[\w.-]+\.csv", v) is not None, "a .csv file name")
-_CODES = (_is_list_of(COUNTRY), 'a list of two-letter country codes, e.g. ["ID"]')
-SCHEME_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "id": (lambda v: isinstance(v, str) and ID_PATTERN.match(v) is not None, "lower-case letters, digits and '-'"),
-    "name": _TEXT,
-    "enabled": _BOOL,
-    "disabled_reason": _TEXT,
-    "disabled_reason_id": _TEXT,
-    "legal_basis": _TEXT,
-    "legal_basis_mark": (_is_mark, "V, V2, R or I"),
-    "mark": (_is_mark, "V, V2, R or I"),
-    "source": _TEXT,
-    "status": _TEXT,
-    "status_id": _TEXT,
-    "status_mark": (_is_mark, "V, V2, R or I"),
-    "status_source": _TEXT,
-    "parties": _CODES,
-    "languages": (_is_list_of(LANGUAGE), 'a list of language codes, e.g. ["en", "fr"]'),
-    "languages_source": _TEXT,
-    "identifier": (lambda v: v in ("rex", "customs_id"), '"rex" or "customs_id"'),
-    "identifier_source": _TEXT,
-    "rex_without_bracket": _BOOL,
-    "heading": _TEXT,
-    "signature": _BOOL,
-    "signature_source": _TEXT,
-    "territory": _FILE,
-    "territory_codes": _CODES,
-    "territory_name": _TEXT,
-    "territory_name_id": _TEXT,
-    "territory_source": _TEXT,
-    "beneficiaries": _FILE,
-    "beneficiaries_complete": _BOOL,
-    "beneficiary": (
-        lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v),
-        "[[scheme.beneficiary]] tables",
-    ),
-    "threshold": (
-        lambda v: (isinstance(v, int) and not isinstance(v, bool) and v > 0) or (isinstance(v, str) and _decimal(v)),
-        'a positive amount, e.g. "6000"',
-    ),
-    "threshold_currency": (
-        lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) is not None,
-        "an ISO 4217 code",
-    ),
-    "threshold_code": (lambda v: isinstance(v, str) and v.startswith("THRESHOLD-"), "a THRESHOLD-… rule code"),
-    "rate_field": (lambda v: v in ("eur_rate", "chf_rate"), '"eur_rate" or "chf_rate" (the workbook fields)'),
-    "threshold_source": _TEXT,
-    "validity_months": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 120, "months, 1 to 120"),
-    "validity_source": _TEXT,
-    "validity_note": _TEXT,
-    "validity_note_id": _TEXT,
-    "cumulation": (_is_list_of(CUMULATION_KEY), 'a list of cumulation keys, e.g. ["regional"]'),
-    "cumulation_source": _TEXT,
-    "cumulation_note": _TEXT,
-    "cumulation_countries": (
-        lambda v: isinstance(v, dict) and all(_is_list_of(COUNTRY)(c) for c in v.values()),
-        'a table of country lists, e.g. { norway = ["NO"] }',
-    ),
-    "extended_cumulation": (
-        lambda v: isinstance(v, dict) and all(COUNTRY.match(k) and _is_list_of(COUNTRY)(c) for k, c in v.items()),
-        'a table of country lists by origin, e.g. { KH = ["VN"] }',
-    ),
-    "cumulation_groups": _FILE,
-    "cumulation_exclusions": _FILE,
-    "product_rules": _FILE,
-    "product_rules_ldc": (_is_list_of(re.compile(r"^[a-z+]+$")), 'a list of arrangements, e.g. ["eba"]'),
-    "graduation": _FILE,
-    "rex_dates": _BOOL,
-    "revokes_registrations_after_exit": _BOOL,
-    "revocation_source": _TEXT,
-    "authentic_code_countries": _CODES,
-    "authentic_code_source": _TEXT,
-    "origin_symbols": (
-        lambda v: isinstance(v, dict) and all(COUNTRY.match(k) and isinstance(s, str) for k, s in v.items()),
-        'a table of symbols by code, e.g. { XC = "CM" }',
-    ),
-    "origin_symbols_source": _TEXT,
-    "rule_catalogue": _BOOL,
-    "regulation": (
-        lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v),
-        "[[scheme.regulation]] tables",
-    ),
-    "text": (
-        lambda v: isinstance(v, dict) and all(isinstance(t, dict) for t in v.values()),
-        "[scheme.text.<language>] tables",
-    ),
-}
-BENEFICIARY_KEYS = {"iso2", "from", "until", "mark", "source", "risk", "risk_id", "risk_mark", "risk_source"}
-REGULATION_KEYS = {"text", "from", "until", "mark", "source"}
-TEXT_KEYS = {
-    "statement",
-    "rex_bracket",
-    "item",
-    "items",
-    "not_originating",
-    "place_and_date",
-    "name_and_signature",
-    "cumulation",
-}
-TOP_KEYS = {"scheme", "default_scheme", "default_scheme_source"}
-
-
-def _decimal(text: str) -> bool:
-    try:
-        return Decimal(text) > 0
-    except InvalidOperation:
-        return False
-
-
-def _blanks(text: str) -> set[str]:
-    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -318,9 +131,9 @@ def load(user_value: str) -> tuple[dict[str, Scheme], str, str]:
             raise SchemeDataError(_("{file}: no [[scheme]] entry").format(file=shown))
         seen: set[str] = set()
         for number, raw in enumerate(entries, start=1):
-            scheme = _scheme(_Entry(shown, number, raw), folder)
+            scheme = _scheme(Entry(shown, number, raw), folder)
             if scheme.id in seen:
-                raise _Entry(shown, number, raw).fail("id", _("the id is used twice in this file"))
+                raise Entry(shown, number, raw).fail("id", _("the id is used twice in this file"))
             seen.add(scheme.id)
             if scheme.id in schemes and folder:
                 log.info("%s: scheme %s replaces the packaged entry", shown, scheme.id)
@@ -336,7 +149,7 @@ def load(user_value: str) -> tuple[dict[str, Scheme], str, str]:
     return schemes, default, fingerprint
 
 
-def _scheme(entry: _Entry, folder: str) -> Scheme:
+def _scheme(entry: Entry, folder: str) -> Scheme:
     raw = entry.raw
     for key in raw:
         if key not in SCHEME_KEYS:
@@ -427,8 +240,8 @@ def _scheme(entry: _Entry, folder: str) -> Scheme:
         cumulation=tuple(values.get("cumulation", ())),
         cumulation_source=values.get("cumulation_source", ""),
         cumulation_note=values.get("cumulation_note", ""),
-        cumulation_countries=_frozen({k: tuple(v) for k, v in values.get("cumulation_countries", {}).items()}),
-        extended_cumulation=_frozen({k: tuple(v) for k, v in values.get("extended_cumulation", {}).items()}),
+        cumulation_countries=frozen_mapping({k: tuple(v) for k, v in values.get("cumulation_countries", {}).items()}),
+        extended_cumulation=frozen_mapping({k: tuple(v) for k, v in values.get("extended_cumulation", {}).items()}),
         cumulation_groups_file=file("cumulation_groups"),
         cumulation_exclusions_file=file("cumulation_exclusions"),
         product_rules_file=file("product_rules"),
@@ -439,16 +252,16 @@ def _scheme(entry: _Entry, folder: str) -> Scheme:
         revocation_source=values.get("revocation_source", ""),
         authentic_code_countries=tuple(values.get("authentic_code_countries", ())),
         authentic_code_source=values.get("authentic_code_source", ""),
-        origin_symbols=_frozen(values.get("origin_symbols", {})),
+        origin_symbols=frozen_mapping(values.get("origin_symbols", {})),
         origin_symbols_source=values.get("origin_symbols_source", ""),
         rule_catalogue=values.get("rule_catalogue", False),
-        texts=_frozen(texts),
+        texts=frozen_mapping(texts),
         origin_file=entry.file,
     )
 
 
 def _texts(
-    entry: _Entry, raw: Mapping[str, Any], languages: Sequence[str], cumulation: Sequence[str]
+    entry: Entry, raw: Mapping[str, Any], languages: Sequence[str], cumulation: Sequence[str]
 ) -> dict[str, SchemeText]:
     texts: dict[str, SchemeText] = {}
     for language, table in raw.items():
@@ -467,8 +280,8 @@ def _texts(
             if name in table and not isinstance(table[name], str):
                 raise entry.fail(f"{key}.{name}", _("expected a text in quotes"))
         try:
-            blanks = _blanks(table["statement"])
-            bracket_blanks = _blanks(table.get("rex_bracket", ""))
+            blanks = blanks_in(table["statement"])
+            bracket_blanks = blanks_in(table.get("rex_bracket", ""))
         except ValueError as error:
             raise entry.fail(
                 f"{key}.statement", _("a brace that opens no blank ({reason})").format(reason=error)
@@ -492,7 +305,7 @@ def _texts(
                 raise entry.fail(
                     f"{key}.cumulation.{name}", _("a mention for a cumulation that 'cumulation' does not list")
                 )
-            if not _blanks(mention) <= {"country"}:
+            if not blanks_in(mention) <= {"country"}:
                 raise entry.fail(f"{key}.cumulation.{name}", _("the only blank of a mention is {{country}}").format())
         texts[language] = SchemeText(
             statement=table["statement"],
@@ -500,7 +313,7 @@ def _texts(
             item=table["item"],
             items=table["items"],
             not_originating=table["not_originating"],
-            cumulation=_frozen({str(k): str(v) for k, v in mentions.items()}),
+            cumulation=frozen_mapping({str(k): str(v) for k, v in mentions.items()}),
             place_and_date=table.get("place_and_date", ""),
             name_and_signature=table.get("name_and_signature", ""),
         )
@@ -510,24 +323,24 @@ def _texts(
     return texts
 
 
-def _dated(entry: _Entry, key: str, table: Mapping[str, Any], name: str) -> dt.date | None:
+def _dated(entry: Entry, key: str, table: Mapping[str, Any], name: str) -> dt.date | None:
     if name not in table:
         return None
-    if not _is_date(table[name]):
+    if not is_date(table[name]):
         raise entry.fail(
-            f"{key}.{name}", _("found {value}; expected a date YYYY-MM-DD").format(value=_shown(table[name]))
+            f"{key}.{name}", _("found {value}; expected a date YYYY-MM-DD").format(value=shown(table[name]))
         )
-    return _date(table[name])
+    return as_date(table[name])
 
 
-def _needed_text(entry: _Entry, key: str, table: Mapping[str, Any], name: str) -> str:
+def _needed_text(entry: Entry, key: str, table: Mapping[str, Any], name: str) -> str:
     value = table.get(name)
     if not isinstance(value, str) or not value.strip():
         raise entry.fail(f"{key}.{name}", _("missing; every fact needs it"))
     return value
 
 
-def _beneficiaries(entry: _Entry, tables: Sequence[Mapping[str, Any]]) -> list[Beneficiary]:
+def _beneficiaries(entry: Entry, tables: Sequence[Mapping[str, Any]]) -> list[Beneficiary]:
     out = []
     for number, table in enumerate(tables, start=1):
         key = f"beneficiary[{number}]"
@@ -537,11 +350,11 @@ def _beneficiaries(entry: _Entry, tables: Sequence[Mapping[str, Any]]) -> list[B
         iso2 = _needed_text(entry, key, table, "iso2")
         if not COUNTRY.match(iso2):
             raise entry.fail(
-                f"{key}.iso2", _("found {value}; expected a two-letter country code").format(value=_shown(iso2))
+                f"{key}.iso2", _("found {value}; expected a two-letter country code").format(value=shown(iso2))
             )
         mark = _needed_text(entry, key, table, "mark")
         if mark not in MARKS:
-            raise entry.fail(f"{key}.mark", _("found {value}; expected V, V2, R or I").format(value=_shown(mark)))
+            raise entry.fail(f"{key}.mark", _("found {value}; expected V, V2, R or I").format(value=shown(mark)))
         for name in ("risk", "risk_id", "risk_mark", "risk_source"):
             if name in table and not isinstance(table[name], str):
                 raise entry.fail(f"{key}.{name}", _("expected a text in quotes"))
@@ -564,7 +377,7 @@ def _beneficiaries(entry: _Entry, tables: Sequence[Mapping[str, Any]]) -> list[B
     return out
 
 
-def _periods(entry: _Entry, tables: Sequence[Mapping[str, Any]]) -> list[Period]:
+def _periods(entry: Entry, tables: Sequence[Mapping[str, Any]]) -> list[Period]:
     out = []
     for number, table in enumerate(tables, start=1):
         key = f"regulation[{number}]"
@@ -573,7 +386,7 @@ def _periods(entry: _Entry, tables: Sequence[Mapping[str, Any]]) -> list[Period]
             raise entry.fail(f"{key}.{unknown[0]}", _("unknown key; expected text, from, until, mark, source"))
         mark = _needed_text(entry, key, table, "mark")
         if mark not in MARKS:
-            raise entry.fail(f"{key}.mark", _("found {value}; expected V, V2, R or I").format(value=_shown(mark)))
+            raise entry.fail(f"{key}.mark", _("found {value}; expected V, V2, R or I").format(value=shown(mark)))
         out.append(
             Period(
                 text=_needed_text(entry, key, table, "text"),

@@ -51,7 +51,7 @@ class FrozenMap(Mapping[str, T]):
         return (FrozenMap, (self._data,))
 
 
-def _frozen(mapping: Mapping[str, T] | None = None) -> Mapping[str, T]:
+def frozen_mapping(mapping: Mapping[str, T] | None = None) -> Mapping[str, T]:
     """A read-only mapping: a frozen value's tables cannot be changed either."""
     return FrozenMap(mapping)
 
@@ -199,9 +199,9 @@ class Scheme:
     cumulation_source: str = ""
     cumulation_note: str = ""
     # Countries whose materials count under a bilateral cumulation mention (norway: NO).
-    cumulation_countries: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen)
+    cumulation_countries: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_mapping)
     # Extended cumulation granted, as origin country -> partners (none recorded for Indonesia).
-    extended_cumulation: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen)
+    extended_cumulation: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_mapping)
     cumulation_groups_file: DataFile | None = None
     cumulation_exclusions_file: DataFile | None = None
     product_rules_file: DataFile | None = None
@@ -216,12 +216,12 @@ class Scheme:
     authentic_code_countries: tuple[str, ...] = ()
     authentic_code_source: str = ""
     # What the country blank prints for an origin code (Annex 22-07 fn. 5: EU, CM).
-    origin_symbols: Mapping[str, str] = field(default_factory=_frozen)
+    origin_symbols: Mapping[str, str] = field(default_factory=frozen_mapping)
     origin_symbols_source: str = ""
     # The rule catalogue's references (rules.md, written for the EU GSP) apply to this
     # scheme; the findings of other schemes cite the sources of their own data.
     rule_catalogue: bool = False
-    texts: Mapping[str, SchemeText] = field(default_factory=_frozen)
+    texts: Mapping[str, SchemeText] = field(default_factory=frozen_mapping)
     # Where the entry came from: the package's schemes.toml or a user's file.
     origin_file: str = "schemes.toml"
 
