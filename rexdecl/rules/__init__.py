@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rexdecl.findings import Finding, Severity
-from rexdecl.rules import dates, document, exporter, products, psr, threshold
+from rexdecl.rules import dates, document, exporter, products, psr, statement_dates, threshold
 from rexdecl.rules.facts import CheckOptions, Line, ShipmentFacts, resolve_shipment
 
 # With --no-statement only these block the documents; every other finding is information
@@ -38,7 +38,7 @@ def check_shipment(facts: ShipmentFacts) -> tuple[Finding, ...]:
     scheme = facts.usable_scheme
     findings += products.check_criteria(facts, scheme)
     findings += products.check_lines(facts)
-    findings += dates.check_statement_dates(facts, scheme)
+    findings += statement_dates.check_statement_dates(facts, scheme)
     if scheme is not None:
         findings += document.check_language(facts, scheme)
         findings += dates.check_destination(facts, scheme)

@@ -1,7 +1,7 @@
 """Country, scheme and dates: SCHEME-UNSUPPORTED, DESTINATION-NOT-IN-SCHEME,
 COUNTRY-NOT-BENEFICIARY, GSP-ENDS-BEFORE-IMPORT, SCHEME-ELIGIBILITY-RISK,
-REX-REVOKED-AFTER-EXIT, REX-NOT-APPLICABLE-YET, FORM-A-PERIOD, RETROSPECTIVE, STATEMENT-AGE,
-FUTURE-DATE.
+REX-REVOKED-AFTER-EXIT, REX-NOT-APPLICABLE-YET, FORM-A-PERIOD (the statement's own dates
+are checked in rules/statement_dates.py).
 
 Every fact comes from the scheme's data (its beneficiaries, their dates, its validity): no
 scheme is named here. The date that decides whether a country is a beneficiary is the
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-
-from dateutil.relativedelta import relativedelta
 
 from rexdecl import legal
 from rexdecl.findings import Finding, Severity
@@ -29,9 +27,6 @@ from rexdecl.schemes import Beneficiary, Scheme, with_mark
 # GSP-ENDS-BEFORE-IMPORT warns when no import date is given and the document is dated
 # within this many days before the country's last day as a beneficiary (rules.md).
 ENDING_WINDOW_DAYS = 120
-# A retrospective statement must reach the importing customs within 2 years of importation
-# (Art. 92(2) UCC IA).
-RETROSPECTIVE_YEARS = 2
 
 
 def localised(english: str, indonesian: str) -> str:
@@ -131,7 +126,7 @@ def entry_reference(scheme: Scheme, entry: Beneficiary | None) -> str:
     return entry.cited
 
 
-def _name(scheme: Scheme, origin: str, entry: Beneficiary | None) -> str:
+def beneficiary_name(scheme: Scheme, origin: str, entry: Beneficiary | None) -> str:
     return (entry.name if entry is not None and entry.name else None) or legal.country_name(origin)
 
 
@@ -212,7 +207,7 @@ def check_country_and_dates(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Fi
                 "on the statement"
             ).format(
                 place=place,
-                name=_name(scheme, origin, deciding.entry),
+                name=beneficiary_name(scheme, origin, deciding.entry),
                 scheme=scheme.name,
                 arrangement=deciding.entry.arrangement,
             ),
@@ -229,7 +224,7 @@ def check_country_and_dates(facts: ShipmentFacts, scheme: Scheme) -> Iterator[Fi
                 "still granted before relying on it"
             ).format(
                 place=place,
-                name=_name(scheme, origin, entry),
+                name=beneficiary_name(scheme, origin, entry),
                 scheme=scheme.name,
                 risk=localised(entry.risk, entry.risk_id),
             ),
@@ -251,7 +246,7 @@ def _not_beneficiary(
     assert date is not None
     imported = shipment.expected_import_date
     entry = status.entry
-    name = _name(scheme, origin, entry)
+    name = beneficiary_name(scheme, origin, entry)
     day = imported or date
     hint = alternatives(scheme, origin, day)
     if status.state == "ended" and entry is not None and entry.until is not None:
@@ -331,7 +326,7 @@ def _ending(
     import_date = shipment.expected_import_date
     after_end = import_date if import_date is not None and import_date > until else until + dt.timedelta(days=1)
     ref = reference("GSP-ENDS-BEFORE-IMPORT", scheme, _regulation(scheme, after_end), entry_reference(scheme, entry))
-    name = _name(scheme, origin, entry)
+    name = beneficiary_name(scheme, origin, entry)
     if import_date is not None and import_date > until:
         yield Finding(
             "GSP-ENDS-BEFORE-IMPORT",
@@ -393,7 +388,9 @@ def _revoked_after_exit(
             "and production, for at least 3 years from the end of the calendar year in which each was made "
             "out (longer where national law requires): they can still be verified. rexdecl register export "
             "lists the statements rexdecl made"
-        ).format(place=place, name=_name(scheme, origin, last), scheme=scheme.name, until=format_day(last.until)),
+        ).format(
+            place=place, name=beneficiary_name(scheme, origin, last), scheme=scheme.name, until=format_day(last.until)
+        ),
         where,
         reference("REX-REVOKED-AFTER-EXIT", scheme, own=scheme.revocation_source),
     )
@@ -404,7 +401,7 @@ def _rex_dates(
 ) -> Iterator[Finding]:
     """REX-NOT-APPLICABLE-YET, FORM-A-PERIOD, and DATA-MISSING without a REX date."""
     shipment = facts.shipment
-    name = _name(scheme, origin, entry)
+    name = beneficiary_name(scheme, origin, entry)
     rex_ref = with_mark("EC list of REX application dates", entry.mark)
     if entry.rex_from is None:
         yield Finding(
@@ -455,86 +452,3 @@ def _rex_dates(
             shipment.where("invoice_date"),
             reference("FORM-A-PERIOD", scheme, rex_ref),
         )
-
-
-def check_statement_dates(facts: ShipmentFacts, scheme: Scheme | None) -> Iterator[Finding]:
-    """RETROSPECTIVE, STATEMENT-AGE (with a usable scheme: its validity) and FUTURE-DATE of the invoice date."""
-    shipment = facts.shipment
-    date = facts.invoice_date
-    if date is None:
-        return
-    where = shipment.where("invoice_date")
-    place = cell_ref(where)
-    yield from _retrospective(facts, scheme, date, place, where)
-    months = scheme.validity_months if scheme is not None else None
-    reference_day = shipment.expected_import_date or facts.options.as_of
-    if scheme is not None and months is not None and date + relativedelta(months=months) < reference_day:
-        against = (
-            _("the expected import date {day}") if shipment.expected_import_date else _("today's run date {day}")
-        ).format(day=format_day(reference_day))
-        note = localised(scheme.validity_note, scheme.validity_note_id)
-        yield Finding(
-            "STATEMENT-AGE",
-            Severity.WARNING,
-            _(
-                "{place}: the invoice date {date} is more than {months} months before {against}: a statement "
-                "on origin under the {scheme} is valid for {months} months ({source}){note}; make out a new one"
-            ).format(
-                place=place,
-                date=format_day(date),
-                months=months,
-                against=against,
-                scheme=scheme.name,
-                source=scheme.validity_source or scheme.origin_file,
-                note=f"; {note}" if note else "",
-            ),
-            where,
-            reference("STATEMENT-AGE", scheme, own=scheme.validity_source),
-        )
-    if date > facts.options.as_of:
-        yield Finding(
-            "FUTURE-DATE",
-            Severity.WARNING,
-            _(
-                "{place}: the invoice date {date} is after today ({today}); check the date (a wrong year "
-                "or day/month swapped?)"
-            ).format(place=place, date=format_day(date), today=format_day(facts.options.as_of)),
-            where,
-            reference("FUTURE-DATE"),
-        )
-
-
-def _retrospective(
-    facts: ShipmentFacts, scheme: Scheme | None, date: dt.date, place: str, where: Location
-) -> Iterator[Finding]:
-    """RETROSPECTIVE: made out after exportation, or after the goods' release."""
-    shipment = facts.shipment
-    exported, imported = shipment.export_date, shipment.expected_import_date
-    if exported is not None and date > exported:
-        message = _(
-            "{place}: the statement (invoice date {date}) is made out after exportation ({exported}): "
-            "it must reach the customs of the importing country within 2 years of importation"
-        ).format(place=place, date=format_day(date), exported=format_day(exported))
-    elif imported is not None and date > imported:
-        deadline = imported + relativedelta(years=RETROSPECTIVE_YEARS)
-        message = _(
-            "{place}: the statement (invoice date {date}) is made out after the goods' release on {imported}: "
-            "it must reach the customs of the importing country within 2 years of importation, by {deadline}"
-        ).format(place=place, date=format_day(date), imported=format_day(imported), deadline=format_day(deadline))
-    else:
-        return
-    origin = facts.origin_country
-    if scheme is not None and origin and imported is not None:
-        status = legal.beneficiary_status(scheme, origin, date)
-        if status.state == "ended" and status.entry is not None and status.entry.until is not None:
-            if imported <= status.entry.until:
-                message += _(
-                    ". {name}'s last day as a beneficiary of the {scheme} was {until}: the statement serves the "
-                    "goods released on {imported}, not goods released after that day"
-                ).format(
-                    name=_name(scheme, origin, status.entry),
-                    scheme=scheme.name,
-                    until=format_day(status.entry.until),
-                    imported=format_day(imported),
-                )
-    yield Finding("RETROSPECTIVE", Severity.INFO, message, where, reference("RETROSPECTIVE", scheme))
