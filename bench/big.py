@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,44 +24,11 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
+from figures import figure, measured, rexdecl_cmd  # noqa: E402
 from shipments import write_shipment  # noqa: E402
 
 AS_OF = "2026-11-22"
 SIZES = (1_000, 5_000)
-
-
-def rexdecl_cmd() -> list[str]:
-    found = shutil.which("rexdecl")
-    return [found] if found else [sys.executable, "-m", "rexdecl"]
-
-
-def measured(command: list[str], allowed: tuple[int, ...] = (0,)) -> tuple[float, float, int, str]:
-    """Wall time (s), peak resident memory (MB, this child's own rusage from wait4), exit
-    status and the first line of stderr of one run of ``command``; exits when the status is
-    not ``allowed``."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = code = os.waitstatus_to_exitcode(status)
-    out, err = process.communicate()
-    if code not in allowed:
-        raise SystemExit(f"failed ({code}): {' '.join(command)}\n{out.decode()[-2000:]}\n{err.decode()[-2000:]}")
-    said = err.decode(errors="replace").strip().splitlines()
-    return elapsed, usage.ru_maxrss / 1024, code, " ".join(said[1:2] or said[:1]).strip()[:240]
-
-
-def figure(label: str, value: float, unit: str, target: float, op: str, detail: str, ok: bool = True) -> dict:
-    passed = ok and {"<": value < target, "<=": value <= target, ">": value > target, ">=": value >= target}[op]
-    return {
-        "figure": label,
-        "value": round(value, 3),
-        "unit": unit,
-        "target": target,
-        "op": op,
-        "pass": passed,
-        "detail": detail,
-    }
 
 
 def spread(values: list[float]) -> str:

@@ -13,53 +13,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
+from figures import figure, measured, rexdecl_cmd  # noqa: E402
 from shipments import write_shipment  # noqa: E402
 
 AS_OF = "2026-11-22"
-
-
-def rexdecl_cmd() -> list[str]:
-    found = shutil.which("rexdecl")
-    return [found] if found else [sys.executable, "-m", "rexdecl"]
-
-
-def measured(command: list[str]) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MB) of one run of ``command`` (its own
-    rusage, from wait4); exits when the command fails."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # wait4 gives this child's own rusage; communicate() afterwards reads what is left.
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    out, err = process.communicate()
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{out.decode()}\n{err.decode()}")
-    return elapsed, usage.ru_maxrss / 1024  # KB on Linux
-
-
-def figure(label: str, value: float, unit: str, target: float, op: str, detail: str) -> dict:
-    passed = {"<": value < target, "<=": value <= target, ">": value > target, ">=": value >= target}[op]
-    return {
-        "figure": label,
-        "value": round(value, 3),
-        "unit": unit,
-        "target": target,
-        "op": op,
-        "pass": passed,
-        "detail": detail,
-    }
 
 
 def spread(values: list[float]) -> str:
@@ -78,7 +42,7 @@ def main() -> None:
             print(f"check of {lines:,} lines: writing the workbook", file=sys.stderr)
             workbook = write_shipment(Path(folder) / f"w{lines}", lines)
             command = [*rexdecl_cmd(), "check", str(workbook), "--as-of", AS_OF]
-            results = [measured(command) for _ in range(repeat)]
+            results = [measured(command)[:2] for _ in range(repeat)]
             times = [t for t, _ in results]
             peak = max(m for _, m in results)
             print(f"  {spread(times)}; peak {peak:.0f} MB", file=sys.stderr)

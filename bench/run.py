@@ -33,6 +33,7 @@ from typing import Any
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
+from figures import figure, rexdecl_cmd  # noqa: E402
 from shipments import write_shipment  # noqa: E402
 from warm_floor import measure as warm_floor  # noqa: E402
 
@@ -62,11 +63,6 @@ def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def rexdecl_cmd() -> list[str]:
-    found = shutil.which("rexdecl")
-    return [found] if found else [sys.executable, "-m", "rexdecl"]
-
-
 def run_once(command: list[str]) -> float:
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
@@ -78,19 +74,6 @@ def run_once(command: list[str]) -> float:
 
 def spread(values: list[float]) -> str:
     return f"min {min(values):.2f} median {statistics.median(values):.2f} max {max(values):.2f} (n={len(values)})"
-
-
-def figure(label: str, value: float, unit: str, target: float, op: str, detail: str = "") -> dict[str, Any]:
-    passed = {"<": value < target, "<=": value <= target, ">": value > target, ">=": value >= target}[op]
-    return {
-        "figure": label,
-        "value": round(value, 3),
-        "unit": unit,
-        "target": target,
-        "op": op,
-        "pass": passed,
-        "detail": detail,
-    }
 
 
 def alternately(commands: list[list[str]], repeat: int) -> list[list[float]]:
