@@ -35,9 +35,12 @@ MAX_WIDTH = 42.0  # mm: a column no real number needs (a hostile 1,000-digit tex
 SIZES: tuple[tuple[str, float], ...] = (("", 8.0), ("small", 7.0), ("smaller", 6.0))
 
 # Columns of fixed width (mm): their texts wrap between words like the description's.
-FIXED = {"number": 6.0, "marks": 16.0, "unit": 9.0, "package_type": 14.0, "criterion": 21.0}
+FIXED = {"marks": 16.0, "unit": 9.0, "package_type": 14.0, "criterion": 21.0}
 # Number columns: at least their heading's longest word (7 pt bold) and the cell's padding (mm).
+# The line number's column is as narrow as "No." allows until a shipment has 100 lines or more:
+# then it widens, so that "384" is never printed as "38" over "4".
 MINIMUM = {
+    "number": 6.0,
     "hs_code": 13.0,
     "quantity": 13.0,
     "unit_price": 15.0,

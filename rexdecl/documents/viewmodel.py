@@ -311,7 +311,10 @@ def build_views(ctx: ShipmentFacts, with_statement: bool = True, logo_url: str =
         bank_details=_lines_of(shipment.bank_details),
         columns=line_columns(
             "invoice",
-            {name: [getattr(line, name) for line in lines] for name in ("hs_code", "quantity", "unit_price", "amount")},
+            {
+                name: [getattr(line, name) for line in lines]
+                for name in ("number", "hs_code", "quantity", "unit_price", "amount")
+            },
         ),
         **common,
     )
@@ -325,7 +328,7 @@ def build_views(ctx: ShipmentFacts, with_statement: bool = True, logo_url: str =
             "packing-list",
             {
                 name: [getattr(line, name) for line in lines]
-                for name in ("hs_code", "quantity", "packages", "net_kg", "gross_kg", "cbm")
+                for name in ("number", "hs_code", "quantity", "packages", "net_kg", "gross_kg", "cbm")
             },
         ),
         **common,

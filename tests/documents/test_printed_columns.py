@@ -223,3 +223,23 @@ def test_the_largest_amounts_get_smaller_type_not_a_wrap(tmp_path: Path) -> None
     text = raw_text(out / "INV-2026-001_invoice.pdf")
     assert "9403.60.00.10 1 PCS 999,999,999,999,999.99 999,999,999,999,999.99 W 9403" in text
     assert "Total IDR 999,999,999,999,999.99" in text
+
+
+@needs_poppler
+def test_line_numbers_of_a_hundred_and_more_never_wrap(tmp_path: Path) -> None:
+    """The No. column is as narrow as "No." until the numbers need more: line 118 is printed
+    118, not 11 over 8 (seen on a 1,000-line consolidator's invoice)."""
+    items = [item_with(line=n, amount=None) for n in range(1, 121)]
+    documents = views(tmp_path / "views", items)
+    assert float(documents.invoice.columns.number.removesuffix("mm")) > 6.0
+    assert documents.packing_list.columns.number == documents.invoice.columns.number
+    out = generate(tmp_path, items)
+    for name in ("INV-2026-001_invoice.pdf", "INV-2026-001_packing-list.pdf"):
+        text = raw_text(out / name)
+        for n in (99, 100, 118, 120):
+            assert f" {n} Teak dining table 9403.60 10 PCS" in text, (name, n)
+
+
+def test_line_numbers_below_a_hundred_keep_the_narrow_column(tmp_path: Path) -> None:
+    items = [item_with(line=n, amount=None) for n in range(1, 100)]
+    assert views(tmp_path, items).invoice.columns.number == "6.0mm"
