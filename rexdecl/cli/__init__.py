@@ -18,8 +18,10 @@ statuses in :mod:`~rexdecl.cli.errors`. Their imports stay light: the library's 
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 
@@ -81,4 +83,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         prepare(args).main(args=args, prog_name="rexdecl")
     except KeyboardInterrupt:
         echo_error(_("rexdecl: interrupted; no partial file was left"))
-        sys.exit(ExitStatus.INTERRUPTED)
+        _exit_interrupted()
+    except SystemExit as leaving:
+        if leaving.code == ExitStatus.INTERRUPTED:
+            _exit_interrupted()
+        raise
+
+
+def _exit_interrupted() -> NoReturn:
+    """Exit 130 after a Ctrl-C. Another Ctrl-C now has nothing left to stop (a batch asked to
+    stop twice often gets the second while it exits): ignored, it cannot kill the process on
+    its way out -- Python gives SIGINT back its default action while it shuts down -- and
+    turn exit status 130 into "killed by SIGINT", which a script reads differently."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(ExitStatus.INTERRUPTED)

@@ -269,3 +269,38 @@ def test_batch_stopped_leaves_nothing(
     assert process.returncode == 130, stdout + stderr
     assert "interrupted" in stderr
     assert left_behind(folder) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_stopped_batch_exits_keeps_exit_status_130(
+    tmpdir_env: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The second Ctrl-C often comes as the batch, stopped by the first, is already on its way
+    out: Python gives SIGINT its default action back while it shuts down, so the process was
+    killed by the signal (-2) instead of exiting 130 as documented."""
+    folder, env = tmpdir_env
+    source = batch_input(tmp_path / "in", 12)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rexdecl", "batch", str(source), "--out", str(out), "--jobs", "2", "--as-of", DATE],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(lambda: any(out.rglob("*.pdf")))
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.stderr is not None
+        for line in process.stderr:
+            if "interrupted" in line:  # it says it stopped: the second Ctrl-C, at that moment
+                os.killpg(process.pid, signal.SIGINT)
+                break
+        process.communicate(timeout=180)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 130
+    assert left_behind(folder) == []
