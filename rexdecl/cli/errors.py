@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -153,8 +154,6 @@ class JsonUsageErrors(click.Group):
     the standard error and exits with its status."""
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
-        import sys
-
         self.typed = list(sys.argv[1:] if args is None else args)
         return super().main(args, *rest, **extra)
 
